@@ -1,0 +1,130 @@
+"""The access decision: may this card use this resource now?
+
+``decide()`` is pure and fast (a few dictionary look-ups): a node calls it on every tap
+with the snapshot it holds, whether or not the hub is reachable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from access.domain.cards import CardStatus
+from access.domain.ruleset import ResourceKind
+from access.domain.snapshot import Snapshot
+
+BREAK_GLASS_RULE = "break-glass"
+
+
+class Reason(StrEnum):
+    """Why a tap was allowed or denied. The values are stable codes (CLI ``--json``, MQTT)."""
+
+    ALLOWED = "allowed"
+    UNKNOWN_CARD = "unknown_card"
+    CARD_REVOKED = "card_revoked"
+    MEMBER_SUSPENDED = "member_suspended"
+    MEMBERSHIP_EXPIRED = "membership_expired"
+    NO_ACCESS = "no_access"
+    OUTSIDE_HOURS = "outside_hours"
+    TRAINING_REQUIRED = "training_required"
+    NOT_ENOUGH_CREDIT = "not_enough_credit"
+    MACHINE_IN_USE = "machine_in_use"
+    OUT_OF_SERVICE = "out_of_service"
+    UNKNOWN_RESOURCE = "unknown_resource"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The outcome of a tap, with what a screen needs to explain it."""
+
+    allowed: bool
+    reason: Reason
+    resource: str
+    member_id: int | None = None
+    member_name: str | None = None
+    rule: str | None = None
+    until: datetime | None = None  # allowed: membership end; expired: when it ended
+    skill: str | None = None
+    balance_cents: int | None = None
+    floor_cents: int | None = None
+    occupant_id: int | None = None
+    card_status: CardStatus | None = None
+
+
+def decide(
+    card: str,
+    resource: str,
+    now: datetime,
+    snapshot: Snapshot,
+    *,
+    occupant: int | None = None,
+) -> Decision:
+    """Decide whether the card with keyed hash ``card`` may use ``resource`` at ``now``.
+
+    ``occupant`` is the member currently running a session on a machine, if any: someone
+    else is refused with ``machine_in_use``, the occupant is allowed (their tap ends it).
+
+    The checks run in a fixed order and the first failing one is the reason: card, member
+    suspension, break-glass, service state, occupancy, membership, rules, schedule,
+    training, credit.
+    """
+    card_view = snapshot.cards.get(card)
+    if card_view is None:
+        return Decision(False, Reason.UNKNOWN_CARD, resource)
+    member = snapshot.members.get(card_view.member_id)
+    if member is None:
+        return Decision(False, Reason.UNKNOWN_CARD, resource)
+    who = {"member_id": member.id, "member_name": member.name}
+    if card_view.status is not CardStatus.ACTIVE:
+        return Decision(False, Reason.CARD_REVOKED, resource, card_status=card_view.status, **who)
+    target = snapshot.resources.get(resource)
+    if target is None:
+        return Decision(False, Reason.UNKNOWN_RESOURCE, resource, **who)
+    if member.suspended:
+        return Decision(False, Reason.MEMBER_SUSPENDED, resource, **who)
+
+    in_use_by_other = (
+        target.kind is ResourceKind.MACHINE and occupant is not None and occupant != member.id
+    )
+    if member.groups & snapshot.break_glass_groups:
+        if in_use_by_other:  # a keyholder opens everything but never cuts someone's job
+            return Decision(False, Reason.MACHINE_IN_USE, resource, occupant_id=occupant, **who)
+        return Decision(True, Reason.ALLOWED, resource, rule=BREAK_GLASS_RULE, **who)
+
+    if resource in snapshot.out_of_service:
+        return Decision(False, Reason.OUT_OF_SERVICE, resource, **who)
+    if in_use_by_other:
+        return Decision(False, Reason.MACHINE_IN_USE, resource, occupant_id=occupant, **who)
+
+    plans = member.active_plans(now)
+    if not plans:
+        return Decision(
+            False, Reason.MEMBERSHIP_EXPIRED, resource, until=member.ended_at(now), **who
+        )
+    rules = [r for r in snapshot.rules_by_resource.get(resource, ()) if r.applies_to(member, plans)]
+    if not rules:
+        return Decision(False, Reason.NO_ACCESS, resource, **who)
+    local = snapshot.clock.local(now)
+    open_rule = next((r for r in rules if r.schedule.is_open(local)), None)
+    if open_rule is None:
+        return Decision(False, Reason.OUTSIDE_HOURS, resource, rule=rules[0].name, **who)
+    rule = open_rule.name
+
+    if target.skill and not member.trained(target.skill, now):
+        return Decision(False, Reason.TRAINING_REQUIRED, resource, rule=rule, skill=target.skill, **who)
+    billable = target.pricing is not None and not target.pricing.is_free
+    if billable and member.balance_cents < snapshot.credit_floor_cents:
+        return Decision(
+            False,
+            Reason.NOT_ENOUGH_CREDIT,
+            resource,
+            rule=rule,
+            balance_cents=member.balance_cents,
+            floor_cents=snapshot.credit_floor_cents,
+            **who,
+        )
+    return Decision(
+        True, Reason.ALLOWED, resource, rule=rule, until=member.current_until(now),
+        balance_cents=member.balance_cents, **who,
+    )
