@@ -1,0 +1,217 @@
+"""``seuil.toml``: the one place every setting of an install lives, with its default.
+
+Found through ``--config PATH``, then ``$SEUIL_CONFIG``, then ``/etc/seuil/seuil.toml``.
+``SEUIL_DATABASE_URL`` and ``SEUIL_MQTT_URL`` override the file. Relative paths (and a
+relative SQLite file) are taken from the config file's folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from access.domain.money import Money, MoneyError
+from access.domain.schedule import ScheduleError, SiteClock, parse_time_of_day
+from access.errors import FileInvalid, NotInitialised, Problem
+from access.toml_lines import parse_toml
+
+DEFAULT_CONFIG_PATH = Path("/etc/seuil/seuil.toml")
+CONFIG_ENV = "SEUIL_CONFIG"
+SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+
+def _amount_to_cents(value: object) -> object:
+    """Amounts in files are written in currency units (``2.50``); we keep integer cents."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | str):
+        try:
+            return Money.parse(str(value)).cents
+        except MoneyError as error:
+            raise ValueError(str(error)) from None
+    return value
+
+
+Cents = Annotated[int, BeforeValidator(_amount_to_cents)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SiteConfig(_Section):
+    """Who and where the site is."""
+
+    name: str = "Seuil"
+    """Shown on the kiosk and in receipts."""
+    id: str = Field("seuil", pattern=SLUG)
+    """Short name used in MQTT topics (``seuil/<id>/...``): lower-case letters, digits, dashes."""
+    timezone: str = "Europe/Paris"
+    day_cutoff: str = "04:00"
+    """The coworking day ends at this local time: day passes expire, everyone is checked out."""
+    currency: str = Field("EUR", pattern=r"^[A-Z]{3}$")
+    locale: Literal["fr", "en"] = "fr"
+    """The kiosk's default language."""
+    capacity: int = Field(20, ge=1)
+    """Desks, for the occupancy dashboard."""
+    credit_floor: Cents = 0
+    """Below this balance (in currency units, may be negative) priced machines refuse to start."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f'unknown timezone "{value}" (write it like Europe/Paris)') from None
+        return value
+
+    @field_validator("day_cutoff")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        try:
+            parse_time_of_day(value)
+        except ScheduleError as error:
+            raise ValueError(str(error)) from None
+        return value
+
+
+class PathsConfig(_Section):
+    rules: str = "rules.toml"
+    """The rules file that ``seuil rules check|apply`` read when no FILE is given."""
+    secret: str = "secret.key"
+    """The site secret that keys card hashes. Keep it 0600; losing it means re-enrolling cards."""
+    data_dir: str = "."
+    """Where nodes keep their outbox and snapshot, and where backups go."""
+
+
+class DatabaseConfig(_Section):
+    url: str = "sqlite:///seuil.db"
+    """SQLAlchemy URL. ``sqlite:///file.db`` is relative to this file; PostgreSQL works too."""
+
+
+class MqttConfig(_Section):
+    url: str = Field("mqtt://127.0.0.1:1883", pattern=r"^mqtts?://[^/:]+(:\d+)?/?$")
+    username: str = ""
+    password_file: str = ""
+
+
+class NodeConfig(_Section):
+    description: str = ""
+    reader: Literal["fake", "mfrc522", "hid"] = "fake"
+    """``fake`` accepts taps from ``seuil tap``; ``mfrc522`` is an RC522 on SPI; ``hid`` a USB reader."""
+
+
+class Config(_Section):
+    site: SiteConfig = SiteConfig()
+    paths: PathsConfig = PathsConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    mqtt: MqttConfig = MqttConfig()
+    nodes: dict[str, NodeConfig] = Field(default_factory=dict)
+    base_dir: Path = Path(".")
+    """The folder the config was read from (not a key of the file)."""
+    source: str = "<defaults>"
+
+    @field_validator("nodes")
+    @classmethod
+    def _node_ids_are_slugs(cls, value: dict[str, NodeConfig]) -> dict[str, NodeConfig]:
+        for node_id in value:
+            if not re.match(SLUG, node_id):
+                raise ValueError(f'node id "{node_id}" must be lower-case letters, digits, dashes')
+        return value
+
+    def path(self, relative: str) -> Path:
+        return (self.base_dir / relative).resolve()
+
+    @property
+    def rules_path(self) -> Path:
+        return self.path(self.paths.rules)
+
+    @property
+    def secret_path(self) -> Path:
+        return self.path(self.paths.secret)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.path(self.paths.data_dir)
+
+    @property
+    def database_url(self) -> str:
+        url = self.database.url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+            return prefix + str(self.path(url[len(prefix):]))
+        return url
+
+    @property
+    def clock(self) -> SiteClock:
+        return SiteClock(self.site.timezone, parse_time_of_day(self.site.day_cutoff))
+
+    def read_secret(self) -> bytes:
+        try:
+            secret = self.secret_path.read_text().strip()
+        except FileNotFoundError:
+            raise NotInitialised(
+                f"no site secret at {self.secret_path}",
+                hint="seuil init writes one; restore it from a backup if it was lost",
+            ) from None
+        if len(secret) < 32:
+            raise NotInitialised(f"the site secret in {self.secret_path} is too short")
+        return secret.encode()
+
+
+def find_config(explicit: str | os.PathLike[str] | None) -> Path:
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    return DEFAULT_CONFIG_PATH
+
+
+def _locate(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def parse_config(
+    text: str, filename: str, base_dir: Path, env: Mapping[str, str] | None = None
+) -> Config:
+    """Validate a seuil.toml text. Every problem is reported at once, with its line."""
+    data, lines = parse_toml(text, filename)
+    env = os.environ if env is None else env
+    overrides: dict[str, Any] = dict(data)
+    for variable, section in (("SEUIL_DATABASE_URL", "database"), ("SEUIL_MQTT_URL", "mqtt")):
+        if env.get(variable):
+            current = overrides.get(section)
+            merged = dict(current) if isinstance(current, dict) else {}
+            merged["url"] = env[variable]
+            overrides[section] = merged
+    try:
+        return Config.model_validate({**overrides, "base_dir": base_dir, "source": filename})
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            loc = tuple(item["loc"])
+            message = item["msg"].removeprefix("Value error, ")
+            if item["type"] == "extra_forbidden":
+                message = "unknown key (see the commented sample from `seuil init`)"
+            problems.append(Problem(filename, f"{_locate(loc)}: {message}", lines.line_of(loc)))
+        raise FileInvalid(problems) from None
+
+
+def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
+    path = find_config(explicit)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotInitialised(
+            f"no config at {path}",
+            hint="create one with `seuil init DIR`, then pass --config DIR/seuil.toml "
+            f"or set {CONFIG_ENV}",
+        ) from None
+    return parse_config(text, str(path), path.parent.resolve())

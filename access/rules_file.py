@@ -1,0 +1,409 @@
+"""``rules.toml``: read, validate with every problem at once, and diff against what is applied.
+
+Syntax errors point at ``file:line:col``; semantic ones name the entry and the line, e.g.
+``rules.toml:41: [[rule]] "evening-makers": unknown group "volunteerz" (did you mean
+"volunteers"?)``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any, TypeVar
+
+from access.domain.money import Money, MoneyError
+from access.domain.pricing import Pricing
+from access.domain.ruleset import (
+    ALWAYS,
+    GroupDef,
+    PlanDef,
+    PlanPeriod,
+    ResourceDef,
+    ResourceKind,
+    RuleDef,
+    RuleSet,
+    ScheduleDef,
+)
+from access.domain.schedule import ScheduleError, TimeRange
+from access.errors import FileInvalid, Problem
+from access.toml_lines import PathPart, TomlLines, parse_toml
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+SECTIONS = ("group", "plan", "resource", "schedule", "rule")
+TOP_LEVEL = {*SECTIONS, "holidays"}
+T = TypeVar("T")
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+class _Reader:
+    """Collects problems while reading one file; the typed getters never raise."""
+
+    def __init__(self, filename: str, lines: TomlLines) -> None:
+        self.filename = filename
+        self.lines = lines
+        self.problems: list[Problem] = []
+
+    def problem(self, path: tuple[PathPart, ...], label: str, message: str) -> None:
+        prefix = f"{label}: " if label else ""
+        self.problems.append(Problem(self.filename, prefix + message, self.lines.line_of(path)))
+
+
+class _Entry:
+    """One ``[[section]]`` table, with typed getters that report instead of raising."""
+
+    def __init__(self, reader: _Reader, section: str, index: int, data: dict[str, Any]) -> None:
+        self.reader = reader
+        self.section = section
+        self.index = index
+        self.data = data
+        name = data.get("name")
+        self.name = name if isinstance(name, str) else ""
+        self.label = f'[[{section}]] "{name}"' if self.name else f"[[{section}]] #{index + 1}"
+
+    def path(self, *keys: PathPart) -> tuple[PathPart, ...]:
+        return (self.section, self.index, *keys)
+
+    def problem(self, key: str | None, message: str) -> None:
+        self.reader.problem(self.path(key) if key else self.path(), self.label, message)
+
+    def check_keys(self, allowed: Collection[str]) -> None:
+        for key in self.data:
+            if key not in allowed:
+                self.problem(key, f'unknown key "{key}"{did_you_mean(key, allowed)}')
+
+    def get(self, key: str, kind: type[T], default: T, *, what: str) -> T:
+        value = self.data.get(key, default)
+        if isinstance(value, bool) and kind is not bool:
+            self.problem(key, f'"{key}" must be {what}')
+            return default
+        if not isinstance(value, kind):
+            self.problem(key, f'"{key}" must be {what}')
+            return default
+        return value
+
+    def text(self, key: str, default: str = "") -> str:
+        return self.get(key, str, default, what="a string")
+
+    def flag(self, key: str) -> bool:
+        return self.get(key, bool, False, what="true or false")
+
+    def count(self, key: str, *, minimum: int = 0) -> int | None:
+        if key not in self.data:
+            return None
+        value = self.get(key, int, minimum, what="a whole number")
+        if value < minimum:
+            self.problem(key, f'"{key}" must be at least {minimum}')
+            return minimum
+        return value
+
+    def names(self, key: str, *, single: str | None = None) -> tuple[str, ...]:
+        if single and single in self.data and key not in self.data:
+            key = single
+            value: Any = [self.data[single]]
+        else:
+            value = self.data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(key, f'"{key}" must be a list of names, like ["a", "b"]')
+            return ()
+        return tuple(value)
+
+    def cents(self, key: str, table: dict[str, Any] | None = None,
+              path: tuple[PathPart, ...] | None = None) -> int | None:
+        source = self.data if table is None else table
+        if key not in source:
+            return None
+        value = source[key]
+        try:
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
+                raise MoneyError(f'"{key}" must be an amount like 2.50')
+            return Money.parse(str(value)).cents
+        except MoneyError as error:
+            where = path if path is not None else self.path(key)
+            self.reader.problem(where, self.label, f'"{key}": {error}')
+            return None
+
+
+def _entries(reader: _Reader, data: dict[str, Any], section: str) -> list[_Entry]:
+    raw = data.get(section, [])
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        reader.problem((section,), "", f"[[{section}]] must be written as a list of tables")
+        return []
+    entries = [_Entry(reader, section, i, item) for i, item in enumerate(raw)]
+    seen: set[str] = set()
+    for entry in entries:
+        if not entry.name:
+            entry.problem("name", 'needs a "name"')
+        elif not NAME.match(entry.name):
+            entry.problem("name", "a name is lower-case letters, digits and dashes (max 40)")
+        elif entry.name in seen:
+            entry.problem("name", f'a second [[{section}]] is named "{entry.name}"')
+        seen.add(entry.name)
+    return entries
+
+
+def _read_group(entry: _Entry) -> GroupDef:
+    entry.check_keys(("name", "description", "break_glass", "can_train", "maintainer"))
+    return GroupDef(entry.name, entry.text("description"), entry.flag("break_glass"),
+                    entry.flag("can_train"), entry.flag("maintainer"))
+
+
+def _choice(entry: _Entry, key: str, enum: Callable[[str], T], choices: Collection[str],
+            default: str | None) -> T | None:
+    value = entry.data.get(key, default)
+    if value is None:
+        entry.problem(key, f'needs a "{key}": one of {", ".join(choices)}')
+        return None
+    if value not in choices:
+        entry.problem(key, f'"{key}" is "{value}": one of {", ".join(choices)}'
+                      + did_you_mean(str(value), choices))
+        return None
+    return enum(value)
+
+
+def _read_plan(entry: _Entry) -> PlanDef:
+    entry.check_keys(("name", "period", "description", "price", "suggested", "floor", "presets"))
+    period = _choice(entry, "period", PlanPeriod, [p.value for p in PlanPeriod], None)
+    floor = entry.cents("floor") or 0
+    suggested = entry.cents("suggested")
+    presets: list[int] = []
+    raw_presets = entry.data.get("presets", [])
+    if not isinstance(raw_presets, list):
+        entry.problem("presets", '"presets" must be a list of amounts, like [5, 10, 20]')
+    else:
+        for value in raw_presets:
+            cents = entry.cents("presets", {"presets": value}, entry.path("presets"))
+            if cents is not None:
+                presets.append(cents)
+    if floor < 0:
+        entry.problem("floor", '"floor" cannot be negative')
+    if suggested is not None and suggested < floor:
+        entry.problem("suggested", '"suggested" is below "floor"')
+    if any(p < floor for p in presets):
+        entry.problem("presets", 'every preset must be at least "floor"')
+    price = entry.cents("price") or 0
+    if price < 0:
+        entry.problem("price", '"price" cannot be negative')
+    return PlanDef(entry.name, period or PlanPeriod.MONTH, entry.text("description"), price,
+                   suggested, floor, tuple(presets))
+
+
+PRICING_KEYS = ("session_fee", "hourly", "block_minutes", "minimum", "free_minutes", "daily_cap")
+
+
+def _read_pricing(entry: _Entry) -> Pricing | None:
+    table = entry.data.get("pricing")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        entry.problem("pricing", "[resource.pricing] must be a table")
+        return None
+    for key in table:
+        if key not in PRICING_KEYS:
+            entry.reader.problem(entry.path("pricing", key), entry.label,
+                                 f'unknown pricing key "{key}"{did_you_mean(key, PRICING_KEYS)}')
+
+    def amount(key: str) -> int | None:
+        cents = entry.cents(key, table, entry.path("pricing", key))
+        if cents is not None and cents < 0:
+            entry.reader.problem(entry.path("pricing", key), entry.label,
+                                 f'"{key}" cannot be negative')
+            return 0
+        return cents
+
+    def minutes(key: str, default: int) -> int:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            entry.reader.problem(entry.path("pricing", key), entry.label,
+                                 f'"{key}" must be a whole number of minutes, 0 or more')
+            return default
+        return value
+
+    return Pricing(
+        session_fee_cents=amount("session_fee") or 0,
+        hourly_cents=amount("hourly") or 0,
+        block_minutes=minutes("block_minutes", 15),
+        minimum_cents=amount("minimum") or 0,
+        free_seconds=minutes("free_minutes", 0) * 60,
+        daily_cap_cents=amount("daily_cap"),
+    )
+
+
+def _read_resource(entry: _Entry, nodes: Collection[str] | None) -> ResourceDef:
+    entry.check_keys(("name", "kind", "node", "description", "checkin", "skill",
+                      "max_session_minutes", "warn_minutes", "pricing"))
+    kind = _choice(entry, "kind", ResourceKind, [k.value for k in ResourceKind], None)
+    node = entry.text("node")
+    if not node:
+        entry.problem("node", 'needs a "node": the seuil.toml [nodes.<id>] that drives it')
+    elif nodes is not None and node not in nodes:
+        known = ", ".join(sorted(nodes)) or "none"
+        entry.problem("node", f'unknown node "{node}"{did_you_mean(node, nodes)}; '
+                      f"seuil.toml defines: {known}")
+    checkin = entry.flag("checkin")
+    pricing = _read_pricing(entry)
+    if kind is ResourceKind.DOOR:
+        if pricing is not None:
+            entry.problem("pricing", "a door has no pricing (day passes are priced as plans)")
+        if "max_session_minutes" in entry.data:
+            entry.problem("max_session_minutes", "a door has no sessions")
+    if checkin and kind is ResourceKind.MACHINE:
+        entry.problem("checkin", "only a door can be a check-in point")
+    max_minutes = entry.count("max_session_minutes", minimum=1)
+    warn = entry.count("warn_minutes", minimum=0)
+    if max_minutes is not None and warn is not None and warn >= max_minutes:
+        entry.problem("warn_minutes", '"warn_minutes" must be shorter than "max_session_minutes"')
+    skill = entry.text("skill") or None
+    if skill is not None and not NAME.match(skill):
+        entry.problem("skill", "a skill is lower-case letters, digits and dashes")
+    return ResourceDef(entry.name, kind or ResourceKind.DOOR, node, entry.text("description"),
+                       checkin, skill, max_minutes, 5 if warn is None else warn, pricing)
+
+
+def _read_dates(reader: _Reader, path: tuple[PathPart, ...], label: str, value: Any) -> tuple[date, ...]:
+    if not isinstance(value, list) or not all(type(v) is date for v in value):
+        reader.problem(path, label, "closed dates are a list of bare TOML dates, like [2026-12-25]")
+        return ()
+    return tuple(value)
+
+
+def _read_schedule(entry: _Entry) -> ScheduleDef:
+    entry.check_keys(("name", "hours", "closed", "description"))
+    hours = entry.names("hours")
+    if not hours:
+        entry.problem("hours", 'needs "hours", like ["Mon-Fri 08:00-20:00", "Sat 10:00-18:00"]')
+    for line in hours:
+        if line.strip().lower() in (ALWAYS, "24/7"):
+            continue
+        try:
+            TimeRange.parse(line)
+        except ScheduleError as error:
+            entry.problem("hours", str(error))
+    closed = _read_dates(entry.reader, entry.path("closed"), entry.label,
+                         entry.data.get("closed", []))
+    return ScheduleDef(entry.name, hours, closed)
+
+
+def _read_rule(entry: _Entry, rules: RuleSet) -> RuleDef:
+    entry.check_keys(("name", "description", "groups", "plans", "resources", "resource",
+                      "schedule"))
+    groups = entry.names("groups")
+    plans = entry.names("plans")
+    resources = entry.names("resources", single="resource")
+    schedule = entry.text("schedule", ALWAYS)
+    known_groups = [g.name for g in rules.groups]
+    known_plans = [p.name for p in rules.plans]
+    known_resources = [r.name for r in rules.resources]
+    known_schedules = [s.name for s in rules.schedules]
+    for group in groups:
+        if group not in known_groups:
+            entry.problem("groups", f'unknown group "{group}"{did_you_mean(group, known_groups)}')
+    for plan in plans:
+        if plan not in known_plans:
+            entry.problem("plans", f'unknown plan "{plan}"{did_you_mean(plan, known_plans)}')
+    if not resources:
+        entry.problem("resources", 'needs "resources": the doors or machines it opens')
+    for resource in resources:
+        if resource not in known_resources:
+            entry.problem("resources", f'unknown resource "{resource}"'
+                          + did_you_mean(resource, known_resources))
+    if not groups and not plans:
+        entry.problem(None, 'needs "groups" or "plans": who the rule is for')
+    if schedule != ALWAYS and schedule not in known_schedules:
+        entry.problem("schedule", f'unknown schedule "{schedule}"'
+                      + did_you_mean(schedule, [*known_schedules, ALWAYS]))
+    return RuleDef(entry.name, resources, groups, plans, schedule, entry.text("description"))
+
+
+def parse_rules(text: str, filename: str, *, nodes: Collection[str] | None = None) -> RuleSet:
+    """Read and validate a rules text. Raises ``FileInvalid`` with every problem found.
+
+    ``nodes`` are the node ids defined in seuil.toml; when given, each resource's node must
+    be one of them.
+    """
+    data, lines = parse_toml(text, filename)
+    reader = _Reader(filename, lines)
+    for key in data:
+        if key not in TOP_LEVEL:
+            reader.problem((key,), "", f'unknown section "{key}"{did_you_mean(key, TOP_LEVEL)}')
+    holidays = _read_dates(reader, ("holidays",), "holidays", data.get("holidays", []))
+    partial = RuleSet(
+        groups=tuple(_read_group(e) for e in _entries(reader, data, "group")),
+        plans=tuple(_read_plan(e) for e in _entries(reader, data, "plan")),
+        resources=tuple(_read_resource(e, nodes) for e in _entries(reader, data, "resource")),
+        schedules=tuple(_read_schedule(e) for e in _entries(reader, data, "schedule")),
+        holidays=holidays,
+    )
+    rules = tuple(_read_rule(e, partial) for e in _entries(reader, data, "rule"))
+    if reader.problems:
+        raise FileInvalid(reader.problems)
+    return RuleSet(partial.groups, partial.plans, partial.resources, partial.schedules, rules,
+                   holidays)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One difference between the applied rules and a new file."""
+
+    op: str  # "+", "-" or "~"
+    section: str
+    name: str
+    details: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        head = f'{self.op} {self.section} "{self.name}"'
+        return head + (": " + "; ".join(self.details) if self.details else "")
+
+
+def _field_changes(old: object, new: object) -> tuple[str, ...]:
+    changes = []
+    for item in fields(old):  # type: ignore[arg-type]
+        before, after = getattr(old, item.name), getattr(new, item.name)
+        if before != after:
+            changes.append(f"{item.name} {_show(before)} -> {_show(after)}")
+    return tuple(changes)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, Pricing):
+        return "{" + ", ".join(f"{f.name}={getattr(value, f.name)}" for f in fields(value)) + "}"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+def diff_rules(old: RuleSet | None, new: RuleSet) -> list[Change]:
+    """What applying ``new`` over ``old`` changes, entry by entry."""
+    old = old or RuleSet()
+    changes: list[Change] = []
+    pairs: list[tuple[str, Iterable[Any], Iterable[Any]]] = [
+        ("group", old.groups, new.groups), ("plan", old.plans, new.plans),
+        ("resource", old.resources, new.resources), ("schedule", old.schedules, new.schedules),
+        ("rule", old.rules, new.rules),
+    ]
+    for section, before_items, after_items in pairs:
+        before = {item.name: item for item in before_items}
+        after = {item.name: item for item in after_items}
+        for name in before.keys() - after.keys():
+            changes.append(Change("-", section, name))
+        for name, item in after.items():
+            if name not in before:
+                changes.append(Change("+", section, name))
+            elif before[name] != item:
+                changes.append(Change("~", section, name, _field_changes(before[name], item)))
+    if old.holidays != new.holidays:
+        changes.append(Change("~", "holidays", "holidays",
+                              (f"{_show(old.holidays)} -> {_show(new.holidays)}",)))
+    order = {"-": 0, "~": 1, "+": 2}
+    return sorted(changes, key=lambda c: (SECTIONS.index(c.section) if c.section in SECTIONS
+                                          else 99, order[c.op], c.name))
