@@ -1,0 +1,1 @@
+"""The ``seuil`` admin command. One module per command group; each registers its parsers."""

@@ -1,0 +1,28 @@
+"""What a command handler gets: its parsed arguments and the site, opened on first use."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from access.bootstrap import open_site
+from access.services.context import Site
+
+
+@dataclass
+class CommandContext:
+    args: argparse.Namespace
+    _site: Site | None = field(default=None, init=False)
+
+    def site(self) -> Site:
+        if self._site is None:
+            self._site = open_site(self.args.config)
+        return self._site
+
+    def close(self) -> None:
+        if self._site is not None:
+            self._site.store.close()
+
+
+Handler = Callable[[CommandContext], int]

@@ -1,0 +1,73 @@
+"""``seuil``: the admin's command, used over SSH on the hub.
+
+Exit codes: 0 ok; 1 denied, invalid input or a problem in a file; 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from access import __version__
+from access.cli import admin, cards, completion, members, rules, trainings
+from access.cli.context import CommandContext
+from access.errors import FileInvalid, SeuilError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+EPILOG = """examples:
+  seuil init /etc/seuil
+  seuil member add "Ada Lovelace" --email ada@example.org --group members --plan monthly
+  seuil card enroll ada --uid 04A1B2C3
+  seuil training grant ada 3d-printing --by grace
+  seuil rules explain --uid 04A1B2C3 3d-printer --at 2026-12-24T21:30
+
+The config is read from --config, then $SEUIL_CONFIG, then /etc/seuil/seuil.toml."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="seuil", description="Seuil: badges, doors, machines and contributions.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", metavar="PATH", help="seuil.toml to use")
+    parser.add_argument("--version", action="version", version=f"seuil {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in (admin, members, cards, trainings, rules, completion):
+        module.register(commands)
+    return parser
+
+
+def _report(error: SeuilError) -> None:
+    if isinstance(error, FileInvalid):
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        count = len(error.problems)
+        print(f"seuil: {count} problem{'s' if count != 1 else ''}, nothing changed",
+              file=sys.stderr)
+        return
+    print(f"seuil: {error.message}", file=sys.stderr)
+    if error.hint:
+        print(f"  hint: {error.hint}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits 2 with usage on a typo
+    ctx = CommandContext(args)
+    try:
+        return int(args.handler(ctx))
+    except SeuilError as error:
+        _report(error)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("seuil: interrupted, nothing more was changed", file=sys.stderr)
+        return 130
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""``seuil member ...``"""
+
+from __future__ import annotations
+
+import argparse
+
+from access.cli.context import CommandContext
+from access.cli.output import local_day, local_time, print_json, print_table
+from access.cli.parsing import parse_cents, parse_day
+from access.messages import money
+from access.services import members
+from access.services.members import MemberSummary
+
+STATUSES = ("active", "upcoming", "expired", "suspended", "none", "all")
+
+
+def _print_summary(ctx: CommandContext, verb: str, member: MemberSummary) -> None:
+    clock = ctx.site().clock
+    plan = f", {member.plan} until {local_day(member.valid_until, clock)}" if member.plan else ""
+    print(f"{verb} {member.name} (#{member.id}): {member.status}{plan}")
+
+
+def _plan_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("--plan", required=required, help="a plan from rules.toml (monthly, day-pass...)")
+    parser.add_argument("--from", dest="first_day", metavar="DATE",
+                        help="first day of the plan (default: today)")
+    parser.add_argument("--until", metavar="DATE",
+                        help="last day included (default: one plan period)")
+    parser.add_argument("--paid", metavar="AMOUNT",
+                        help="what they paid, e.g. 100 or 12.50 (default: the plan's price)")
+
+
+def add(ctx: CommandContext) -> int:
+    a = ctx.args
+    site = ctx.site()
+    member = members.add_member(
+        site, a.name, email=a.email, groups=a.group, plan=a.plan,
+        first_day=parse_day(a.first_day, "--from"), until_day=parse_day(a.until, "--until"),
+        paid_cents=parse_cents(a.paid, "--paid", site.currency),
+        show_on_dashboard=a.show_on_dashboard, note=a.note)
+    if a.json:
+        print_json(member)
+    else:
+        _print_summary(ctx, "added", member)
+    return 0
+
+
+def list_(ctx: CommandContext) -> int:
+    rows = members.list_members(ctx.site(), group=ctx.args.group, status=ctx.args.status)
+    if ctx.args.json:
+        print_json(rows)
+        return 0
+    clock = ctx.site().clock
+    print_table(["id", "name", "email", "groups", "status", "plan", "until"],
+                [[m.id, m.name, m.email, m.groups, m.status, m.plan,
+                  local_day(m.valid_until, clock)] for m in rows],
+                empty="no members")
+    return 0
+
+
+def show(ctx: CommandContext) -> int:
+    site = ctx.site()
+    member = members.show_member(site, ctx.args.member)
+    if ctx.args.json:
+        print_json(member)
+        return 0
+    clock = site.clock
+    print(f"{member.name} (#{member.id})")
+    print(f"  email:      {member.email or '-'}")
+    print(f"  groups:     {', '.join(member.groups) or '-'}")
+    print(f"  status:     {member.status}")
+    print(f"  balance:    {money(member.balance_cents, member.currency, 'en')}")
+    print(f"  dashboard:  {'name shown' if member.show_on_dashboard else 'counted, not named'}")
+    if member.note:
+        print(f"  note:       {member.note}")
+    print("  memberships:")
+    for m in member.memberships or []:
+        print(f"    {m.plan:<10} {local_time(m.valid_from, clock)} -> "
+              f"{local_time(m.valid_until, clock)}  paid "
+              f"{money(m.price_cents, member.currency, 'en')}")
+    if not member.memberships:
+        print("    none")
+    print("  cards:")
+    for card in member.cards:
+        label = f" {card['label']}" if card["label"] else ""
+        print(f"    #{card['id']} {card['status']:<8} {card['fingerprint']}{label}")
+    if not member.cards:
+        print("    none")
+    print("  trainings:")
+    for t in member.trainings:
+        until = f" until {t['expires_at'][:10]}" if t["expires_at"] else ""
+        state = "" if t["valid"] else " (expired)"
+        by = f" by {t['granted_by']}" if t["granted_by"] else ""
+        print(f"    {t['skill']}{by}{until}{state}")
+    if not member.trainings:
+        print("    none")
+    return 0
+
+
+def edit(ctx: CommandContext) -> int:
+    a = ctx.args
+    member = members.edit_member(ctx.site(), a.member, name=a.name, email=a.email,
+                                 add_groups=a.add_group, remove_groups=a.remove_group,
+                                 show_on_dashboard=a.show_on_dashboard, note=a.note)
+    _print_summary(ctx, "updated", member)
+    return 0
+
+
+def renew(ctx: CommandContext) -> int:
+    a = ctx.args
+    site = ctx.site()
+    member = members.renew_member(
+        site, a.member, a.plan, first_day=parse_day(a.first_day, "--from"),
+        until_day=parse_day(a.until, "--until"),
+        paid_cents=parse_cents(a.paid, "--paid", site.currency))
+    _print_summary(ctx, "renewed", member)
+    return 0
+
+
+def suspend(ctx: CommandContext) -> int:
+    member = members.set_suspended(ctx.site(), ctx.args.member, True, ctx.args.reason or "")
+    _print_summary(ctx, "suspended", member)
+    return 0
+
+
+def resume(ctx: CommandContext) -> int:
+    member = members.set_suspended(ctx.site(), ctx.args.member, False)
+    _print_summary(ctx, "resumed", member)
+    return 0
+
+
+MEMBER_HELP = "a member: id (12 or #12), email, or the start of the name"
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("member", help="add, list, show and edit members",
+                                 description="Members of the association.")
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    p = sub.add_parser("add", help="add a member", description='Add a member, e.g. seuil member add '
+                       '"Ada Lovelace" --email ada@example.org --group members --plan monthly '
+                       "--until 2026-12-31")
+    p.add_argument("name", help='full name, quoted: "Ada Lovelace"')
+    p.add_argument("--email")
+    p.add_argument("--group", action="append", default=[], metavar="GROUP",
+                   help="a group from rules.toml; repeat for several")
+    _plan_options(p, required=False)
+    p.add_argument("--show-on-dashboard", action="store_true",
+                   help="show their name on the volunteers' dashboard (opt-in)")
+    p.add_argument("--note", default="", help="free text for volunteers")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=add)
+
+    p = sub.add_parser("list", help="list members")
+    p.add_argument("--group", help="only members of this group")
+    p.add_argument("--status", choices=STATUSES, default="all")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=list_)
+
+    p = sub.add_parser("show", help="everything about one member")
+    p.add_argument("member", help=MEMBER_HELP)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=show)
+
+    p = sub.add_parser("edit", help="change name, email, groups, dashboard opt-in, note")
+    p.add_argument("member", help=MEMBER_HELP)
+    p.add_argument("--name")
+    p.add_argument("--email", help='new email ("" removes it)')
+    p.add_argument("--add-group", action="append", metavar="GROUP")
+    p.add_argument("--remove-group", action="append", metavar="GROUP")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--show-on-dashboard", dest="show_on_dashboard", action="store_true",
+                       default=None)
+    shown.add_argument("--hide-from-dashboard", dest="show_on_dashboard", action="store_false")
+    p.add_argument("--note")
+    p.set_defaults(handler=edit)
+
+    p = sub.add_parser("renew", help="add a membership period (a new plan or a renewal)")
+    p.add_argument("member", help=MEMBER_HELP)
+    _plan_options(p, required=True)
+    p.set_defaults(handler=renew)
+
+    p = sub.add_parser("suspend", help="deny every door and machine until resumed")
+    p.add_argument("member", help=MEMBER_HELP)
+    p.add_argument("--reason", help="kept in the audit log")
+    p.set_defaults(handler=suspend)
+
+    p = sub.add_parser("resume", help="lift a suspension")
+    p.add_argument("member", help=MEMBER_HELP)
+    p.set_defaults(handler=resume)

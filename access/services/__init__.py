@@ -1,0 +1,1 @@
+"""Use cases. The CLI, the kiosk and the hub call these; none of them holds a rule."""

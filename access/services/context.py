@@ -1,0 +1,51 @@
+"""What every use case needs: the config, the store, the site secret, who acts, and now."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from access.config import Config
+from access.domain.cards import card_hash
+from access.domain.schedule import SiteClock
+from access.store.uow import Store
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def unix_actor() -> str:
+    """The person behind the command: the sudo caller if any, else the Unix user."""
+    sudo_user = os.environ.get("SUDO_USER")
+    try:
+        user = getpass.getuser()
+    except OSError:  # no name for this uid (a container)
+        user = f"uid:{os.getuid()}"
+    return f"{sudo_user} (via sudo)" if sudo_user and sudo_user != user else user
+
+
+@dataclass
+class Site:
+    config: Config
+    store: Store
+    secret: bytes
+    actor: str = field(default_factory=unix_actor)
+    now: Callable[[], datetime] = utc_now
+
+    @property
+    def clock(self) -> SiteClock:
+        return self.config.clock
+
+    @property
+    def currency(self) -> str:
+        return self.config.site.currency
+
+    def hash_uid(self, uid: str) -> str:
+        return card_hash(uid, self.secret)
+
+    def today(self) -> date:
+        return self.clock.service_day(self.now())

@@ -1,0 +1,56 @@
+"""Finding a member the way an admin names them: id, email, or the start of the name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from access.errors import Ambiguous, InvalidInput, NotFound
+from access.rules_file import did_you_mean
+from access.store.models import Member
+
+MAX_CANDIDATES_SHOWN = 5
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a name: ``"Élodie"`` matches ``"elo"``."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+def find_member(session: Session, ref: str) -> Member:
+    """A member by id (``12`` or ``#12``), email, or a unique prefix of the name."""
+    ref = ref.strip()
+    if re.fullmatch(r"#?\d+", ref):
+        found = session.get(Member, int(ref.lstrip("#")))
+        if found is None:
+            raise NotFound(f"no member has id {ref.lstrip('#')}")
+        return found
+    if "@" in ref:
+        by_email = session.scalars(
+            select(Member).where(func.lower(Member.email) == ref.lower())).first()
+        if by_email is None:
+            raise NotFound(f"no member has the email {ref}")
+        return by_email
+    wanted = fold(ref)
+    if not wanted:
+        raise InvalidInput("name a member by id, email or the start of their name")
+    everyone = session.execute(select(Member.id, Member.name)).all()
+    for test in (
+        lambda name: fold(name) == wanted,
+        lambda name: fold(name).startswith(wanted),
+        lambda name: any(word.startswith(wanted) for word in fold(name).split()),
+    ):
+        matches = [(i, n) for i, n in everyone if test(n)]
+        if len(matches) == 1:
+            return session.get_one(Member, matches[0][0])
+        if len(matches) > 1:
+            shown = ", ".join(f"{n} (#{i})" for i, n in matches[:MAX_CANDIDATES_SHOWN])
+            more = f" and {len(matches) - MAX_CANDIDATES_SHOWN} more" if len(matches) > MAX_CANDIDATES_SHOWN else ""
+            raise Ambiguous(f'"{ref}" matches {len(matches)} members: {shown}{more}',
+                            hint="type more of the name, or use the id (#12) or the email")
+    raise NotFound(f'no member matches "{ref}"{did_you_mean(ref, [n for _, n in everyone])}',
+                   hint="see `seuil member list`")

@@ -1,0 +1,274 @@
+"""Members: add, find, list, show, edit, renew, suspend, resume."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from access.domain import membership
+from access.domain.ruleset import RuleSet
+from access.errors import Conflict, InvalidInput
+from access.rules_file import did_you_mean
+from access.services import audit
+from access.services.context import Site
+from access.services.lookup import find_member
+from access.services.rules import applied_rules
+from access.services.snapshot import balances
+from access.store.models import Card, Member, MemberGroup, Membership, Training
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _check_email(session: Session, email: str | None, member_id: int | None = None) -> str | None:
+    if email is None or email == "":
+        return None
+    email = email.strip()
+    if not EMAIL.match(email):
+        raise InvalidInput(f'"{email}" is not an email address')
+    other = session.scalars(
+        select(Member).where(func.lower(Member.email) == email.lower())).first()
+    if other is not None and other.id != member_id:
+        raise Conflict(f"{email} is already the email of {other.name} (#{other.id})")
+    return email
+
+
+def _check_groups(rules: RuleSet, names: list[str]) -> None:
+    known = [g.name for g in rules.groups]
+    for name in names:
+        if name not in known:
+            raise InvalidInput(f'unknown group "{name}"{did_you_mean(name, known)}',
+                               hint="groups: " + ", ".join(known))
+
+
+def _add_membership(session: Session, site: Site, rules: RuleSet, member: Member, plan_name: str,
+                    first_day: date | None, until_day: date | None,
+                    paid_cents: int | None) -> Membership:
+    plan = rules.plan(plan_name)
+    if plan is None:
+        known = [p.name for p in rules.plans]
+        raise InvalidInput(f'unknown plan "{plan_name}"{did_you_mean(plan_name, known)}',
+                           hint="plans: " + ", ".join(known))
+    try:
+        valid_from, valid_until = membership.window(plan, site.clock, site.now(), first_day,
+                                                    until_day)
+    except ValueError as error:
+        raise InvalidInput(str(error)) from None
+    row = Membership(plan=plan.name, valid_from=valid_from, valid_until=valid_until,
+                     price_cents=plan.price_cents if paid_cents is None else paid_cents,
+                     currency=site.currency, created_at=site.now())
+    member.memberships.append(row)
+    return row
+
+
+@dataclass(frozen=True)
+class MembershipInfo:
+    plan: str
+    valid_from: datetime
+    valid_until: datetime | None
+    price_cents: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"plan": self.plan, "valid_from": self.valid_from.isoformat(),
+                "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+                "price_cents": self.price_cents}
+
+
+@dataclass(frozen=True)
+class MemberSummary:
+    id: int
+    name: str
+    email: str | None
+    groups: list[str]
+    status: str  # active, expired, suspended, none
+    plan: str | None
+    valid_until: datetime | None
+    show_on_dashboard: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "email": self.email, "groups": self.groups,
+                "status": self.status, "plan": self.plan,
+                "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+                "show_on_dashboard": self.show_on_dashboard}
+
+
+@dataclass(frozen=True)
+class MemberDetail(MemberSummary):
+    note: str = ""
+    balance_cents: int = 0
+    currency: str = "EUR"
+    memberships: list[MembershipInfo] = field(default_factory=list)
+    cards: list[dict[str, Any]] = field(default_factory=list)
+    trainings: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "note": self.note, "balance_cents": self.balance_cents,
+                "currency": self.currency,
+                "memberships": [m.to_json() for m in self.memberships],
+                "cards": self.cards, "trainings": self.trainings}
+
+
+def _status(member: Member, now: datetime) -> tuple[str, Membership | None]:
+    """active, upcoming (paid, not started), expired, none; suspended overrides them."""
+    active = [m for m in member.memberships
+              if m.valid_from <= now and (m.valid_until is None or now < m.valid_until)]
+    upcoming = [m for m in member.memberships if m.valid_from > now]
+    current: Membership | None
+    if active:
+        current = max(active, key=lambda m: (m.valid_until is None, m.valid_until or now))
+        status = "active"
+    elif upcoming:
+        current, status = min(upcoming, key=lambda m: m.valid_from), "upcoming"
+    elif member.memberships:
+        current, status = member.memberships[-1], "expired"
+    else:
+        current, status = None, "none"
+    if member.suspended_at is not None:
+        status = "suspended"
+    return status, current
+
+
+def _summary(member: Member, now: datetime) -> MemberSummary:
+    status, current = _status(member, now)
+    return MemberSummary(member.id, member.name, member.email, member.group_names, status,
+                         current.plan if current else None,
+                         current.valid_until if current else None, member.show_on_dashboard)
+
+
+def add_member(site: Site, name: str, *, email: str | None = None, groups: list[str] | None = None,
+               plan: str | None = None, first_day: date | None = None,
+               until_day: date | None = None, paid_cents: int | None = None,
+               show_on_dashboard: bool = False, note: str = "") -> MemberSummary:
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput("a member needs a name")
+    if (first_day or until_day or paid_cents is not None) and not plan:
+        raise InvalidInput("--from, --until and --paid describe a plan: add --plan")
+    groups = sorted(set(groups or []))
+    with site.store.write() as session:
+        rules = applied_rules(session).rules
+        _check_groups(rules, groups)
+        member = Member(name=name, email=_check_email(session, email), note=note,
+                        show_on_dashboard=show_on_dashboard, created_at=site.now())
+        member.groups = [MemberGroup(group_name=g) for g in groups]
+        if plan:
+            _add_membership(session, site, rules, member, plan, first_day, until_day, paid_cents)
+        session.add(member)
+        session.flush()
+        audit.record(session, site, "member.add", f"{name} (#{member.id})", email=member.email,
+                     groups=groups, plan=plan)
+        return _summary(member, site.now())
+
+
+def _loaded(session: Session, ref: str) -> Member:
+    member = find_member(session, ref)
+    session.refresh(member)
+    return member
+
+
+def list_members(site: Site, *, group: str | None = None, status: str | None = None) -> list[MemberSummary]:
+    with site.store.read() as session:
+        query = select(Member).options(selectinload(Member.groups),
+                                       selectinload(Member.memberships)).order_by(Member.name)
+        if group:
+            query = query.join(MemberGroup).where(MemberGroup.group_name == group)
+        now = site.now()
+        rows = [_summary(m, now) for m in session.scalars(query).unique()]
+    return [r for r in rows if status in (None, "all") or r.status == status]
+
+
+def show_member(site: Site, ref: str) -> MemberDetail:
+    with site.store.read() as session:
+        member = _loaded(session, ref)
+        now = site.now()
+        summary = _summary(member, now)
+        cards = [{"id": c.id, "status": c.status, "label": c.label,
+                  "enrolled_at": c.enrolled_at.isoformat(), "fingerprint": c.card_hash[:8]}
+                 for c in member.cards]
+        trainings = []
+        for t in session.scalars(select(Training).where(Training.member_id == member.id)
+                                 .order_by(Training.skill)):
+            trainings.append({
+                "skill": t.skill, "granted_at": t.granted_at.isoformat(),
+                "granted_by": t.granted_by.name if t.granted_by else None,
+                "expires_at": t.expires_at.isoformat() if t.expires_at else None,
+                "valid": t.expires_at is None or now < t.expires_at})
+        return MemberDetail(
+            **summary.__dict__, note=member.note,
+            balance_cents=balances(session).get(member.id, 0), currency=site.currency,
+            memberships=[MembershipInfo(m.plan, m.valid_from, m.valid_until, m.price_cents)
+                         for m in member.memberships],
+            cards=cards, trainings=trainings)
+
+
+def edit_member(site: Site, ref: str, *, name: str | None = None, email: str | None = None,
+                add_groups: list[str] | None = None, remove_groups: list[str] | None = None,
+                show_on_dashboard: bool | None = None, note: str | None = None) -> MemberSummary:
+    with site.store.write() as session:
+        member = _loaded(session, ref)
+        changes: dict[str, Any] = {}
+        if name is not None:
+            new_name = " ".join(name.split())
+            if not new_name:
+                raise InvalidInput("a member needs a name")
+            changes["name"] = [member.name, new_name]
+            member.name = new_name
+        if email is not None:
+            new_email = _check_email(session, email, member.id)
+            changes["email"] = [member.email, new_email]
+            member.email = new_email
+        current = set(member.group_names)
+        if add_groups:
+            _check_groups(applied_rules(session).rules, add_groups)
+            for group in sorted(set(add_groups) - current):
+                member.groups.append(MemberGroup(group_name=group))
+            changes["add_groups"] = sorted(set(add_groups) - current)
+        if remove_groups:
+            missing = sorted(set(remove_groups) - current)
+            if missing:
+                raise InvalidInput(f"{member.name} is not in group(s) {', '.join(missing)}")
+            member.groups = [g for g in member.groups if g.group_name not in remove_groups]
+            changes["remove_groups"] = sorted(remove_groups)
+        if show_on_dashboard is not None:
+            changes["show_on_dashboard"] = show_on_dashboard
+            member.show_on_dashboard = show_on_dashboard
+        if note is not None:
+            changes["note"] = note
+            member.note = note
+        if not changes:
+            raise InvalidInput("nothing to change: give at least one option (see --help)")
+        audit.record(session, site, "member.edit", f"{member.name} (#{member.id})", **changes)
+        session.flush()
+        return _summary(member, site.now())
+
+
+def renew_member(site: Site, ref: str, plan: str, *, first_day: date | None = None,
+                 until_day: date | None = None, paid_cents: int | None = None) -> MemberSummary:
+    with site.store.write() as session:
+        member = _loaded(session, ref)
+        row = _add_membership(session, site, applied_rules(session).rules, member, plan,
+                              first_day, until_day, paid_cents)
+        session.flush()
+        audit.record(session, site, "member.renew", f"{member.name} (#{member.id})", plan=plan,
+                     valid_from=row.valid_from.isoformat(),
+                     valid_until=row.valid_until.isoformat() if row.valid_until else None,
+                     price_cents=row.price_cents)
+        return _summary(member, site.now())
+
+
+def set_suspended(site: Site, ref: str, suspended: bool, reason: str = "") -> MemberSummary:
+    with site.store.write() as session:
+        member = _loaded(session, ref)
+        if suspended == (member.suspended_at is not None):
+            state = "already suspended" if suspended else "not suspended"
+            raise InvalidInput(f"{member.name} is {state}")
+        member.suspended_at = site.now() if suspended else None
+        audit.record(session, site, "member.suspend" if suspended else "member.resume",
+                     f"{member.name} (#{member.id})", reason=reason)
+        session.flush()
+        return _summary(member, site.now())

@@ -1,0 +1,75 @@
+"""``seuil init``: a working sample site in a folder, never over an existing one."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from access.config import load_config
+from access.errors import Conflict, InvalidInput
+from access.services.rules import ApplyResult, apply_rules
+from access.services.context import Site
+from access.store.engine import make_engine
+from access.store.migrate import upgrade
+from access.store.uow import Store
+
+CONFIG_MODE = 0o640
+SECRET_MODE = 0o600
+SECRET_BYTES = 32
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:40].strip("-") or "seuil"
+
+
+def _write_new(path: Path, text: str, mode: int) -> None:
+    """Create ``path`` with ``mode`` from the start (no window where a secret is readable)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(path, mode)  # the umask may have narrowed it
+
+
+@dataclass(frozen=True)
+class InitResult:
+    config_path: Path
+    rules_path: Path
+    secret_path: Path
+    database_url: str
+    rules: ApplyResult
+
+
+def init_site(directory: Path, *, site_name: str = "Seuil", site_id: str | None = None) -> InitResult:
+    site_id = site_id or slugify(site_name)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", site_id):
+        raise InvalidInput(f'site id "{site_id}" must be lower-case letters, digits and dashes')
+    if '"' in site_name or "\\" in site_name:
+        raise InvalidInput("the site name cannot contain quotes or backslashes")
+    targets = [directory / n for n in ("seuil.toml", "rules.toml", "secret.key", "seuil.db")]
+    present = [str(p) for p in targets if p.exists()]
+    if present:
+        raise Conflict("refusing to overwrite: " + ", ".join(present),
+                       hint="choose an empty folder, or move these files away first")
+    directory.mkdir(parents=True, exist_ok=True)
+    samples = resources.files("access.samples")
+    config_text = (samples.joinpath("seuil.toml").read_text(encoding="utf-8")
+                   .replace("{site_name}", site_name).replace("{site_id}", site_id))
+    _write_new(targets[0], config_text, CONFIG_MODE)
+    _write_new(targets[1], samples.joinpath("rules.toml").read_text(encoding="utf-8"), CONFIG_MODE)
+    _write_new(targets[2], secrets.token_hex(SECRET_BYTES) + "\n", SECRET_MODE)
+    config = load_config(targets[0])
+    engine = make_engine(config.database_url)
+    try:
+        upgrade(engine)
+        site = Site(config=config, store=Store(engine), secret=config.read_secret())
+        applied = apply_rules(site)
+    finally:
+        engine.dispose()
+    return InitResult(targets[0], targets[1], targets[2], config.database_url, applied)

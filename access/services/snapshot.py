@@ -1,0 +1,72 @@
+"""Build the decision snapshot from the database and the applied rules."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from access.domain.cards import CardStatus
+from access.domain.ruleset import RuleSet
+from access.domain.snapshot import CardView, MembershipWindow, MemberView, Snapshot
+from access.services.context import Site
+from access.store.models import (
+    Card,
+    LedgerEntry,
+    Member,
+    MemberGroup,
+    Membership,
+    Resource,
+    Training,
+)
+
+# Memberships that ended longer ago than this do not matter to a decision any more.
+MEMBERSHIP_MEMORY = timedelta(days=400)
+
+
+def balances(session: Session) -> dict[int, int]:
+    rows = session.execute(
+        select(LedgerEntry.member_id, func.sum(LedgerEntry.cents)).group_by(LedgerEntry.member_id)
+    )
+    return {member_id: int(total or 0) for member_id, total in rows}
+
+
+def build_snapshot(session: Session, site: Site, version: int, rules: RuleSet,
+                   now: datetime | None = None) -> Snapshot:
+    """Everything ``decide()`` needs, read with a handful of bulk queries."""
+    now = now or site.now()
+    groups: dict[int, set[str]] = defaultdict(set)
+    for member_id, group in session.execute(select(MemberGroup.member_id, MemberGroup.group_name)):
+        groups[member_id].add(group)
+    windows: dict[int, list[MembershipWindow]] = defaultdict(list)
+    recent = or_(Membership.valid_until.is_(None), Membership.valid_until > now - MEMBERSHIP_MEMORY)
+    for member_id, plan, start, end in session.execute(
+        select(Membership.member_id, Membership.plan, Membership.valid_from,
+               Membership.valid_until).where(recent)
+    ):
+        windows[member_id].append(MembershipWindow(plan, start, end))
+    skills: dict[int, dict[str, datetime | None]] = defaultdict(dict)
+    for member_id, skill, expires in session.execute(
+        select(Training.member_id, Training.skill, Training.expires_at)
+    ):
+        skills[member_id][skill] = expires
+    money = balances(session)
+    members = [
+        MemberView(member_id, name, frozenset(groups[member_id]), tuple(windows[member_id]),
+                   skills[member_id], money.get(member_id, 0), suspended is not None)
+        for member_id, name, suspended in session.execute(
+            select(Member.id, Member.name, Member.suspended_at))
+    ]
+    cards = {
+        card_hash: CardView(member_id, CardStatus(status))
+        for card_hash, member_id, status in session.execute(
+            select(Card.card_hash, Card.member_id, Card.status))
+    }
+    out_of_service = session.scalars(
+        select(Resource.name).where(Resource.out_of_service.is_(True))).all()
+    return Snapshot.build(
+        version=version, clock=site.clock, rules=rules, members=members, cards=cards,
+        out_of_service=out_of_service, credit_floor_cents=site.config.site.credit_floor,
+    )

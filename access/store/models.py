@@ -1,0 +1,243 @@
+"""The database, as SQLAlchemy 2 typed models. Every change goes through an Alembic migration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from access.store.types import UtcDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+NAME_LENGTH = 40
+HASH_LENGTH = 64
+EVENT_ID_LENGTH = 36
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON}
+
+
+class Group(Base):
+    __tablename__ = "groups"
+
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class MemberGroup(Base):
+    __tablename__ = "member_groups"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    group_name: Mapped[str] = mapped_column(ForeignKey("groups.name"), primary_key=True)
+
+
+class Member(Base):
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    show_on_dashboard: Mapped[bool] = mapped_column(Boolean, default=False)
+    suspended_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+    groups: Mapped[list[MemberGroup]] = relationship(cascade="all, delete-orphan")
+    cards: Mapped[list[Card]] = relationship(back_populates="member")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="member", order_by="Membership.valid_from")
+    trainings: Mapped[list[Training]] = relationship(
+        back_populates="member", foreign_keys="Training.member_id")
+
+    @property
+    def group_names(self) -> list[str]:
+        return sorted(g.group_name for g in self.groups)
+
+
+class Card(Base):
+    """A badge. Only the keyed hash of its UID is stored."""
+
+    __tablename__ = "cards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    label: Mapped[str] = mapped_column(String(100), default="")
+    enrolled_at: Mapped[datetime]
+    status_changed_at: Mapped[datetime | None]
+
+    member: Mapped[Member] = relationship(back_populates="cards")
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    plan: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    valid_from: Mapped[datetime]
+    valid_until: Mapped[datetime | None]
+    price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    created_at: Mapped[datetime]
+
+    member: Mapped[Member] = relationship(back_populates="memberships")
+
+
+class Training(Base):
+    __tablename__ = "trainings"
+    __table_args__ = (UniqueConstraint("member_id", "skill"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    skill: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    granted_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+
+    member: Mapped[Member] = relationship(back_populates="trainings", foreign_keys=[member_id])
+    granted_by: Mapped[Member | None] = relationship(foreign_keys=[granted_by_id])
+
+
+class Resource(Base):
+    """A door or a machine, mirrored from the applied rules; never deleted (history)."""
+
+    __tablename__ = "resources"
+
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    node: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    description: Mapped[str] = mapped_column(Text, default="")
+    skill: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    checkin: Mapped[bool] = mapped_column(Boolean, default=False)
+    max_session_minutes: Mapped[int | None]
+    warn_minutes: Mapped[int] = mapped_column(Integer, default=5)
+    pricing: Mapped[dict[str, Any] | None]
+    out_of_service: Mapped[bool] = mapped_column(Boolean, default=False)
+    out_of_service_since: Mapped[datetime | None]
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class RuleSetRow(Base):
+    """Every applied rules file, whole; the newest is in force."""
+
+    __tablename__ = "rule_sets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applied_at: Mapped[datetime]
+    applied_by: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+
+
+class Visit(Base):
+    __tablename__ = "visits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    checked_in_at: Mapped[datetime] = mapped_column(index=True)
+    checked_out_at: Mapped[datetime | None]
+    auto_checked_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    in_event_id: Mapped[str | None] = mapped_column(String(EVENT_ID_LENGTH), unique=True)
+    out_event_id: Mapped[str | None] = mapped_column(String(EVENT_ID_LENGTH), unique=True)
+
+
+class DayPass(Base):
+    __tablename__ = "day_passes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    method: Mapped[str] = mapped_column(String(20))
+    payment_reference: Mapped[str | None] = mapped_column(String(200))
+    sold_at: Mapped[datetime]
+    valid_until: Mapped[datetime]
+    code_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH))
+
+
+class UsageSession(Base):
+    __tablename__ = "usage_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(EVENT_ID_LENGTH), unique=True)
+    resource: Mapped[str] = mapped_column(ForeignKey("resources.name"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    ended_at: Mapped[datetime | None]
+    active_seconds: Mapped[int | None]
+    cost_cents: Mapped[int | None]
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+
+
+class LedgerEntry(Base):
+    """Money in and out. A member's balance is the sum of their entries."""
+
+    __tablename__ = "ledger_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # charge, payment, credit, waiver
+    cents: Mapped[int] = mapped_column(Integer)  # signed: charges are negative
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    reference: Mapped[str | None] = mapped_column(String(100), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class AccessEvent(Base):
+    """Every tap and its decision, as a node reported it."""
+
+    __tablename__ = "access_events"
+    __table_args__ = (Index("ix_access_events_node_seq", "node", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(EVENT_ID_LENGTH), unique=True)
+    node: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    seq: Mapped[int] = mapped_column(Integer)
+    ts: Mapped[datetime] = mapped_column(index=True)
+    resource: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    card_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(30))
+    rule: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+
+
+class AuditEntry(Base):
+    """Who changed what: every admin write, with the Unix user that made it."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ts: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
