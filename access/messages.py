@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
@@ -66,19 +67,13 @@ def money(cents: int, currency: str, language: Language) -> str:
 
 def day(moment: datetime, tz: str, language: Language) -> str:
     """``3 nov. 2026`` / ``3 Nov 2026`` in the site's timezone."""
-    local = moment.astimezone(_zone(tz))
+    local = moment.astimezone(ZoneInfo(tz))
     return str(format_date(local.date(), format="medium", locale=_LOCALES[language]))
 
 
 def moment_text(moment: datetime, tz: str, language: Language) -> str:
-    return str(format_datetime(moment, format="medium", tzinfo=_zone(tz),
+    return str(format_datetime(moment, format="medium", tzinfo=ZoneInfo(tz),
                                locale=_LOCALES[language]))
-
-
-def _zone(tz: str):  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(tz)
 
 
 def explain(decision: Decision, language: Language, *, tz: str = "Europe/Paris",

@@ -11,7 +11,8 @@ import re
 from collections.abc import Sequence
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'))*)\s*=""")
+_KEY_PART = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
+_KEY = re.compile(rf"^\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=")
 
 PathPart = str | int
 
@@ -93,11 +94,11 @@ def parse_toml(text: str, filename: str) -> tuple[dict[str, object], TomlLines]:
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         position = _TOMLLIB_POSITION.search(message)
+        line: int | None = None
+        column: int | None = None
         if position:
             line, column = int(position[1]), int(position[2])
             message = message[: position.start()]
-        else:
-            line = column = None
         message = message[:1].lower() + message[1:] + " (TOML syntax)"
         raise FileInvalid([Problem(filename, message, line, column)]) from None
     return data, TomlLines(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from access.cli.context import CommandContext
+from access.cli.context import CommandContext, Handler
 from access.cli.members import MEMBER_HELP
 from access.cli.output import local_time, print_json, print_table
 from access.domain.cards import CardStatus
@@ -32,7 +32,7 @@ def list_(ctx: CommandContext) -> int:
     return 0
 
 
-def _status_handler(status: CardStatus, verb: str):  # type: ignore[no-untyped-def]
+def _status_handler(status: CardStatus, verb: str) -> Handler:
     def handler(ctx: CommandContext) -> int:
         card = cards.set_card_status(ctx.site(), ctx.args.card, status)
         print(f"card #{card.id} of {card.member} {verb}")

@@ -10,7 +10,8 @@ from access.cli.members import MEMBER_HELP
 from access.cli.output import local_time, print_json
 from access.cli.parsing import parse_moment
 from access.config import load_config
-from access.messages import LANGUAGES, explain as explain_text
+from access.messages import LANGUAGES
+from access.messages import explain as explain_text
 from access.services import rules
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from access.domain.cards import CardStatus
 from access.domain.ruleset import ResourceKind
@@ -75,56 +76,48 @@ def decide(
     member = snapshot.members.get(card_view.member_id)
     if member is None:
         return Decision(False, Reason.UNKNOWN_CARD, resource)
-    who = {"member_id": member.id, "member_name": member.name}
+
+    def verdict(allowed: bool, reason: Reason, **details: Any) -> Decision:
+        return Decision(allowed, reason, resource, member.id, member.name, **details)
+
     if card_view.status is not CardStatus.ACTIVE:
-        return Decision(False, Reason.CARD_REVOKED, resource, card_status=card_view.status, **who)
+        return verdict(False, Reason.CARD_REVOKED, card_status=card_view.status)
     target = snapshot.resources.get(resource)
     if target is None:
-        return Decision(False, Reason.UNKNOWN_RESOURCE, resource, **who)
+        return verdict(False, Reason.UNKNOWN_RESOURCE)
     if member.suspended:
-        return Decision(False, Reason.MEMBER_SUSPENDED, resource, **who)
+        return verdict(False, Reason.MEMBER_SUSPENDED)
 
     in_use_by_other = (
         target.kind is ResourceKind.MACHINE and occupant is not None and occupant != member.id
     )
     if member.groups & snapshot.break_glass_groups:
         if in_use_by_other:  # a keyholder opens everything but never cuts someone's job
-            return Decision(False, Reason.MACHINE_IN_USE, resource, occupant_id=occupant, **who)
-        return Decision(True, Reason.ALLOWED, resource, rule=BREAK_GLASS_RULE, **who)
+            return verdict(False, Reason.MACHINE_IN_USE, occupant_id=occupant)
+        return verdict(True, Reason.ALLOWED, rule=BREAK_GLASS_RULE)
 
     if resource in snapshot.out_of_service:
-        return Decision(False, Reason.OUT_OF_SERVICE, resource, **who)
+        return verdict(False, Reason.OUT_OF_SERVICE)
     if in_use_by_other:
-        return Decision(False, Reason.MACHINE_IN_USE, resource, occupant_id=occupant, **who)
+        return verdict(False, Reason.MACHINE_IN_USE, occupant_id=occupant)
 
     plans = member.active_plans(now)
     if not plans:
-        return Decision(
-            False, Reason.MEMBERSHIP_EXPIRED, resource, until=member.ended_at(now), **who
-        )
+        return verdict(False, Reason.MEMBERSHIP_EXPIRED, until=member.ended_at(now))
     rules = [r for r in snapshot.rules_by_resource.get(resource, ()) if r.applies_to(member, plans)]
     if not rules:
-        return Decision(False, Reason.NO_ACCESS, resource, **who)
+        return verdict(False, Reason.NO_ACCESS)
     local = snapshot.clock.local(now)
     open_rule = next((r for r in rules if r.schedule.is_open(local)), None)
     if open_rule is None:
-        return Decision(False, Reason.OUTSIDE_HOURS, resource, rule=rules[0].name, **who)
+        return verdict(False, Reason.OUTSIDE_HOURS, rule=rules[0].name)
     rule = open_rule.name
 
     if target.skill and not member.trained(target.skill, now):
-        return Decision(False, Reason.TRAINING_REQUIRED, resource, rule=rule, skill=target.skill, **who)
+        return verdict(False, Reason.TRAINING_REQUIRED, rule=rule, skill=target.skill)
     billable = target.pricing is not None and not target.pricing.is_free
     if billable and member.balance_cents < snapshot.credit_floor_cents:
-        return Decision(
-            False,
-            Reason.NOT_ENOUGH_CREDIT,
-            resource,
-            rule=rule,
-            balance_cents=member.balance_cents,
-            floor_cents=snapshot.credit_floor_cents,
-            **who,
-        )
-    return Decision(
-        True, Reason.ALLOWED, resource, rule=rule, until=member.current_until(now),
-        balance_cents=member.balance_cents, **who,
-    )
+        return verdict(False, Reason.NOT_ENOUGH_CREDIT, rule=rule,
+                       balance_cents=member.balance_cents, floor_cents=snapshot.credit_floor_cents)
+    return verdict(True, Reason.ALLOWED, rule=rule, until=member.current_until(now),
+                   balance_cents=member.balance_cents)

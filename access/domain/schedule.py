@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 _DAY_NAMES: dict[str, int] = {
@@ -17,7 +17,9 @@ _DAY_NAMES: dict[str, int] = {
     "lun": 0, "mar": 1, "mer": 2, "jeu": 3, "ven": 4, "sam": 5, "dim": 6,
 }
 _EVERY_DAY = frozenset(range(7))
-_RANGE = re.compile(r"^\s*(?P<days>[A-Za-z,\- ]+?)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})\s*$")
+_RANGE = re.compile(
+    r"^\s*(?P<days>[A-Za-z,\- ]+?)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})\s*$"
+)
 MINUTES_PER_DAY = 24 * 60
 
 
@@ -174,7 +176,7 @@ class SiteClock:
         """The instant a service day begins (its cut-off), as an aware UTC datetime."""
         naive = datetime.combine(day, self.cutoff)
         # Round-trip through UTC so a cut-off inside a DST gap lands on a real instant.
-        return naive.replace(tzinfo=self.tz).astimezone(timezone.utc)
+        return naive.replace(tzinfo=self.tz).astimezone(UTC)
 
     def day_end(self, day: date) -> datetime:
         """The instant a service day ends: the next day's cut-off."""

@@ -6,7 +6,7 @@ import getpass
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from access.config import Config
 from access.domain.cards import card_hash
@@ -15,7 +15,7 @@ from access.store.uow import Store
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def unix_actor() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -39,17 +40,19 @@ def find_member(session: Session, ref: str) -> Member:
     if not wanted:
         raise InvalidInput("name a member by id, email or the start of their name")
     everyone = session.execute(select(Member.id, Member.name)).all()
-    for test in (
+    tests: tuple[Callable[[str], bool], ...] = (
         lambda name: fold(name) == wanted,
         lambda name: fold(name).startswith(wanted),
         lambda name: any(word.startswith(wanted) for word in fold(name).split()),
-    ):
+    )
+    for test in tests:
         matches = [(i, n) for i, n in everyone if test(n)]
         if len(matches) == 1:
             return session.get_one(Member, matches[0][0])
         if len(matches) > 1:
             shown = ", ".join(f"{n} (#{i})" for i, n in matches[:MAX_CANDIDATES_SHOWN])
-            more = f" and {len(matches) - MAX_CANDIDATES_SHOWN} more" if len(matches) > MAX_CANDIDATES_SHOWN else ""
+            hidden = len(matches) - MAX_CANDIDATES_SHOWN
+            more = f" and {hidden} more" if hidden > 0 else ""
             raise Ambiguous(f'"{ref}" matches {len(matches)} members: {shown}{more}',
                             hint="type more of the name, or use the id (#12) or the email")
     raise NotFound(f'no member matches "{ref}"{did_you_mean(ref, [n for _, n in everyone])}',

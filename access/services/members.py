@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -20,7 +19,7 @@ from access.services.context import Site
 from access.services.lookup import find_member
 from access.services.rules import applied_rules
 from access.services.snapshot import balances
-from access.store.models import Card, Member, MemberGroup, Membership, Training
+from access.store.models import Member, MemberGroup, Membership, Training
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

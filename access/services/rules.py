@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.config import Config
+from access.domain.cards import UidError
 from access.domain.decide import Decision, decide
 from access.domain.ruleset import RuleSet
 from access.domain.snapshot import CardView
-from access.domain.cards import UidError
 from access.errors import Conflict, FileInvalid, InvalidInput, NotFound, NotInitialised, Problem
-from access.rules_file import Change, diff_rules, did_you_mean, parse_rules
+from access.rules_file import Change, did_you_mean, diff_rules, parse_rules
 from access.services import audit
 from access.services.context import Site
 from access.services.lookup import find_member
@@ -70,7 +70,7 @@ class ApplyResult:
 
 def _in_use(session: Session, before: RuleSet | None, after: RuleSet, site: Site) -> list[str]:
     """Removals the data still depends on: a group with members, a plan being held."""
-    problems = []
+    problems: list[str] = []
     if before is None:
         return problems
     gone_groups = {g.name for g in before.groups} - {g.name for g in after.groups}

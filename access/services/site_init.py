@@ -12,8 +12,8 @@ from pathlib import Path
 
 from access.config import load_config
 from access.errors import Conflict, InvalidInput
-from access.services.rules import ApplyResult, apply_rules
 from access.services.context import Site
+from access.services.rules import ApplyResult, apply_rules
 from access.store.engine import make_engine
 from access.store.migrate import upgrade
 from access.store.uow import Store

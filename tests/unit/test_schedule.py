@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -110,22 +110,22 @@ def test_day_ends_on_dst_days_are_wall_clock_cutoffs():
 def test_cutoff_inside_the_spring_gap_is_still_a_real_instant():
     clock = SiteClock("Europe/Paris", time(2, 30))  # does not exist on 2026-03-29
     start = clock.day_start(date(2026, 3, 29))
-    assert start.tzinfo is timezone.utc
+    assert start.tzinfo is UTC
     assert clock.service_day(start + timedelta(minutes=1)) == date(2026, 3, 29)
 
 
 def test_opening_hours_follow_the_wall_clock_across_dst():
     early = Schedule.parse(["daily 08:00-09:00"])
     # 08:30 local is 07:30 UTC in winter and 06:30 UTC in summer.
-    assert early.is_open(CLOCK.local(datetime(2026, 3, 28, 7, 30, tzinfo=timezone.utc)))
-    assert early.is_open(CLOCK.local(datetime(2026, 3, 30, 6, 30, tzinfo=timezone.utc)))
-    assert not early.is_open(CLOCK.local(datetime(2026, 3, 30, 7, 30, tzinfo=timezone.utc)))
+    assert early.is_open(CLOCK.local(datetime(2026, 3, 28, 7, 30, tzinfo=UTC)))
+    assert early.is_open(CLOCK.local(datetime(2026, 3, 30, 6, 30, tzinfo=UTC)))
+    assert not early.is_open(CLOCK.local(datetime(2026, 3, 30, 7, 30, tzinfo=UTC)))
 
 
 def test_the_repeated_hour_in_autumn_is_open_both_times():
     night = Schedule.parse(["Sun 02:00-03:00"])
-    first = datetime(2026, 10, 25, 0, 30, tzinfo=timezone.utc)  # 02:30 CEST
-    second = datetime(2026, 10, 25, 1, 30, tzinfo=timezone.utc)  # 02:30 CET
+    first = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 02:30 CEST
+    second = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # 02:30 CET
     assert night.is_open(CLOCK.local(first))
     assert night.is_open(CLOCK.local(second))
 
@@ -133,7 +133,7 @@ def test_the_repeated_hour_in_autumn_is_open_both_times():
 def test_the_missing_hour_in_spring_never_opens():
     night = Schedule.parse(["Sun 02:00-03:00"])
     for minutes in range(0, 180, 10):
-        moment = datetime(2026, 3, 29, 0, 0, tzinfo=timezone.utc) + timedelta(minutes=minutes)
+        moment = datetime(2026, 3, 29, 0, 0, tzinfo=UTC) + timedelta(minutes=minutes)
         assert not night.is_open(CLOCK.local(moment))
 
 
