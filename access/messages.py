@@ -6,7 +6,7 @@ the same everywhere. Dates and money follow the language's conventions (Babel).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 
 from access.domain.decide import Decision, Reason
+from access.domain.schedule import SiteClock
 
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
@@ -65,10 +66,9 @@ def money(cents: int, currency: str, language: Language) -> str:
     return str(format_currency(cents / 100, currency, locale=_LOCALES[language]))
 
 
-def day(moment: datetime, tz: str, language: Language) -> str:
-    """``3 nov. 2026`` / ``3 Nov 2026`` in the site's timezone."""
-    local = moment.astimezone(ZoneInfo(tz))
-    return str(format_date(local.date(), format="medium", locale=_LOCALES[language]))
+def day(value: date, language: Language) -> str:
+    """``3 nov. 2026`` / ``3 Nov 2026``."""
+    return str(format_date(value, format="medium", locale=_LOCALES[language]))
 
 
 def moment_text(moment: datetime, tz: str, language: Language) -> str:
@@ -76,12 +76,13 @@ def moment_text(moment: datetime, tz: str, language: Language) -> str:
                                locale=_LOCALES[language]))
 
 
-def explain(decision: Decision, language: Language, *, tz: str = "Europe/Paris",
+def explain(decision: Decision, language: Language, *, clock: SiteClock | None = None,
             currency: str = "EUR") -> str:
     """The sentence shown for a decision."""
+    clock = clock or SiteClock()
     ended = ""
     if decision.reason is Reason.MEMBERSHIP_EXPIRED and decision.until is not None:
-        on = day(decision.until, tz, language)
+        on = day(clock.last_day(decision.until), language)
         ended = f" le {on}" if language == "fr" else f" on {on}"
     first_name = (decision.member_name or "").split(" ")[0]
     return _TEXT[decision.reason][language].format(

@@ -359,7 +359,7 @@ class Change:
     details: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        head = f'{self.op} {self.section} "{self.name}"'
+        head = f'{self.op} {self.section}' + ("" if self.section == self.name else f' "{self.name}"')
         return head + (": " + "; ".join(self.details) if self.details else "")
 
 

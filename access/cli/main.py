@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -62,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SeuilError as error:
         _report(error)
         return error.exit_code
+    except BrokenPipeError:  # `seuil member list | head`: the reader left, that is fine
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps interpreter exit quiet
+        return EXIT_OK
     except KeyboardInterrupt:
         print("seuil: interrupted, nothing more was changed", file=sys.stderr)
         return 130

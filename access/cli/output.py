@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from access.domain.schedule import SiteClock
@@ -49,10 +49,7 @@ def local_day(moment: datetime | None, clock: SiteClock) -> str:
     """The last service day an instant ends (a ``valid_until`` at the cut-off shows its eve)."""
     if moment is None:
         return "-"
-    day: date = clock.service_day(moment)
-    if clock.local(moment).time() == clock.cutoff:
-        day = date.fromordinal(day.toordinal() - 1)
-    return day.isoformat()
+    return clock.last_day(moment).isoformat()
 
 
 def local_time(moment: datetime | None, clock: SiteClock) -> str:

@@ -48,8 +48,8 @@ def explain(ctx: CommandContext) -> int:
     at = parse_moment(a.at, "--at", site.clock) or site.now()
     result = rules.explain(site, a.resource, at, uid=a.uid, member_ref=a.member)
     decision = result.decision
-    tz, currency = site.config.site.timezone, site.currency
-    messages = {lang: explain_text(decision, lang, tz=tz, currency=currency) for lang in LANGUAGES}
+    messages = {lang: explain_text(decision, lang, clock=site.clock, currency=site.currency)
+                for lang in LANGUAGES}
     if a.json:
         print_json({
             "allowed": decision.allowed, "reason": decision.reason.value, "rule": decision.rule,

@@ -182,6 +182,13 @@ class SiteClock:
         """The instant a service day ends: the next day's cut-off."""
         return self.day_start(day + timedelta(days=1))
 
+    def last_day(self, end: datetime) -> date:
+        """The last service day of something that ends at ``end`` (exclusive).
+
+        A membership valid until 2026-12-22 04:00 (the cut-off) last held on 2026-12-21.
+        """
+        return self.service_day(end - timedelta(microseconds=1))
+
     def end_of_today(self, instant: datetime) -> datetime:
         """When the service day containing ``instant`` ends (a day pass's expiry)."""
         return self.day_end(self.service_day(instant))

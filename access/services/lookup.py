@@ -23,7 +23,11 @@ def fold(text: str) -> str:
 
 
 def find_member(session: Session, ref: str) -> Member:
-    """A member by id (``12`` or ``#12``), email, or a unique prefix of the name."""
+    """A member by id (``12`` or ``#12``), email, or a unique prefix of the name.
+
+    Names are tried from the most to the least exact: the whole name, a whole word of it,
+    the start of the name, the start of any word; the first tier with matches decides.
+    """
     ref = ref.strip()
     if re.fullmatch(r"#?\d+", ref):
         found = session.get(Member, int(ref.lstrip("#")))
@@ -42,6 +46,7 @@ def find_member(session: Session, ref: str) -> Member:
     everyone = session.execute(select(Member.id, Member.name)).all()
     tests: tuple[Callable[[str], bool], ...] = (
         lambda name: fold(name) == wanted,
+        lambda name: wanted in fold(name).split(),  # "ada" is Ada Lovelace, not Adam Smith
         lambda name: fold(name).startswith(wanted),
         lambda name: any(word.startswith(wanted) for word in fold(name).split()),
     )

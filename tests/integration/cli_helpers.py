@@ -1,15 +1,16 @@
-"""Running the real ``seuil`` entry point in-process against a real SQLite file."""
+"""Running the real ``seuil`` entry point in-process against a real database."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import io
-import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
+
+from sqlalchemy import MetaData, select, text
 
 from access.cli.main import main
+from access.store.engine import make_engine
 
 
 @dataclass
@@ -29,10 +30,35 @@ def run(*argv: str) -> Result:
     return Result(code, out.getvalue(), err.getvalue())
 
 
-def db_dump(path: Path) -> str:
-    """A digest of every row of every table: equal digests mean nothing changed."""
-    connection = sqlite3.connect(path)
+def all_rows(url: str) -> str:
+    """Every row of every table, as text, in a stable order (SQLite or PostgreSQL)."""
+    engine = make_engine(url)
     try:
-        return hashlib.sha256("\n".join(connection.iterdump()).encode()).hexdigest()
+        metadata = MetaData()
+        metadata.reflect(engine)
+        lines = []
+        with engine.connect() as connection:
+            for table in sorted(metadata.tables.values(), key=lambda t: t.name):
+                rows = connection.execute(select(table))
+                lines += sorted(f"{table.name}: {tuple(row)}" for row in rows)
+        return "\n".join(lines)
     finally:
-        connection.close()
+        engine.dispose()
+
+
+def db_dump(url: str) -> str:
+    """A digest of every row: equal digests mean nothing changed."""
+    return hashlib.sha256(all_rows(url).encode()).hexdigest()
+
+
+def reset_database(url: str) -> None:
+    """Drop every table of a shared test database (PostgreSQL runs)."""
+    engine = make_engine(url)
+    try:
+        metadata = MetaData()
+        metadata.reflect(engine)
+        metadata.drop_all(engine)
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    finally:
+        engine.dispose()

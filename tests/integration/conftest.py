@@ -1,8 +1,12 @@
+import os
 from pathlib import Path
 
 import pytest
 
-from tests.integration.cli_helpers import run
+from tests.integration.cli_helpers import reset_database, run
+
+# Set to a PostgreSQL URL (postgresql+psycopg://...) to run these tests on PostgreSQL.
+TEST_DATABASE_ENV = "SEUIL_TEST_DATABASE_URL"
 
 
 @pytest.fixture
@@ -11,6 +15,10 @@ def site_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "site"
     for variable in ("SEUIL_DATABASE_URL", "SEUIL_MQTT_URL", "SUDO_USER"):
         monkeypatch.delenv(variable, raising=False)
+    shared = os.environ.get(TEST_DATABASE_ENV)
+    if shared:
+        reset_database(shared)
+        monkeypatch.setenv("SEUIL_DATABASE_URL", shared)
     result = run("init", str(directory), "--site-name", "La Ruche")
     assert result.code == 0, result.err
     monkeypatch.setenv("SEUIL_CONFIG", str(directory / "seuil.toml"))
@@ -18,8 +26,9 @@ def site_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def db(site_dir: Path) -> Path:
-    return site_dir / "seuil.db"
+def db(site_dir: Path) -> str:
+    """The URL of the site's database."""
+    return os.environ.get(TEST_DATABASE_ENV) or f"sqlite:///{site_dir / 'seuil.db'}"
 
 
 @pytest.fixture
