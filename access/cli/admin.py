@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from access.cli.context import CommandContext
-from access.cli.output import local_time, print_json, print_table
+from access.cli.output import local_time, print_rows
 from access.cli.parsing import parse_day
 from access.config import load_config
 from access.services import audit
@@ -60,13 +60,9 @@ def audit_(ctx: CommandContext) -> int:
     since_day = parse_day(ctx.args.since, "--since")
     since = site.clock.day_start(since_day) if since_day else None
     rows = audit.list_audit(site, since=since, limit=ctx.args.limit)
-    if ctx.args.json:
-        print_json(rows)
-        return 0
-    print_table(["when", "who", "action", "target", "details"],
-                [[local_time(r.ts, site.clock), r.actor, r.action, r.target,
-                  _details(r.details)]
-                 for r in rows], empty="no audit entries")
+    print_rows(rows, as_json=ctx.args.json, headers=["when", "who", "action", "target", "details"],
+               cells=lambda r: [local_time(r.ts, site.clock), r.actor, r.action, r.target,
+                                _details(r.details)], empty="no audit entries")
     return 0
 
 

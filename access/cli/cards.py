@@ -6,7 +6,7 @@ import argparse
 
 from access.cli.context import CommandContext, Handler
 from access.cli.members import MEMBER_HELP
-from access.cli.output import local_time, print_json, print_table
+from access.cli.output import local_time, print_json, print_rows
 from access.domain.cards import CardStatus
 from access.services import cards
 
@@ -22,13 +22,11 @@ def enroll(ctx: CommandContext) -> int:
 
 def list_(ctx: CommandContext) -> int:
     rows = cards.list_cards(ctx.site(), member_ref=ctx.args.member, status=ctx.args.status)
-    if ctx.args.json:
-        print_json(rows)
-        return 0
     clock = ctx.site().clock
-    print_table(["id", "member", "status", "fingerprint", "label", "enrolled"],
-                [[f"#{c.id}", c.member, c.status, c.fingerprint, c.label,
-                  local_time(c.enrolled_at, clock)] for c in rows], empty="no cards")
+    print_rows(rows, as_json=ctx.args.json,
+               headers=["id", "member", "status", "fingerprint", "label", "enrolled"],
+               cells=lambda c: [f"#{c.id}", c.member, c.status, c.fingerprint, c.label,
+                                local_time(c.enrolled_at, clock)], empty="no cards")
     return 0
 
 

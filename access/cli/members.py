@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from access.cli.context import CommandContext
-from access.cli.output import local_day, local_time, print_json, print_table
+from access.cli.output import local_day, local_time, print_json, print_rows
 from access.cli.parsing import parse_cents, parse_day
 from access.messages import money
 from access.services import members
@@ -47,14 +47,11 @@ def add(ctx: CommandContext) -> int:
 
 def list_(ctx: CommandContext) -> int:
     rows = members.list_members(ctx.site(), group=ctx.args.group, status=ctx.args.status)
-    if ctx.args.json:
-        print_json(rows)
-        return 0
     clock = ctx.site().clock
-    print_table(["id", "name", "email", "groups", "status", "plan", "until"],
-                [[m.id, m.name, m.email, m.groups, m.status, m.plan,
-                  local_day(m.valid_until, clock)] for m in rows],
-                empty="no members")
+    print_rows(rows, as_json=ctx.args.json,
+               headers=["id", "name", "email", "groups", "status", "plan", "until"],
+               cells=lambda m: [m.id, m.name, m.email, m.groups, m.status, m.plan,
+                                local_day(m.valid_until, clock)], empty="no members")
     return 0
 
 

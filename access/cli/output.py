@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from access.domain.schedule import SiteClock
+
+T = TypeVar("T")
 
 
 class Jsonable(Protocol):
@@ -22,6 +24,15 @@ def print_json(value: Any) -> None:
         value = value.to_json()
     json.dump(value, sys.stdout, indent=2, ensure_ascii=False, sort_keys=False)
     sys.stdout.write("\n")
+
+
+def print_rows(rows: Sequence[T], *, as_json: bool, headers: Sequence[str],
+               cells: Callable[[T], Sequence[Any]], empty: str) -> None:
+    """A listing: JSON for scripts (``--json``), an aligned table for people."""
+    if as_json:
+        print_json(list(rows))
+    else:
+        print_table(headers, [cells(row) for row in rows], empty=empty)
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, empty: str) -> None:

@@ -6,7 +6,7 @@ import argparse
 
 from access.cli.context import CommandContext
 from access.cli.members import MEMBER_HELP
-from access.cli.output import local_day, local_time, print_json, print_table
+from access.cli.output import local_day, local_time, print_rows
 from access.cli.parsing import parse_day
 from access.services import trainings
 
@@ -29,13 +29,11 @@ def revoke(ctx: CommandContext) -> int:
 
 def list_(ctx: CommandContext) -> int:
     rows = trainings.list_trainings(ctx.site(), member_ref=ctx.args.member, skill=ctx.args.skill)
-    if ctx.args.json:
-        print_json(rows)
-        return 0
     clock = ctx.site().clock
-    print_table(["member", "skill", "by", "granted", "expires", "valid"],
-                [[t.member, t.skill, t.granted_by, local_time(t.granted_at, clock),
-                  local_day(t.expires_at, clock), t.valid] for t in rows], empty="no trainings")
+    print_rows(rows, as_json=ctx.args.json,
+               headers=["member", "skill", "by", "granted", "expires", "valid"],
+               cells=lambda t: [t.member, t.skill, t.granted_by, local_time(t.granted_at, clock),
+                                local_day(t.expires_at, clock), t.valid], empty="no trainings")
     return 0
 
 
