@@ -1,0 +1,1 @@
+"""MQTT: topic names, versioned payloads, the durable outbox and the paho wrapper."""

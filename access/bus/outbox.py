@@ -1,0 +1,105 @@
+"""The node's durable outbox: every event is on disk before it is published.
+
+A row is written (and fsynced by SQLite's commit) first; the publisher sends it with QoS 1
+and deletes it only when the broker acknowledges it (PUBACK). A crash, a reboot or a broker
+outage of any length therefore loses nothing; at worst an event is sent twice, and the hub
+ignores the duplicate by its ``event_id``.
+
+``seq`` is the row id with AUTOINCREMENT: strictly increasing and never reused, even after
+rows are deleted or the node restarts, so it doubles as the node's event sequence number.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    topic TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    qos INTEGER NOT NULL DEFAULT 1,
+    retain INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    seq: int
+    topic: str
+    payload: bytes
+    qos: int
+    retain: bool
+
+
+class Outbox:
+    """A FIFO of messages to publish, kept in a SQLite file.
+
+    >>> outbox = Outbox(Path("/var/lib/seuil/entrance-outbox.db"))
+    >>> seq = outbox.append("seuil/x/node/entrance/tap", lambda seq: b"...")
+    >>> for item in outbox.pending(): ...      # publish, then outbox.delete(item.seq) on PUBACK
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = FULL")  # an appended event survives power loss
+        self._db.execute("PRAGMA busy_timeout = 5000")
+        self._db.execute(_SCHEMA)
+
+    def append(self, topic: str, build: Callable[[int], bytes], *, qos: int = 1,
+               retain: bool = False) -> int:
+        """Store a message whose payload is built from its ``seq``; returns the seq."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                cursor = self._db.execute(
+                    "INSERT INTO outbox (topic, payload, qos, retain, created_at) "
+                    "VALUES (?, x'', ?, ?, ?)", (topic, qos, int(retain), time.time()))
+                seq = int(cursor.lastrowid or 0)
+                self._db.execute("UPDATE outbox SET payload = ? WHERE seq = ?", (build(seq), seq))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return seq
+
+    def pending(self, limit: int = 1000, after: int = 0) -> list[OutboxItem]:
+        """The oldest unacknowledged messages, in order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, topic, payload, qos, retain FROM outbox WHERE seq > ? "
+                "ORDER BY seq LIMIT ?", (after, limit)).fetchall()
+        return [OutboxItem(seq, topic, bytes(payload), qos, bool(retain))
+                for seq, topic, payload, qos, retain in rows]
+
+    def delete(self, seq: int) -> None:
+        """The broker acknowledged ``seq``: forget it."""
+        with self._lock:
+            self._db.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Outbox {self.path} pending={len(self)}>"

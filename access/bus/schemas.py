@@ -1,0 +1,96 @@
+"""Versioned JSON payloads (``"v": 1``). A payload that does not fit is a ``PayloadError``.
+
+Events carry a UUID ``event_id`` (the hub ignores a duplicate), an aware ``ts``, the ``node``
+that produced them and that node's monotonic ``seq``. Card UIDs never travel: ``card`` is the
+keyed hash.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal, TypeVar
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from access.domain.decide import Reason
+
+SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
+CARD_HASH = r"^[0-9a-f]{64}$"
+MAX_EVENT_BYTES = 16 * 1024
+MAX_SNAPSHOT_BYTES = 32 * 1024 * 1024
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class PayloadError(ValueError):
+    """A message that is not what its topic promises: logged and set aside, never fatal."""
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    v: Literal[1] = 1
+
+
+class Event(_Payload):
+    event_id: UUID
+    ts: AwareDatetime
+    node: str = Field(pattern=SLUG)
+    seq: int = Field(ge=0)
+
+
+class TapEvent(Event):
+    """A card was read at a resource (published before the decision)."""
+
+    resource: str = Field(pattern=SLUG)
+    card: str = Field(pattern=CARD_HASH)
+
+
+class DecisionEvent(Event):
+    """What the node decided for a tap, from the snapshot it held."""
+
+    tap_id: UUID
+    resource: str = Field(pattern=SLUG)
+    card: str = Field(pattern=CARD_HASH)
+    allowed: bool
+    reason: Reason
+    rule: str | None = None
+    member_id: int | None = None
+    snapshot_version: int = Field(ge=0)
+
+
+class SessionEvent(Event):
+    """A machine session started, was extended, or ended (with how long it really ran)."""
+
+    action: Literal["start", "extend", "stop"]
+    session_id: UUID
+    resource: str = Field(pattern=SLUG)
+    member_id: int
+    started_at: AwareDatetime
+    ended_at: AwareDatetime | None = None
+    active_seconds: int | None = Field(default=None, ge=0)
+    end_reason: Literal["tap", "timeout", "power", "admin"] | None = None
+
+
+class NodeStatus(_Payload):
+    node: str = Field(pattern=SLUG)
+    state: Literal["online", "offline"]
+    ts: datetime | None = None
+    snapshot_version: int | None = None
+
+
+def encode(payload: BaseModel) -> bytes:
+    return payload.model_dump_json(exclude_none=False).encode()
+
+
+def decode(model: type[M], raw: bytes, *, max_bytes: int = MAX_EVENT_BYTES) -> M:
+    """Validate ``raw`` as ``model``; anything else raises ``PayloadError`` with why."""
+    if len(raw) > max_bytes:
+        raise PayloadError(f"payload of {len(raw)} bytes exceeds the {max_bytes}-byte limit")
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "payload"
+        raise PayloadError(f"not a valid {model.__name__}: {where}: {first['msg']}") from None
