@@ -1,0 +1,114 @@
+"""Drains an ``Outbox`` to the broker: QoS 1, and a row is deleted only on its PUBACK."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import paho.mqtt.client as mqtt
+
+from access.bus.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+
+class OutboxPublisher:
+    """Publishes what the outbox holds, oldest first, whenever the broker is reachable.
+
+    Call ``kick()`` after appending to the outbox. On every (re)connection everything still
+    unacknowledged is sent again: the hub ignores duplicates by ``event_id``.
+
+    ``window`` bounds the messages in flight, so a backlog of hours after an outage is sent
+    in order without holding it all in memory.
+    """
+
+    def __init__(self, client: mqtt.Client, outbox: Outbox, *, window: int = 500) -> None:
+        self.client = client
+        self.outbox = outbox
+        self.window = window
+        self._lock = threading.Lock()
+        self._inflight: dict[int, int] = {}  # mid -> seq
+        self._early: set[int] = set()  # PUBACKs that beat publish() returning
+        self._sent_up_to = 0
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._connected = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="outbox-publisher", daemon=True)
+        client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
+        client.on_publish = self._on_publish
+
+    def start(self) -> None:
+        self.client.loop_start()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=5)
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def kick(self) -> None:
+        self._wake.set()
+
+    def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any,
+                    properties: Any) -> None:
+        if reason.is_failure:
+            log.warning("broker refused the connection: %s", reason)
+            return
+        with self._lock:
+            self._inflight.clear()
+            self._early.clear()
+            self._sent_up_to = 0  # resend whatever was not acknowledged
+        self._connected.set()
+        self._wake.set()
+
+    def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any,
+                       properties: Any) -> None:
+        self._connected.clear()
+        log.info("broker connection lost (%s); events stay in the outbox", reason)
+
+    def _on_publish(self, client: mqtt.Client, userdata: Any, mid: int, reason: Any,
+                    properties: Any) -> None:
+        with self._lock:
+            seq = self._inflight.pop(mid, None)
+            if seq is None:
+                self._early.add(mid)
+                return
+        self.outbox.delete(seq)
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(timeout=1.0)
+            self._wake.clear()
+            if self._connected.is_set():
+                self._drain()
+
+    def _drain(self) -> None:
+        while self._connected.is_set() and not self._stop.is_set():
+            with self._lock:
+                room = self.window - len(self._inflight)
+                after = self._sent_up_to
+            if room <= 0:
+                return
+            items = self.outbox.pending(limit=room, after=after)
+            if not items:
+                return
+            for item in items:
+                info = self.client.publish(item.topic, item.payload, qos=item.qos,
+                                           retain=item.retain)
+                if info.rc != mqtt.MQTT_ERR_SUCCESS:
+                    return  # disconnected meanwhile; resent on reconnect
+                with self._lock:
+                    self._sent_up_to = item.seq
+                    if info.mid in self._early:
+                        self._early.discard(info.mid)
+                        acked = True
+                    else:
+                        self._inflight[info.mid] = item.seq
+                        acked = False
+                if acked:
+                    self.outbox.delete(item.seq)

@@ -1,0 +1,61 @@
+"""A real mosquitto on a free loopback port, that a test can stop and start again."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+SEARCH_PATH = "/usr/sbin:/usr/local/sbin:/usr/bin:/usr/local/bin"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Broker:
+    host = "127.0.0.1"
+
+    def __init__(self, workdir: Path) -> None:
+        executable = shutil.which("mosquitto") or shutil.which("mosquitto", path=SEARCH_PATH)
+        if executable is None:
+            raise RuntimeError("mosquitto is not installed: `./install.sh --dev` installs it")
+        self.executable = executable
+        self.port = free_port()
+        self.workdir = workdir
+        self.config = workdir / "mosquitto.conf"
+        self.config.write_text(
+            f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
+            f"persistence true\npersistence_location {workdir}/\n"
+            "max_queued_messages 100000\nmax_inflight_messages 0\n")
+        self.log = workdir / "mosquitto.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"mqtt://{self.host}:{self.port}"
+
+    def start(self, timeout_s: float = 10.0) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen([self.executable, "-c", str(self.config)],
+                                            stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection((self.host, self.port), timeout=0.2).close()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"mosquitto exited: {self.log.read_text()}") from None
+                time.sleep(0.02)
+        raise RuntimeError(f"mosquitto did not listen on {self.port}: {self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
