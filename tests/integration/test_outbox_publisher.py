@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 import paho.mqtt.client as mqtt
+import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from access.bus.client import make_client
@@ -63,49 +64,45 @@ def wait_until(condition, timeout_s=20.0):
     return condition()
 
 
-def test_events_reach_the_broker_in_order_and_leave_the_outbox(broker, tmp_path):
+@pytest.fixture
+def wired(broker, tmp_path):
+    """A collector, an outbox and its running publisher, all closed after the test."""
     collector = Collector(broker)
     outbox = Outbox(tmp_path / "outbox.db")
     publisher = OutboxPublisher(make_client(broker.url, "node-entrance"), outbox)
     publisher.start()
-    try:
-        for _ in range(200):
-            outbox.append(TOPICS.node_tap("entrance"), tap_builder)
-            publisher.kick()
-        collector.wait_for(200)
-        assert wait_until(lambda: len(outbox) == 0)
-        seqs = [e.seq for e in collector.received]
-        assert len(set(seqs)) == 200
-        assert seqs == sorted(seqs)
-    finally:
-        publisher.stop()
-        collector.close()
-        outbox.close()
+    yield collector, outbox, publisher
+    publisher.stop()
+    collector.close()
+    outbox.close()
 
 
-def test_broker_outage_loses_nothing_and_delivers_each_event(broker, tmp_path):
-    collector = Collector(broker)
-    outbox = Outbox(tmp_path / "outbox.db")
-    publisher = OutboxPublisher(make_client(broker.url, "node-entrance"), outbox)
-    publisher.start()
-    try:
-        for _ in range(50):
-            outbox.append(TOPICS.node_tap("entrance"), tap_builder)
+def test_events_reach_the_broker_in_order_and_leave_the_outbox(wired):
+    collector, outbox, publisher = wired
+    for _ in range(200):
+        outbox.append(TOPICS.node_tap("entrance"), tap_builder)
         publisher.kick()
-        collector.wait_for(50)
-        broker.stop()
-        for _ in range(100):  # taps during the outage
-            outbox.append(TOPICS.node_tap("entrance"), tap_builder)
-            publisher.kick()
-        time.sleep(0.5)
-        assert len(outbox) >= 100  # kept on disk while the broker is away
-        broker.start()
-        collector.wait_for(150, timeout_s=60)
-        assert wait_until(lambda: len(outbox) == 0, timeout_s=30)
-        ids = {e.event_id for e in collector.received}
-        assert len(ids) == 150
-        assert sorted({e.seq for e in collector.received}) == list(range(1, 151))
-    finally:
-        publisher.stop()
-        collector.close()
-        outbox.close()
+    collector.wait_for(200)
+    assert wait_until(lambda: len(outbox) == 0)
+    seqs = [e.seq for e in collector.received]
+    assert len(set(seqs)) == 200
+    assert seqs == sorted(seqs)
+
+
+def test_broker_outage_loses_nothing_and_delivers_each_event(wired, broker):
+    collector, outbox, publisher = wired
+    for _ in range(50):
+        outbox.append(TOPICS.node_tap("entrance"), tap_builder)
+    publisher.kick()
+    collector.wait_for(50)
+    broker.stop()
+    for _ in range(100):  # taps during the outage
+        outbox.append(TOPICS.node_tap("entrance"), tap_builder)
+        publisher.kick()
+    time.sleep(0.5)
+    assert len(outbox) >= 100  # kept on disk while the broker is away
+    broker.start()
+    collector.wait_for(150, timeout_s=60)
+    assert wait_until(lambda: len(outbox) == 0, timeout_s=30)
+    assert len({e.event_id for e in collector.received}) == 150
+    assert sorted({e.seq for e in collector.received}) == list(range(1, 151))
