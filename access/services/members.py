@@ -164,12 +164,6 @@ def add_member(site: Site, name: str, *, email: str | None = None, groups: list[
         return _summary(member, site.now())
 
 
-def _loaded(session: Session, ref: str) -> Member:
-    member = find_member(session, ref)
-    session.refresh(member)
-    return member
-
-
 def list_members(site: Site, *, group: str | None = None, status: str | None = None) -> list[MemberSummary]:
     with site.store.read() as session:
         query = select(Member).options(selectinload(Member.groups),
@@ -183,7 +177,7 @@ def list_members(site: Site, *, group: str | None = None, status: str | None = N
 
 def show_member(site: Site, ref: str) -> MemberDetail:
     with site.store.read() as session:
-        member = _loaded(session, ref)
+        member = find_member(session, ref)
         now = site.now()
         summary = _summary(member, now)
         cards = [{"id": c.id, "status": c.status, "label": c.label,
@@ -209,7 +203,7 @@ def edit_member(site: Site, ref: str, *, name: str | None = None, email: str | N
                 add_groups: list[str] | None = None, remove_groups: list[str] | None = None,
                 show_on_dashboard: bool | None = None, note: str | None = None) -> MemberSummary:
     with site.store.write() as session:
-        member = _loaded(session, ref)
+        member = find_member(session, ref)
         changes: dict[str, Any] = {}
         if name is not None:
             new_name = " ".join(name.split())
@@ -249,7 +243,7 @@ def edit_member(site: Site, ref: str, *, name: str | None = None, email: str | N
 def renew_member(site: Site, ref: str, plan: str, *, first_day: date | None = None,
                  until_day: date | None = None, paid_cents: int | None = None) -> MemberSummary:
     with site.store.write() as session:
-        member = _loaded(session, ref)
+        member = find_member(session, ref)
         row = _add_membership(session, site, applied_rules(session).rules, member, plan,
                               first_day, until_day, paid_cents)
         session.flush()
@@ -262,7 +256,7 @@ def renew_member(site: Site, ref: str, plan: str, *, first_day: date | None = No
 
 def set_suspended(site: Site, ref: str, suspended: bool, reason: str = "") -> MemberSummary:
     with site.store.write() as session:
-        member = _loaded(session, ref)
+        member = find_member(session, ref)
         if suspended == (member.suspended_at is not None):
             state = "already suspended" if suspended else "not suspended"
             raise InvalidInput(f"{member.name} is {state}")
