@@ -193,7 +193,7 @@ def show_member(site: Site, ref: str) -> MemberDetail:
                 "valid": t.expires_at is None or now < t.expires_at})
         return MemberDetail(
             **summary.__dict__, note=member.note,
-            balance_cents=balances(session).get(member.id, 0), currency=site.currency,
+            balance_cents=balances(session, member.id).get(member.id, 0), currency=site.currency,
             memberships=[MembershipInfo(m.plan, m.valid_from, m.valid_until, m.price_cents)
                          for m in member.memberships],
             cards=cards, trainings=trainings)

@@ -26,11 +26,12 @@ from access.store.models import (
 MEMBERSHIP_MEMORY = timedelta(days=400)
 
 
-def balances(session: Session) -> dict[int, int]:
-    rows = session.execute(
-        select(LedgerEntry.member_id, func.sum(LedgerEntry.cents)).group_by(LedgerEntry.member_id)
-    )
-    return {member_id: int(total or 0) for member_id, total in rows}
+def balances(session: Session, member_id: int | None = None) -> dict[int, int]:
+    """Each member's balance (the sum of their ledger entries), or just ``member_id``'s."""
+    query = select(LedgerEntry.member_id, func.sum(LedgerEntry.cents)).group_by(LedgerEntry.member_id)
+    if member_id is not None:
+        query = query.where(LedgerEntry.member_id == member_id)
+    return {member: int(total or 0) for member, total in session.execute(query)}
 
 
 def build_snapshot(session: Session, site: Site, version: int, rules: RuleSet,
