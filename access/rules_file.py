@@ -42,6 +42,11 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 
+def unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    """``unknown group "volunteerz" (did you mean "volunteers"?)``"""
+    return f'unknown {kind} "{name}"{did_you_mean(name, known)}'
+
+
 class _Reader:
     """Collects problems while reading one file; the typed getters never raise."""
 
@@ -76,7 +81,7 @@ class _Entry:
     def check_keys(self, allowed: Collection[str]) -> None:
         for key in self.data:
             if key not in allowed:
-                self.problem(key, f'unknown key "{key}"{did_you_mean(key, allowed)}')
+                self.problem(key, unknown("key", key, allowed))
 
     def get(self, key: str, kind: type[T], default: T, *, what: str) -> T:
         value = self.data.get(key, default)
@@ -209,7 +214,7 @@ def _read_pricing(entry: _Entry) -> Pricing | None:
     for key in table:
         if key not in PRICING_KEYS:
             entry.reader.problem(entry.path("pricing", key), entry.label,
-                                 f'unknown pricing key "{key}"{did_you_mean(key, PRICING_KEYS)}')
+                                 unknown("pricing key", key, PRICING_KEYS))
 
     def amount(key: str) -> int | None:
         cents = entry.cents(key, table, entry.path("pricing", key))
@@ -246,8 +251,7 @@ def _read_resource(entry: _Entry, nodes: Collection[str] | None) -> ResourceDef:
         entry.problem("node", 'needs a "node": the seuil.toml [nodes.<id>] that drives it')
     elif nodes is not None and node not in nodes:
         known = ", ".join(sorted(nodes)) or "none"
-        entry.problem("node", f'unknown node "{node}"{did_you_mean(node, nodes)}; '
-                      f"seuil.toml defines: {known}")
+        entry.problem("node", f"{unknown('node', node, nodes)}; seuil.toml defines: {known}")
     checkin = entry.flag("checkin")
     pricing = _read_pricing(entry)
     if kind is ResourceKind.DOOR:
@@ -305,21 +309,19 @@ def _read_rule(entry: _Entry, rules: RuleSet) -> RuleDef:
     known_schedules = [s.name for s in rules.schedules]
     for group in groups:
         if group not in known_groups:
-            entry.problem("groups", f'unknown group "{group}"{did_you_mean(group, known_groups)}')
+            entry.problem("groups", unknown("group", group, known_groups))
     for plan in plans:
         if plan not in known_plans:
-            entry.problem("plans", f'unknown plan "{plan}"{did_you_mean(plan, known_plans)}')
+            entry.problem("plans", unknown("plan", plan, known_plans))
     if not resources:
         entry.problem("resources", 'needs "resources": the doors or machines it opens')
     for resource in resources:
         if resource not in known_resources:
-            entry.problem("resources", f'unknown resource "{resource}"'
-                          + did_you_mean(resource, known_resources))
+            entry.problem("resources", unknown("resource", resource, known_resources))
     if not groups and not plans:
         entry.problem(None, 'needs "groups" or "plans": who the rule is for')
     if schedule != ALWAYS and schedule not in known_schedules:
-        entry.problem("schedule", f'unknown schedule "{schedule}"'
-                      + did_you_mean(schedule, [*known_schedules, ALWAYS]))
+        entry.problem("schedule", unknown("schedule", schedule, [*known_schedules, ALWAYS]))
     return RuleDef(entry.name, resources, groups, plans, schedule, entry.text("description"))
 
 
@@ -333,7 +335,7 @@ def parse_rules(text: str, filename: str, *, nodes: Collection[str] | None = Non
     reader = _Reader(filename, lines)
     for key in data:
         if key not in TOP_LEVEL:
-            reader.problem((key,), "", f'unknown section "{key}"{did_you_mean(key, TOP_LEVEL)}')
+            reader.problem((key,), "", unknown("section", key, TOP_LEVEL))
     holidays = _read_dates(reader, ("holidays",), "holidays", data.get("holidays", []))
     partial = RuleSet(
         groups=tuple(_read_group(e) for e in _entries(reader, data, "group")),

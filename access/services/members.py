@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from access.domain import membership
 from access.domain.ruleset import RuleSet
 from access.errors import Conflict, InvalidInput
-from access.rules_file import did_you_mean
+from access.rules_file import unknown
 from access.services import audit
 from access.services.context import Site
 from access.services.lookup import find_member
@@ -41,7 +41,7 @@ def _check_groups(rules: RuleSet, names: list[str]) -> None:
     known = [g.name for g in rules.groups]
     for name in names:
         if name not in known:
-            raise InvalidInput(f'unknown group "{name}"{did_you_mean(name, known)}',
+            raise InvalidInput(unknown("group", name, known),
                                hint="groups: " + ", ".join(known))
 
 
@@ -51,7 +51,7 @@ def _add_membership(session: Session, site: Site, rules: RuleSet, member: Member
     plan = rules.plan(plan_name)
     if plan is None:
         known = [p.name for p in rules.plans]
-        raise InvalidInput(f'unknown plan "{plan_name}"{did_you_mean(plan_name, known)}',
+        raise InvalidInput(unknown("plan", plan_name, known),
                            hint="plans: " + ", ".join(known))
     try:
         valid_from, valid_until = membership.window(plan, site.clock, site.now(), first_day,

@@ -17,7 +17,7 @@ from access.domain.decide import Decision, decide
 from access.domain.ruleset import RuleSet
 from access.domain.snapshot import CardView
 from access.errors import Conflict, FileInvalid, InvalidInput, NotFound, NotInitialised, Problem
-from access.rules_file import Change, did_you_mean, diff_rules, parse_rules
+from access.rules_file import Change, diff_rules, parse_rules, unknown
 from access.services import audit
 from access.services.context import Site
 from access.services.lookup import find_member
@@ -158,7 +158,7 @@ def explain(site: Site, resource: str, at: datetime, *, uid: str | None = None,
         current = applied_rules(session)
         if current.rules.resource(resource) is None:
             names = [r.name for r in current.rules.resources]
-            raise NotFound(f'unknown resource "{resource}"{did_you_mean(resource, names)}',
+            raise NotFound(unknown("resource", resource, names),
                            hint="resources: " + ", ".join(names))
         member_id = find_member(session, member_ref).id if member_ref else None
         snapshot = build_snapshot(session, site, current.version, current.rules, now=at)

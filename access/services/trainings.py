@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from access.errors import InvalidInput, NotFound
-from access.rules_file import did_you_mean
+from access.rules_file import unknown
 from access.services import audit
 from access.services.context import Site
 from access.services.lookup import find_member
@@ -48,7 +48,7 @@ def grant_training(site: Site, member_ref: str, skill: str, *, trainer_ref: str 
     with site.store.write() as session:
         skills = sorted(applied_rules(session).rules.skills)
         if skill not in skills:
-            raise InvalidInput(f'unknown skill "{skill}"{did_you_mean(skill, skills)}',
+            raise InvalidInput(unknown("skill", skill, skills),
                                hint="skills required by the resources: " + ", ".join(skills))
         member = find_member(session, member_ref)
         trainer = find_member(session, trainer_ref) if trainer_ref else None
