@@ -102,10 +102,66 @@ class MqttConfig(_Section):
     password_file: str = ""
 
 
+Pin = Annotated[int | str, Field(union_mode="left_to_right")]
+"""A GPIO: a BCM number (17), or a gpiozero pin name ("GPIO17", "BOARD11")."""
+
+
+class OutputPin(_Section):
+    """A relay, LED or buzzer. ``active_high = false`` for the common low-triggered relay boards."""
+
+    pin: Pin
+    active_high: bool = True
+
+
+class InputPin(_Section):
+    """A button, door contact or sense input, wired between the pin and ground by default."""
+
+    pin: Pin
+    pull_up: bool = True
+    """True: the input is active when the switch pulls the pin to ground (internal pull-up)."""
+
+
+class Mfrc522Config(_Section):
+    spi_bus: int = Field(0, ge=0)
+    spi_device: int = Field(0, ge=0)
+    reset_pin: int = Field(25, ge=0)
+    """The RC522's RST line, as a BCM number (the mfrc522 package's own default is wrong)."""
+    poll_interval_s: float = Field(0.1, ge=0.02, le=2.0)
+    """How often to ask for a card; one request per poll keeps an idle node near 0 % CPU."""
+
+
+class HidConfig(_Section):
+    device: str = ""
+    """The reader's input device, e.g. /dev/input/by-id/usb-...-event-kbd (stable across reboots)."""
+    format: Literal["hex", "decimal-msb", "decimal-lsb"] = "hex"
+    """What the reader types: the UID in hex, or its 4 bytes as a decimal number (byte order)."""
+
+
 class NodeConfig(_Section):
+    """One reader and what it drives: a door strike or a machine's power."""
+
     description: str = ""
     reader: Literal["fake", "mfrc522", "hid"] = "fake"
     """``fake`` accepts taps from ``seuil tap``; ``mfrc522`` is an RC522 on SPI; ``hid`` a USB reader."""
+    relay: OutputPin | None = None
+    """The door strike (pulsed) or the machine's power (held for the session)."""
+    unlock_seconds: float = Field(5.0, gt=0, le=60)
+    """How long the door strike stays open after an allowed tap or the exit button."""
+    led: OutputPin | None = None
+    buzzer: OutputPin | None = None
+    button: InputPin | None = None
+    """Door: the exit button. Machine: a long press marks it out of service."""
+    long_press_seconds: float = Field(3.0, ge=0.5, le=30)
+    door_contact: InputPin | None = None
+    """Active when the door is closed; reported in the door's state."""
+    running_sense: InputPin | None = None
+    """Active while the machine really runs (a current sensor): counts a session's active seconds."""
+    debounce_seconds: float = Field(1.5, ge=0, le=10)
+    """A card held on the reader counts once; it must leave this long before it counts again."""
+    training_window_seconds: float = Field(30.0, gt=0, le=300)
+    """After a trainer's tap, the next untrained card within this time is trained on the machine."""
+    mfrc522: Mfrc522Config = Mfrc522Config()
+    hid: HidConfig = HidConfig()
 
 
 class Config(_Section):

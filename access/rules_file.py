@@ -345,10 +345,25 @@ def parse_rules(text: str, filename: str, *, nodes: Collection[str] | None = Non
         holidays=holidays,
     )
     rules = tuple(_read_rule(e, partial) for e in _entries(reader, data, "rule"))
+    _one_resource_per_node(reader, partial.resources)
     if reader.problems:
         raise FileInvalid(reader.problems)
     return RuleSet(partial.groups, partial.plans, partial.resources, partial.schedules, rules,
                    holidays)
+
+
+def _one_resource_per_node(reader: _Reader, resources: tuple[ResourceDef, ...]) -> None:
+    """A node has one reader and one relay, so it drives one door or one machine."""
+    driven: dict[str, str] = {}
+    for index, resource in enumerate(resources):
+        if not resource.node:
+            continue
+        if resource.node in driven:
+            reader.problem(("resource", index, "node"), f'[[resource]] "{resource.name}"',
+                           f'node "{resource.node}" already drives "{driven[resource.node]}"; '
+                           "a node has one reader and one relay: give each its own node")
+        else:
+            driven[resource.node] = resource.name
 
 
 @dataclass(frozen=True, slots=True)

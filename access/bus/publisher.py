@@ -16,8 +16,11 @@ log = logging.getLogger(__name__)
 class OutboxPublisher:
     """Publishes what the outbox holds, oldest first, whenever the broker is reachable.
 
-    Call ``kick()`` after appending to the outbox. On every (re)connection everything still
-    unacknowledged is sent again: the hub ignores duplicates by ``event_id``.
+    Call ``kick()`` after appending to the outbox. A message handed to paho stays in paho's
+    own queue until its PUBACK, and paho resends it after a reconnection (QoS 1, DUP flag), so
+    the publisher does not resend it itself: within one process each event is published once
+    (twice only if a PUBACK is lost on the wire). After a restart, paho's queue is gone and the
+    outbox is sent again from its oldest row; the hub ignores duplicates by ``event_id``.
 
     ``window`` bounds the messages in flight, so a backlog of hours after an outage is sent
     in order without holding it all in memory.
@@ -58,10 +61,6 @@ class OutboxPublisher:
         if reason.is_failure:
             log.warning("broker refused the connection: %s", reason)
             return
-        with self._lock:
-            self._inflight.clear()
-            self._early.clear()
-            self._sent_up_to = 0  # resend whatever was not acknowledged
         self._connected.set()
         self._wake.set()
 
@@ -100,8 +99,10 @@ class OutboxPublisher:
             for item in items:
                 info = self.client.publish(item.topic, item.payload, qos=item.qos,
                                            retain=item.retain)
-                if info.rc != mqtt.MQTT_ERR_SUCCESS:
-                    return  # disconnected meanwhile; resent on reconnect
+                if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
+                    log.warning("paho refused seq %d (%s); retrying later", item.seq, info.rc)
+                    return
+                # NO_CONN: paho queued it and sends it on reconnection, like an in-flight one
                 with self._lock:
                     self._sent_up_to = item.seq
                     if info.mid in self._early:

@@ -7,7 +7,7 @@ and the applied rules, and is immutable: a node swaps a new one in whole.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from access.domain.cards import CardStatus
@@ -91,6 +91,24 @@ class Snapshot:
     break_glass_groups: frozenset[str] = frozenset()
     out_of_service: frozenset[str] = frozenset()
     credit_floor_cents: int = 0
+    maintainer_groups: frozenset[str] = frozenset()
+    trainer_groups: frozenset[str] = frozenset()
+
+    def is_maintainer(self, member: MemberView) -> bool:
+        """May put a machine back in service."""
+        return bool(member.groups & self.maintainer_groups)
+
+    def can_train(self, member: MemberView, skill: str, now: datetime) -> bool:
+        """May induct others on ``skill``: in a trainers group and trained on it themselves."""
+        return bool(member.groups & self.trainer_groups) and member.trained(skill, now)
+
+    def with_member(self, member: MemberView) -> Snapshot:
+        """A copy where ``member`` replaces the member with the same id (local overlays)."""
+        return replace(self, members={**self.members, member.id: member})
+
+    def with_service(self, resource: str, out_of_service: bool) -> Snapshot:
+        flagged = self.out_of_service | {resource} if out_of_service else self.out_of_service - {resource}
+        return replace(self, out_of_service=frozenset(flagged))
 
     @classmethod
     def build(
@@ -124,4 +142,6 @@ class Snapshot:
             break_glass_groups=frozenset(g.name for g in rules.groups if g.break_glass),
             out_of_service=frozenset(out_of_service),
             credit_floor_cents=credit_floor_cents,
+            maintainer_groups=frozenset(g.name for g in rules.groups if g.maintainer),
+            trainer_groups=frozenset(g.name for g in rules.groups if g.can_train),
         )

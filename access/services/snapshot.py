@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
@@ -34,10 +35,15 @@ def balances(session: Session, member_id: int | None = None) -> dict[int, int]:
     return {member: int(total or 0) for member, total in session.execute(query)}
 
 
-def build_snapshot(session: Session, site: Site, version: int, rules: RuleSet,
-                   now: datetime | None = None) -> Snapshot:
-    """Everything ``decide()`` needs, read with a handful of bulk queries."""
-    now = now or site.now()
+@dataclass(frozen=True)
+class SnapshotParts:
+    members: list[MemberView]
+    cards: dict[str, CardView]
+    out_of_service: list[str]
+
+
+def snapshot_parts(session: Session, now: datetime) -> SnapshotParts:
+    """Members, cards and service flags, read with a handful of bulk queries."""
     groups: dict[int, set[str]] = defaultdict(set)
     for member_id, group in session.execute(select(MemberGroup.member_id, MemberGroup.group_name)):
         groups[member_id].add(group)
@@ -65,9 +71,16 @@ def build_snapshot(session: Session, site: Site, version: int, rules: RuleSet,
         for card_hash, member_id, status in session.execute(
             select(Card.card_hash, Card.member_id, Card.status))
     }
-    out_of_service = session.scalars(
-        select(Resource.name).where(Resource.out_of_service.is_(True))).all()
+    out_of_service = list(session.scalars(
+        select(Resource.name).where(Resource.out_of_service.is_(True))).all())
+    return SnapshotParts(members, cards, out_of_service)
+
+
+def build_snapshot(session: Session, site: Site, version: int, rules: RuleSet,
+                   now: datetime | None = None) -> Snapshot:
+    """Everything ``decide()`` needs."""
+    parts = snapshot_parts(session, now or site.now())
     return Snapshot.build(
-        version=version, clock=site.clock, rules=rules, members=members, cards=cards,
-        out_of_service=out_of_service, credit_floor_cents=site.config.site.credit_floor,
+        version=version, clock=site.clock, rules=rules, members=parts.members, cards=parts.cards,
+        out_of_service=parts.out_of_service, credit_floor_cents=site.config.site.credit_floor,
     )

@@ -104,5 +104,5 @@ def test_broker_outage_loses_nothing_and_delivers_each_event(wired, broker):
     broker.start()
     collector.wait_for(150, timeout_s=60)
     assert wait_until(lambda: len(outbox) == 0, timeout_s=30)
-    assert len({e.event_id for e in collector.received}) == 150
+    assert len(collector.received) == 150  # each once: nothing resent twice by us and paho
     assert sorted({e.seq for e in collector.received}) == list(range(1, 151))

@@ -34,9 +34,9 @@ RULES = RuleSet(
            PlanDef("day-pass", PlanPeriod.DAY, suggested_cents=1000)),
     resources=(
         ResourceDef("front-door", ResourceKind.DOOR, "entrance", checkin=True),
-        ResourceDef("3d-printer", ResourceKind.MACHINE, "makerspace", skill="3d-printing",
+        ResourceDef("3d-printer", ResourceKind.MACHINE, "printer", skill="3d-printing",
                     pricing=Pricing(hourly_cents=200)),
-        ResourceDef("sewing-machine", ResourceKind.MACHINE, "makerspace"),
+        ResourceDef("sewing-machine", ResourceKind.MACHINE, "sewing"),
     ),
     schedules=(ScheduleDef("opening-hours", ("Mon-Fri 08:00-20:00",)),),
     rules=(

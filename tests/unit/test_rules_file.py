@@ -9,7 +9,7 @@ from access.errors import FileInvalid
 from access.rules_file import diff_rules, parse_rules
 
 SAMPLE = resources.files("access.samples").joinpath("rules.toml").read_text()
-NODES = {"entrance", "makerspace"}
+NODES = {"entrance", "printer", "sewing"}
 
 
 def problems_of(text: str, nodes=NODES) -> list[str]:
@@ -51,7 +51,7 @@ def test_unknown_group_names_the_entry_and_line_and_suggests():
 
 def test_every_problem_is_reported_at_once():
     text = (SAMPLE.replace('kind = "door"', 'kind = "dor"')
-            .replace('node = "makerspace"', 'node = "makerspase"', 1)
+            .replace('node = "printer"', 'node = "printre"', 1)
             .replace('schedule = "opening-hours"', 'schedule = "opening-hour"', 1)
             .replace('hours = ["Mon-Fri 08:00-20:00"', 'hours = ["Mon-Fri 8-20"')
             .replace("block_minutes = 15", "block_minuts = 15"))
@@ -59,7 +59,7 @@ def test_every_problem_is_reported_at_once():
     joined = "\n".join(found)
     assert len(found) == 5, joined
     assert '"kind" is "dor": one of door, machine (did you mean "door"?)' in joined
-    assert 'unknown node "makerspase" (did you mean "makerspace"?)' in joined
+    assert 'unknown node "printre" (did you mean "printer"?)' in joined
     assert 'unknown schedule "opening-hour" (did you mean "opening-hours"?)' in joined
     assert '"Mon-Fri 8-20" is not an opening time' in joined
     assert 'unknown pricing key "block_minuts" (did you mean "block_minutes"?)' in joined

@@ -1,0 +1,1 @@
+"""The node's hardware behind small nouns: readers, relays, feedback, inputs (gpiozero pins)."""
