@@ -7,6 +7,7 @@ relative SQLite file) are taken from the config file's folder.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -18,7 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from access.domain.money import Money, MoneyError
 from access.domain.schedule import ScheduleError, SiteClock, parse_time_of_day
-from access.errors import FileInvalid, NotInitialised, Problem
+from access.errors import FileInvalid, NotFound, NotInitialised, Problem
 from access.toml_lines import parse_toml
 
 DEFAULT_CONFIG_PATH = Path("/etc/seuil/seuil.toml")
@@ -208,6 +209,24 @@ class Config(_Section):
     @property
     def clock(self) -> SiteClock:
         return SiteClock(self.site.timezone, parse_time_of_day(self.site.day_cutoff))
+
+    def node(self, node_id: str) -> NodeConfig:
+        """The ``[nodes.<id>]`` section, or ``NotFound`` naming the close ones."""
+        if node_id not in self.nodes:
+            known = ", ".join(sorted(self.nodes)) or "none"
+            close = difflib.get_close_matches(node_id, list(self.nodes), n=1, cutoff=0.6)
+            guess = f' (did you mean "{close[0]}"?)' if close else ""
+            raise NotFound(f'no node "{node_id}" in {self.source}{guess}; it defines: {known}')
+        return self.nodes[node_id]
+
+    def mqtt_password(self) -> str:
+        if not self.mqtt.password_file:
+            return ""
+        path = self.path(self.mqtt.password_file)
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise NotInitialised(f"cannot read the MQTT password file {path}: {error.strerror}") from None
 
     def read_secret(self) -> bytes:
         try:

@@ -5,6 +5,10 @@ and deletes it only when the broker acknowledges it (PUBACK). A crash, a reboot 
 outage of any length therefore loses nothing; at worst an event is sent twice, and the hub
 ignores the duplicate by its ``event_id``.
 
+The same file keeps the node's own state (the running session, the service flag) in a
+``node_state`` table, written in the same transaction as the events that describe the change:
+after a crash, the state and the events agree.
+
 ``seq`` is the row id with AUTOINCREMENT: strictly increasing and never reused, even after
 rows are deleted or the node restarts, so it doubles as the node's event sequence number.
 """
@@ -14,7 +18,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +30,22 @@ CREATE TABLE IF NOT EXISTS outbox (
     qos INTEGER NOT NULL DEFAULT 1,
     retain INTEGER NOT NULL DEFAULT 0,
     created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS node_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 )
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message to store: its payload is built once its ``seq`` is known."""
+
+    topic: str
+    build: Callable[[int], bytes]
+    qos: int = 1
+    retain: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,24 +72,47 @@ class Outbox:
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = FULL")  # an appended event survives power loss
         self._db.execute("PRAGMA busy_timeout = 5000")
-        self._db.execute(_SCHEMA)
+        self._db.executescript(_SCHEMA)
 
     def append(self, topic: str, build: Callable[[int], bytes], *, qos: int = 1,
                retain: bool = False) -> int:
         """Store a message whose payload is built from its ``seq``; returns the seq."""
+        return self.record([Message(topic, build, qos, retain)])[0]
+
+    def record(self, messages: Sequence[Message], state: Mapping[str, str | None] | None = None
+               ) -> list[int]:
+        """Store ``messages`` and set (or, with None, delete) ``state`` keys, all at once."""
+        seqs: list[int] = []
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                cursor = self._db.execute(
-                    "INSERT INTO outbox (topic, payload, qos, retain, created_at) "
-                    "VALUES (?, x'', ?, ?, ?)", (topic, qos, int(retain), time.time()))
-                seq = int(cursor.lastrowid or 0)
-                self._db.execute("UPDATE outbox SET payload = ? WHERE seq = ?", (build(seq), seq))
+                for message in messages:
+                    cursor = self._db.execute(
+                        "INSERT INTO outbox (topic, payload, qos, retain, created_at) "
+                        "VALUES (?, x'', ?, ?, ?)",
+                        (message.topic, message.qos, int(message.retain), time.time()))
+                    seq = int(cursor.lastrowid or 0)
+                    self._db.execute("UPDATE outbox SET payload = ? WHERE seq = ?",
+                                     (message.build(seq), seq))
+                    seqs.append(seq)
+                for key, value in (state or {}).items():
+                    if value is None:
+                        self._db.execute("DELETE FROM node_state WHERE key = ?", (key,))
+                    else:
+                        self._db.execute("INSERT INTO node_state (key, value) VALUES (?, ?) "
+                                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                         (key, value))
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-        return seq
+        return seqs
+
+    def state(self, key: str) -> str | None:
+        """A value the node kept with ``record(state=...)``, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM node_state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
 
     def pending(self, limit: int = 1000, after: int = 0) -> list[OutboxItem]:
         """The oldest unacknowledged messages, in order."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -26,8 +27,10 @@ class OutboxPublisher:
     in order without holding it all in memory.
     """
 
-    def __init__(self, client: mqtt.Client, outbox: Outbox, *, window: int = 500) -> None:
+    def __init__(self, client: mqtt.Client, outbox: Outbox, *, window: int = 500,
+                 on_connected: Callable[[mqtt.Client], None] | None = None) -> None:
         self.client = client
+        self.on_connected = on_connected
         self.outbox = outbox
         self.window = window
         self._lock = threading.Lock()
@@ -62,6 +65,8 @@ class OutboxPublisher:
             log.warning("broker refused the connection: %s", reason)
             return
         self._connected.set()
+        if self.on_connected is not None:
+            self.on_connected(client)  # subscribe, say "online": on every (re)connection
         self._wake.set()
 
     def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any,

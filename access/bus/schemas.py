@@ -70,7 +70,59 @@ class SessionEvent(Event):
     started_at: AwareDatetime
     ended_at: AwareDatetime | None = None
     active_seconds: int | None = Field(default=None, ge=0)
-    end_reason: Literal["tap", "timeout", "power", "admin"] | None = None
+    end_reason: Literal["tap", "timeout", "out_of_service", "admin"] | None = None
+
+
+class TrainingEvent(Event):
+    """A trainer inducted a member on a machine (trainer's tap, then the trainee's)."""
+
+    resource: str = Field(pattern=SLUG)
+    skill: str = Field(pattern=SLUG)
+    member_id: int
+    trainer_id: int
+
+
+class ServiceEvent(Event):
+    """A machine was marked out of service (long press, admin) or put back (maintainer, admin)."""
+
+    resource: str = Field(pattern=SLUG)
+    out_of_service: bool
+    member_id: int | None = None
+    source: Literal["button", "maintainer", "admin"]
+
+
+class ResourceState(_Payload):
+    """Retained: what a door or machine is doing now (the kiosk's dashboard reads it)."""
+
+    resource: str = Field(pattern=SLUG)
+    node: str = Field(pattern=SLUG)
+    ts: AwareDatetime
+    state: Literal["locked", "unlocked", "idle", "in_use", "out_of_service"]
+    member_id: int | None = None
+    since: AwareDatetime | None = None
+    until: AwareDatetime | None = None
+    session_id: UUID | None = None
+    door_closed: bool | None = None
+
+
+class UnlockCommand(_Payload):
+    """``cmd/<node>/unlock``: open the door now (the kiosk's button, an admin)."""
+
+    actor: str = Field(min_length=1, max_length=100)
+    seconds: float | None = Field(default=None, gt=0, le=60)
+
+
+class ServiceCommand(_Payload):
+    """``cmd/<node>/service``: mark the machine out of service, or back."""
+
+    actor: str = Field(min_length=1, max_length=100)
+    out_of_service: bool
+
+
+class StopSessionCommand(_Payload):
+    """``cmd/<node>/stop-session``: end the running session (someone forgot to tap out)."""
+
+    actor: str = Field(min_length=1, max_length=100)
 
 
 class NodeStatus(_Payload):

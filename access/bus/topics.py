@@ -43,6 +43,14 @@ class Topics:
     def session_events(self) -> str:
         return f"{self.base}/events/session"
 
+    @property
+    def training_events(self) -> str:
+        return f"{self.base}/events/training"
+
+    @property
+    def service_events(self) -> str:
+        return f"{self.base}/events/service"
+
     def command(self, node: str, action: str) -> str:
         return f"{self.base}/cmd/{node}/{action}"
 

@@ -1,0 +1,1 @@
+"""``seuil node``: the daemon at a reader. It decides alone from its last snapshot."""

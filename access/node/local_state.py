@@ -1,0 +1,54 @@
+"""What a node changed on its own since the hub's snapshot: inductions and its service flag.
+
+They sit on top of the hub's snapshot until the hub has recorded them: a member trained at
+the machine may use it at once, even offline. An induction is dropped from here as soon as a
+snapshot shows it. The service flag stays with the node, which is the only one that changes
+it (button, maintainer's tap, or an admin's ``cmd/<node>/service``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+
+from access.domain.snapshot import Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class LocalOverrides:
+    trainings: frozenset[tuple[int, str]] = frozenset()  # (member id, skill)
+    out_of_service: bool | None = None  # None: as the snapshot says
+
+    def trained(self, member_id: int, skill: str) -> LocalOverrides:
+        return replace(self, trainings=self.trainings | {(member_id, skill)})
+
+    def serviced(self, out_of_service: bool) -> LocalOverrides:
+        return replace(self, out_of_service=out_of_service)
+
+    def without_known(self, snapshot: Snapshot) -> LocalOverrides:
+        """Forget the inductions the hub's snapshot already has."""
+        pending = frozenset(
+            (member_id, skill) for member_id, skill in self.trainings
+            if (member := snapshot.members.get(member_id)) is not None
+            and skill not in member.trainings)
+        return replace(self, trainings=pending)
+
+    def apply(self, snapshot: Snapshot, resource: str | None) -> Snapshot:
+        for member_id, skill in sorted(self.trainings):
+            member = snapshot.members.get(member_id)
+            if member is not None:
+                snapshot = snapshot.with_member(
+                    replace(member, trainings={**member.trainings, skill: None}))
+        if resource is not None and self.out_of_service is not None:
+            snapshot = snapshot.with_service(resource, self.out_of_service)
+        return snapshot
+
+    def to_json(self) -> str:
+        return json.dumps({"trainings": sorted(self.trainings),
+                           "out_of_service": self.out_of_service})
+
+    @classmethod
+    def from_json(cls, text: str) -> LocalOverrides:
+        data = json.loads(text)
+        return cls(frozenset((int(m), str(s)) for m, s in data.get("trainings", [])),
+                   data.get("out_of_service"))

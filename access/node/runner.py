@@ -1,0 +1,120 @@
+"""``seuil node --node ID``: the composition root of one node (reader, pins, worker, MQTT)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+import time
+from types import FrameType
+from typing import Any
+
+import paho.mqtt.client as mqtt
+
+from access.bus.client import make_client
+from access.bus.outbox import Outbox
+from access.bus.publisher import OutboxPublisher
+from access.bus.schemas import NodeStatus, encode
+from access.bus.topics import Topics
+from access.config import Config
+from access.hardware.reader import Reader
+from access.node.core import (
+    ButtonPressed,
+    CardRead,
+    Clock,
+    CommandArrived,
+    InputChanged,
+    NodeCore,
+    SnapshotArrived,
+)
+from access.node.devices import NodeDevices, open_reader, tap_socket_path
+from access.node.snapshot_file import SnapshotFile
+
+log = logging.getLogger(__name__)
+
+
+class NodeRunner:
+    """Everything one node runs. ``start()``, then ``stop()`` (or ``run_forever()``)."""
+
+    def __init__(self, config: Config, node_id: str, *, pin_factory: Any = None,
+                 clock: Clock | None = None, reader: Reader | None = None) -> None:
+        settings = config.node(node_id)
+        self.node_id = node_id
+        self.topics = Topics(config.site.id)
+        data_dir = config.data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.outbox = Outbox(data_dir / f"node-{node_id}.outbox.db")
+        self.devices = NodeDevices(settings, pin_factory=pin_factory)
+        offline = encode(NodeStatus(node=node_id, state="offline"))
+        self.client = make_client(config.mqtt.url, f"seuil-{config.site.id}-node-{node_id}",
+                                  username=config.mqtt.username, password=config.mqtt_password(),
+                                  will=(self.topics.node_status(node_id), offline))
+        self.client.on_message = self._on_message
+        self.publisher = OutboxPublisher(self.client, self.outbox, on_connected=self._on_connected)
+        self.core = NodeCore(
+            node_id=node_id, site_id=config.site.id, settings=settings,
+            secret=config.read_secret(), outbox=self.outbox,
+            snapshot_file=SnapshotFile(data_dir / f"node-{node_id}.snapshot.json"),
+            devices=self.devices, clock=clock, on_record=self.publisher.kick)
+        self.reader = reader or open_reader(settings, tap_socket_path(config, node_id))
+        self._commands = self.topics.command(node_id, "")
+
+    def start(self) -> None:
+        put = self.core.queue.put
+        self.core.load()  # relays to their safe state, a running session kept on
+        self.devices.watch(on_press=lambda: put(ButtonPressed(held=False)),
+                           on_hold=lambda: put(ButtonPressed(held=True)),
+                           on_door=lambda closed: put(InputChanged("door", closed)),
+                           on_running=lambda running: put(InputChanged("running", running)))
+        self.core.start()
+        self.reader.start(lambda uid: put(CardRead(uid, time.perf_counter())))
+        self.publisher.start()
+        log.info("node %s started (%r)", self.node_id, self.reader)
+
+    def _on_connected(self, client: mqtt.Client) -> None:
+        client.subscribe([(self.topics.node_snapshot(self.node_id), 1),
+                          (self.topics.node_commands(self.node_id), 1)])
+        client.publish(self.topics.node_status(self.node_id), encode(self.core.status("online")),
+                       qos=1, retain=True)
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        # paho's thread: only enqueue; the worker validates and acts.
+        if message.topic == self.topics.node_snapshot(self.node_id):
+            self.core.queue.put(SnapshotArrived(bytes(message.payload)))
+        elif message.topic.startswith(self._commands):
+            action = message.topic[len(self._commands):]
+            self.core.queue.put(CommandArrived(action, bytes(message.payload)))
+        else:
+            log.warning("ignored a message on %s", message.topic)
+
+    def stop(self) -> None:
+        self.reader.close()
+        self.core.stop()
+        if self.client.is_connected():
+            info = self.client.publish(self.topics.node_status(self.node_id),
+                                       encode(self.core.status("offline")), qos=1, retain=True)
+            with contextlib.suppress(RuntimeError, ValueError):
+                info.wait_for_publish(timeout=2)
+        self.publisher.stop()
+        running = self.core.session is not None
+        if running:
+            log.info("stopping with a session running: the machine stays on")
+        self.devices.close(keep_power=running)
+        self.outbox.close()
+
+    def run_forever(self) -> None:
+        """Run until SIGTERM or SIGINT (systemd stop, Ctrl-C)."""
+        stopping = threading.Event()
+
+        def on_signal(signum: int, frame: FrameType | None) -> None:
+            stopping.set()
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+        self.start()
+        try:
+            while not stopping.wait(1.0):
+                pass
+        finally:
+            self.stop()
