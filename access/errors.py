@@ -39,6 +39,10 @@ class NotInitialised(SeuilError):
     """No config, or a database that was never migrated."""
 
 
+class Unavailable(SeuilError):
+    """Something the command needs is not there right now: the broker, a node, a card."""
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One problem in a file, printed as ``file:line:col: message`` (line and col if known)."""

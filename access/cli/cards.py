@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
+from access.bus import oneshot
+from access.bus.topics import Topics
 from access.cli.context import CommandContext, Handler
 from access.cli.members import MEMBER_HELP
 from access.cli.output import local_time, print_json, print_rows
@@ -12,12 +15,32 @@ from access.services import cards
 
 
 def enroll(ctx: CommandContext) -> int:
-    card = cards.enroll_card(ctx.site(), ctx.args.member, uid=ctx.args.uid, label=ctx.args.label)
+    if ctx.args.tap:
+        card = cards.enroll_card(ctx.site(), ctx.args.member, card_hash=_tapped_card(ctx),
+                                 label=ctx.args.label)
+    else:
+        card = cards.enroll_card(ctx.site(), ctx.args.member, uid=ctx.args.uid,
+                                 label=ctx.args.label)
     if ctx.args.json:
         print_json(card)
     else:
         print(f"enrolled card #{card.id} ({card.fingerprint}) to {card.member}")
     return 0
+
+
+def _tapped_card(ctx: CommandContext) -> str:
+    """Wait for the next card at a node's reader; only its hash ever reaches us."""
+    site = ctx.site()
+    config = site.config
+    node = ctx.args.tap
+    config.node(node)  # a clear error for a node that does not exist
+    cards.find_member_name(site, ctx.args.member)  # a typo fails before anyone taps
+    print(f"Tap the card on the reader of node {node} (within {ctx.args.timeout:g} s)...",
+          file=sys.stderr, flush=True)
+    tap = oneshot.wait_for_tap(config.mqtt.url, Topics(config.site.id).node_tap(node),
+                               timeout_s=ctx.args.timeout, username=config.mqtt.username,
+                               password=config.mqtt_password())
+    return tap.card
 
 
 def list_(ctx: CommandContext) -> int:
@@ -48,9 +71,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     p = sub.add_parser("enroll", help="give a member a card",
-                       description="Give a member a card: seuil card enroll ADA --uid 04A1B2C3")
+                       description="Give a member a card: seuil card enroll ADA --uid 04A1B2C3, "
+                       "or seuil card enroll ADA --tap entrance and tap it on that reader")
     p.add_argument("member", help=MEMBER_HELP)
-    p.add_argument("--uid", required=True, help="the UID printed by the reader, e.g. 04A1B2C3")
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--uid", help="the UID printed by the reader, e.g. 04A1B2C3")
+    how.add_argument("--tap", metavar="NODE",
+                     help="wait for the card to be tapped on this node's reader (the node runs)")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="how long --tap waits for a card (default 60)")
     p.add_argument("--label", default="", help='what the card looks like, e.g. "blue fob"')
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=enroll)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from access.bootstrap import open_site
+from access.config import Config, load_config
 from access.services.context import Site
 
 
@@ -14,6 +15,13 @@ from access.services.context import Site
 class CommandContext:
     args: argparse.Namespace
     _site: Site | None = field(default=None, init=False)
+    _config: Config | None = field(default=None, init=False)
+
+    def config(self) -> Config:
+        """The config alone: for commands that run where there is no database (a node)."""
+        if self._config is None:
+            self._config = self._site.config if self._site else load_config(self.args.config)
+        return self._config
 
     def site(self) -> Site:
         if self._site is None:

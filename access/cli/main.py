@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from access import __version__
-from access.cli import admin, cards, completion, members, rules, trainings
+from access.cli import admin, cards, completion, members, nodes, rules, trainings
 from access.cli.context import CommandContext
 from access.errors import FileInvalid, SeuilError
 
@@ -24,6 +24,7 @@ EPILOG = """examples:
   seuil card enroll ada --uid 04A1B2C3
   seuil training grant ada 3d-printing --by grace
   seuil rules explain --uid 04A1B2C3 3d-printer --at 2026-12-24T21:30
+  seuil node --node entrance          (the daemon at a reader; systemd runs it)
 
 The config is read from --config, then $SEUIL_CONFIG, then /etc/seuil/seuil.toml."""
 
@@ -35,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="PATH", help="seuil.toml to use")
     parser.add_argument("--version", action="version", version=f"seuil {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (admin, members, cards, trainings, rules, completion):
+    for module in (admin, members, cards, trainings, rules, nodes, completion):
         module.register(commands)
     return parser
 

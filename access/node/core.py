@@ -307,8 +307,8 @@ class NodeCore:
             state[OVERRIDES_KEY] = self.overrides.to_json()
             self._window = None
             feedback.yes()
-        elif decision.reason is Reason.OUT_OF_SERVICE and holder_id is not None \
-                and self._is_maintainer(holder_id):
+        elif resource.name in snapshot.out_of_service and holder_id is not None \
+                and self._is_maintainer(holder_id):  # even a keyholder's tap: back, no session
             messages += self._set_service(False, now, holder_id, "maintainer")
             state[OVERRIDES_KEY] = self.overrides.to_json()
             feedback.yes()

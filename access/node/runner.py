@@ -67,6 +67,8 @@ class NodeRunner:
                            on_hold=lambda: put(ButtonPressed(held=True)),
                            on_door=lambda closed: put(InputChanged("door", closed)),
                            on_running=lambda running: put(InputChanged("running", running)))
+        if self.devices.door_contact is not None:
+            put(InputChanged("door", self.devices.door_contact.is_active))
         self.core.start()
         self.reader.start(lambda uid: put(CardRead(uid, time.perf_counter())))
         self.publisher.start()

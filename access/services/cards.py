@@ -73,6 +73,12 @@ def enroll_card(site: Site, member_ref: str, *, uid: str | None = None,
         return _info(card)
 
 
+def find_member_name(site: Site, member_ref: str) -> str:
+    """The member a reference names (raises ``NotFound``/``Ambiguous`` before a tap is awaited)."""
+    with site.store.read() as session:
+        return find_member(session, member_ref).name
+
+
 def _find_card(session: Session, site: Site, ref: str) -> Card:
     ref = ref.strip()
     if re.fullmatch(r"#\d+", ref):

@@ -37,3 +37,56 @@ def ada(site_dir: Path) -> str:
                  "--group", "members", "--plan", "monthly", "--until", "2099-12-31")
     assert result.code == 0, result.err
     return "ada"
+
+
+@pytest.fixture
+def maker_space(site_dir: Path, broker, monkeypatch: pytest.MonkeyPatch):
+    """The sample site with test pins, four members and their cards, its snapshot published.
+
+    ada: member, trained on the 3D printer; bob: member, untrained; grace: trainer, trained;
+    root: admin (break-glass, maintainer). Returns the loaded config.
+    """
+    from access.config import load_config
+    from tests.integration.node_helpers import UIDS, use_test_nodes
+
+    monkeypatch.setenv("SEUIL_MQTT_URL", broker.url)
+    use_test_nodes(site_dir)
+    for name, group in (("Ada Lovelace", "members"), ("Bob Marley", "members"),
+                        ("Grace Hopper", "trainers"), ("Root Admin", "admins")):
+        result = run("member", "add", name, "--group", group, "--plan", "monthly",
+                     "--until", "2099-12-31")
+        assert result.code == 0, result.err
+    for who in ("ada", "bob", "grace", "root"):
+        assert run("card", "enroll", who, "--uid", UIDS[who]).code == 0
+    assert run("training", "grant", "grace", "3d-printing").code == 0
+    assert run("training", "grant", "ada", "3d-printing", "--by", "grace").code == 0
+    result = run("snapshot", "publish")
+    assert result.code == 0, result.err
+    return load_config()
+
+
+@pytest.fixture
+def nodes(maker_space):
+    """Start nodes with ``nodes("printer")``; all are stopped after the test."""
+    from tests.integration.node_helpers import FakeClock, NodeUnderTest, next_wednesday_10am
+
+    clock = FakeClock(next_wednesday_10am())
+    started: list[NodeUnderTest] = []
+
+    def start(node_id: str, **kwargs) -> NodeUnderTest:
+        node = NodeUnderTest(maker_space, node_id, clock, **kwargs).start()
+        started.append(node)
+        return node
+
+    yield start
+    for node in started:
+        node.stop()
+
+
+@pytest.fixture
+def watcher(broker, maker_space):
+    from tests.integration.node_helpers import Watcher
+
+    watch = Watcher(broker.host, broker.port, f"seuil/{maker_space.site.id}/#")
+    yield watch
+    watch.close()

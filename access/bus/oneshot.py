@@ -1,0 +1,85 @@
+"""Short MQTT conversations for the CLI: publish and wait for the PUBACK, or wait for one tap."""
+
+from __future__ import annotations
+
+import queue
+import uuid
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlparse
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from access.bus.schemas import PayloadError, TapEvent, decode
+from access.errors import Unavailable
+
+CONNECT_TIMEOUT_S = 5.0
+
+
+def _connect(url: str, username: str, password: str, name: str) -> mqtt.Client:
+    parsed = urlparse(url)
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"seuil-cli-{name}-{uuid.uuid4().hex[:8]}")
+    if parsed.scheme == "mqtts":
+        client.tls_set()
+    if username:
+        client.username_pw_set(username, password or None)
+    connected: queue.Queue[Any] = queue.Queue()
+    client.on_connect = lambda c, u, f, reason, p: connected.put(reason)
+    host, port = parsed.hostname or "127.0.0.1", parsed.port or (8883 if parsed.scheme == "mqtts" else 1883)
+    try:
+        client.connect(host, port, keepalive=30)
+    except OSError as error:
+        raise Unavailable(f"cannot reach the MQTT broker at {host}:{port}: {error.strerror or error}",
+                          hint="is mosquitto running? `systemctl status mosquitto`") from None
+    client.loop_start()
+    try:
+        reason = connected.get(timeout=CONNECT_TIMEOUT_S)
+    except queue.Empty:
+        reason = None
+    if reason is None or reason.is_failure:
+        client.loop_stop()
+        raise Unavailable(f"the MQTT broker at {host}:{port} refused the connection ({reason})",
+                          hint="check [mqtt] username and password_file in seuil.toml")
+    return client
+
+
+def publish(url: str, messages: Sequence[tuple[str, bytes]], *, retain: bool = False,
+            username: str = "", password: str = "", timeout_s: float = 10.0) -> None:
+    """Publish with QoS 1 and return once the broker has acknowledged every message."""
+    client = _connect(url, username, password, "publish")
+    try:
+        infos = [client.publish(topic, payload, qos=1, retain=retain) for topic, payload in messages]
+        for info in infos:
+            info.wait_for_publish(timeout=timeout_s)
+            if not info.is_published():
+                raise Unavailable("the broker did not acknowledge in time; try again")
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
+def wait_for_tap(url: str, topic: str, *, timeout_s: float, username: str = "",
+                 password: str = "") -> TapEvent:
+    """The next tap published on ``topic`` (a node's tap topic) within ``timeout_s``."""
+    taps: queue.Queue[bytes] = queue.Queue()
+    client = _connect(url, username, password, "tap")
+    client.on_message = lambda c, u, message: taps.put(bytes(message.payload))
+    subscribed: queue.Queue[int] = queue.Queue()
+    client.on_subscribe = lambda c, u, mid, reasons, p: subscribed.put(mid)
+    try:
+        client.subscribe(topic, qos=1)
+        subscribed.get(timeout=CONNECT_TIMEOUT_S)
+        while True:
+            try:
+                raw = taps.get(timeout=timeout_s)
+            except queue.Empty:
+                raise Unavailable(f"no card was tapped within {timeout_s:g} s",
+                                  hint="is the node running? `seuil node --node ID`") from None
+            try:
+                return decode(TapEvent, raw)
+            except PayloadError:
+                continue
+    finally:
+        client.disconnect()
+        client.loop_stop()

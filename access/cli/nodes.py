@@ -1,0 +1,87 @@
+"""``seuil node``, ``seuil tap`` and ``seuil snapshot publish``: running and feeding the nodes."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from access.bus import oneshot
+from access.bus.snapshot_payload import encode_snapshot
+from access.bus.topics import Topics
+from access.cli.context import CommandContext
+from access.domain.cards import UidError, normalize_uid
+from access.errors import InvalidInput, Unavailable
+from access.hardware.reader import ReaderError, send_fake_tap
+from access.node.devices import tap_socket_path
+from access.services.node_snapshots import node_snapshot_payload
+
+
+def node(ctx: CommandContext) -> int:
+    from access.node.runner import NodeRunner
+
+    logging.getLogger().setLevel(logging.DEBUG if ctx.args.verbose else logging.INFO)
+    NodeRunner(ctx.config(), ctx.args.node).run_forever()
+    return 0
+
+
+def tap(ctx: CommandContext) -> int:
+    config = ctx.config()
+    settings = config.node(ctx.args.node)
+    if settings.reader != "fake":
+        raise InvalidInput(f'node "{ctx.args.node}" has a real reader ({settings.reader}); '
+                           "simulated taps only go to a fake reader",
+                           hint="tap a real card on it instead")
+    try:
+        uid = normalize_uid(ctx.args.uid)
+        send_fake_tap(tap_socket_path(config, ctx.args.node), uid)
+    except UidError as error:
+        raise InvalidInput(str(error)) from None
+    except ReaderError as error:
+        raise Unavailable(str(error), hint=f"start it: seuil node --node {ctx.args.node}") from None
+    print(f"tapped {uid} on {ctx.args.node}")
+    return 0
+
+
+def publish_snapshot(ctx: CommandContext) -> int:
+    site = ctx.site()
+    config = site.config
+    nodes = [ctx.args.node] if ctx.args.node else sorted(config.nodes)
+    for node_id in nodes:
+        config.node(node_id)
+    with site.store.read() as session:
+        payload = node_snapshot_payload(session, site)
+    raw = encode_snapshot(payload)
+    topics = Topics(config.site.id)
+    oneshot.publish(config.mqtt.url, [(topics.node_snapshot(n), raw) for n in nodes], retain=True,
+                    username=config.mqtt.username, password=config.mqtt_password())
+    print(f"snapshot {payload.version} ({len(payload.cards)} cards, {len(raw) / 1024:.0f} KiB) "
+          f"published for {', '.join(nodes) or 'no node'}")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser(
+        "node", help="run the daemon of one reader (door or machine)",
+        description="Run one node: its reader, relays, sessions and MQTT link, until stopped. "
+                    "It decides alone from its last snapshot when the hub or broker is down.")
+    p.add_argument("--node", required=True, metavar="ID", help="a [nodes.<id>] of seuil.toml")
+    p.add_argument("--verbose", "-v", action="store_true", help="log every event")
+    p.set_defaults(handler=node)
+
+    p = commands.add_parser(
+        "tap", help="simulate a card on a node with a fake reader (demo, tests)",
+        description="Present a card UID to a running node whose reader is \"fake\". "
+                    "Refused for a node with a real reader.")
+    p.add_argument("--node", required=True, metavar="ID")
+    p.add_argument("--uid", required=True, help="the card's UID, e.g. 04A1B2C3")
+    p.set_defaults(handler=tap)
+
+    p = commands.add_parser("snapshot", help="send the nodes what they need to decide",
+                            description="Snapshots: members, cards and rules, for the nodes.")
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = sub.add_parser("publish", help="publish a fresh snapshot now (retained)",
+                       description="Build the snapshot from the database and publish it, retained, "
+                                   "to every node (or one). The hub does this by itself; use this "
+                                   "to push a change at once.")
+    q.add_argument("--node", metavar="ID", help="only this node")
+    q.set_defaults(handler=publish_snapshot)

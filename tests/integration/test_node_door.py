@@ -1,0 +1,64 @@
+"""The front door: a tap opens the strike for unlock_seconds, timed by gpiozero."""
+
+import time
+
+from access.bus.schemas import DecisionEvent, ResourceState, TapEvent, decode
+from tests.integration.node_helpers import BUTTON, BUZZER, CONTACT, LED, RELAY, wait_until
+
+
+def test_member_tap_pulses_the_strike_then_it_relocks(nodes, watcher):
+    door = nodes("entrance")
+    assert not door.is_on(RELAY)  # locked at start-up
+    door.tap("ada")
+    assert door.is_on(RELAY)
+    assert door.is_on(LED)
+    time.sleep(0.2)
+    assert door.is_on(RELAY)  # still open within unlock_seconds (0.4)
+    assert wait_until(lambda: not door.is_on(RELAY), timeout_s=2)
+    assert [s.state for s in door.pin(RELAY).states] == [False, True, False]
+    assert 0.3 < door.pin(RELAY).states[2].timestamp < 0.8  # open ~0.4 s
+
+    assert wait_until(lambda: watcher.on("/decision"))
+    decision = decode(DecisionEvent, watcher.on("/decision")[0])
+    assert decision.allowed
+    assert decision.rule == "members-door"
+    tap = decode(TapEvent, watcher.on("/tap")[0])
+    assert tap.event_id == decision.tap_id
+    assert tap.seq < decision.seq
+
+
+def test_unknown_card_is_denied_with_beeps_and_the_door_stays_locked(nodes, watcher):
+    door = nodes("entrance")
+    door.tap("stranger")
+    assert wait_until(lambda: len(door.pin(BUZZER).states) >= 6, timeout_s=3)  # three beeps
+    assert [s.state for s in door.pin(RELAY).states] == [False]
+    assert wait_until(lambda: watcher.on("/decision"))
+    decision = decode(DecisionEvent, watcher.on("/decision")[0])
+    assert (decision.allowed, decision.reason) == (False, "unknown_card")
+    assert decision.member_id is None
+
+
+def test_exit_button_opens_without_a_card(nodes):
+    door = nodes("entrance")
+    door.pin(BUTTON).drive_low()
+    door.pin(BUTTON).drive_high()
+    assert wait_until(lambda: door.is_on(RELAY), timeout_s=2)
+    assert wait_until(lambda: not door.is_on(RELAY), timeout_s=2)
+
+
+def test_door_state_is_retained_with_the_contact(nodes, watcher):
+    door = nodes("entrance")
+    door.pin(CONTACT).drive_low()  # closed: the reed switch pulls the pin to ground
+    door.core.sync()
+    assert door.core.door_closed is True
+    door.pin(CONTACT).drive_high()  # opened
+    door.core.sync()
+    door.tap("ada")
+
+    def states():
+        return [decode(ResourceState, raw) for raw in watcher.on("/resource/front-door/state")]
+
+    assert wait_until(lambda: any(s.state == "unlocked" for s in states()))
+    unlocked = next(s for s in states() if s.state == "unlocked")
+    assert unlocked.until is not None
+    assert unlocked.door_closed is False
