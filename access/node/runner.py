@@ -59,6 +59,7 @@ class NodeRunner:
             devices=self.devices, clock=clock, on_record=self.publisher.kick)
         self.reader = reader or open_reader(settings, tap_socket_path(config, node_id))
         self._commands = self.topics.command(node_id, "")
+        self._stopped = False
 
     def start(self) -> None:
         put = self.core.queue.put
@@ -91,6 +92,10 @@ class NodeRunner:
             log.warning("ignored a message on %s", message.topic)
 
     def stop(self) -> None:
+        """Stop everything; a running machine stays on. Calling it twice is harmless."""
+        if self._stopped:
+            return
+        self._stopped = True
         self.reader.close()
         self.core.stop()
         if self.client.is_connected():

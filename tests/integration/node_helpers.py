@@ -132,11 +132,14 @@ class NodeUnderTest:
     """A ``NodeRunner`` with mock pins, a fake reader and a fake clock."""
 
     def __init__(self, config, node_id: str, clock: FakeClock, *, reader=None,
-                 factory: MockFactory | None = None) -> None:
+                 on_socket: bool = False, factory: MockFactory | None = None) -> None:
+        """``on_socket``: the production FakeReader, tapped by `seuil tap` through its socket."""
         self.factory = factory or MockFactory()
-        self.reader = reader if reader is not None else FakeReader()
+        if reader is None and not on_socket:
+            reader = FakeReader()
         self.runner = NodeRunner(config, node_id, pin_factory=self.factory, clock=clock,
-                                 reader=self.reader)
+                                 reader=reader)
+        self.reader = self.runner.reader
         self.core = self.runner.core
         self.clock = clock
 

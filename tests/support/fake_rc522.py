@@ -11,7 +11,8 @@ import sys
 import types
 from contextlib import contextmanager
 
-COMMAND, COMM_IRQ, ERROR, FIFO_DATA, FIFO_LEVEL, CONTROL, BIT_FRAMING = 0x01, 0x04, 0x06, 0x09, 0x0A, 0x0C, 0x0D
+COMMAND, COMM_IRQ, ERROR, FIFO_DATA = 0x01, 0x04, 0x06, 0x09
+FIFO_LEVEL, CONTROL, BIT_FRAMING = 0x0A, 0x0C, 0x0D
 TRANSCEIVE = 0x0C
 
 

@@ -67,7 +67,7 @@ def test_snapshot_file_replaces_whole_or_not_at_all(tmp_path, monkeypatch):
         raise OSError("power cut during rename")
 
     monkeypatch.setattr(os, "replace", power_cut)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="power cut"):
         store.save(b"second, half written")
     assert store.load() == b"first"
     assert [p.name for p in tmp_path.iterdir()] == ["node.snapshot.json"]  # no temporary left

@@ -134,3 +134,37 @@ def test_config_defaults_env_overrides_and_relative_sqlite(tmp_path: Path):
 def test_config_amounts_are_read_in_currency_units(tmp_path: Path):
     config = parse_config("[site]\ncredit_floor = -10.5\n", "seuil.toml", tmp_path, env={})
     assert config.site.credit_floor == -1050
+
+
+def test_a_node_drives_one_resource_only():
+    text = SAMPLE.replace('node = "sewing"', 'node = "printer"')
+    found = problems_of(text)
+    assert len(found) == 1
+    assert '[[resource]] "sewing-machine": node "printer" already drives "3d-printer"' in found[0]
+
+
+def test_node_pins_are_read_and_checked(tmp_path: Path):
+    text = """
+[nodes.printer]
+reader = "mfrc522"
+relay = { pin = 17, active_high = false }
+button = { pin = "GPIO23" }
+mfrc522 = { reset_pin = 25, poll_interval_s = 0.1 }
+
+[nodes.door]
+reader = "hid"
+relay = { pin = 18 }
+unlock_seconds = 0
+hid = { device = "/dev/input/by-id/usb-reader-event-kbd", format = "octal" }
+"""
+    with pytest.raises(FileInvalid) as error:
+        parse_config(text, "seuil.toml", tmp_path, env={})
+    messages = [str(p) for p in error.value.problems]
+    assert any("nodes.door.unlock_seconds" in m and "greater than 0" in m for m in messages)
+    assert any("nodes.door.hid.format" in m for m in messages)
+    good = parse_config(text.replace("unlock_seconds = 0", "unlock_seconds = 3")
+                        .replace('"octal"', '"decimal-lsb"'), "seuil.toml", tmp_path, env={})
+    printer = good.node("printer")
+    assert (printer.relay.pin, printer.relay.active_high) == (17, False)
+    assert printer.button.pin == "GPIO23"
+    assert printer.button.pull_up

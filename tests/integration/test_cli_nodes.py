@@ -1,0 +1,106 @@
+"""`seuil node`, `seuil tap`, `seuil snapshot publish`, `seuil card enroll --tap`."""
+
+import threading
+
+from tests.integration.cli_helpers import db_dump, run
+from tests.integration.node_helpers import RELAY, NodeUnderTest, wait_until
+
+
+def test_tap_is_refused_for_a_node_with_a_real_reader(maker_space, site_dir):
+    config = site_dir / "seuil.toml"
+    config.write_text(config.read_text().replace('[nodes.sewing]\nreader = "fake"',
+                                                 '[nodes.sewing]\nreader = "mfrc522"'))
+    result = run("tap", "--node", "sewing", "--uid", "A1000001")
+    assert result.code == 1
+    assert 'node "sewing" has a real reader (mfrc522)' in result.err
+
+
+def test_tap_says_when_no_node_is_listening(maker_space):
+    result = run("tap", "--node", "printer", "--uid", "A1000001")
+    assert result.code == 1
+    assert "no node is listening" in result.err
+    assert "seuil node --node printer" in result.err
+
+
+def test_tap_with_a_bad_uid_or_unknown_node(maker_space):
+    result = run("tap", "--node", "printer", "--uid", "A1")
+    assert (result.code, "is 2 hex digits" in result.err) == (1, True)
+    result = run("tap", "--node", "printre", "--uid", "A1000001")
+    assert result.code == 1
+    assert 'no node "printre"' in result.err
+    assert '(did you mean "printer"?)' in result.err
+
+
+def test_node_and_tap_usage_errors_exit_2(site_dir):
+    assert run("node").code == 2
+    assert run("tap", "--node", "printer").code == 2
+    assert run("card", "enroll", "ada", "--uid", "A1000001", "--tap", "printer").code == 2
+
+
+def test_node_for_an_unknown_node_exits_1(site_dir):
+    result = run("node", "--node", "frontdoor")
+    assert result.code == 1
+    assert 'no node "frontdoor"' in result.err
+
+
+def test_a_tap_through_the_socket_opens_the_door(maker_space):
+    from tests.integration.node_helpers import FakeClock, next_wednesday_10am
+
+    node = NodeUnderTest(maker_space, "entrance", FakeClock(next_wednesday_10am()),
+                         on_socket=True).start()
+    try:
+        result = run("tap", "--node", "entrance", "--uid", "a1:00:00:01")
+        assert result.code == 0, result.err
+        assert result.out.strip() == "tapped A1000001 on entrance"
+        assert wait_until(lambda: len(node.pin(RELAY).states) > 1)
+    finally:
+        node.stop()
+
+
+def test_enroll_by_tapping_the_card_on_a_reader(maker_space, db):
+    from access.hardware.reader import FakeReader
+    from tests.integration.node_helpers import FakeClock, next_wednesday_10am
+
+    reader = FakeReader()
+    node = NodeUnderTest(maker_space, "entrance", FakeClock(next_wednesday_10am()),
+                         reader=reader).start()
+    try:
+        result = {}
+        worker = threading.Thread(target=lambda: result.update(
+            r=run("card", "enroll", "bob", "--tap", "entrance", "--label", "blue fob")))
+        worker.start()
+        threading.Timer(0.5, lambda: reader.tap("F6000006")).start()
+        worker.join(15)
+        assert result["r"].code == 0, result["r"].err
+        assert "enrolled card" in result["r"].out
+        assert "Bob Marley" in result["r"].out
+        assert "Tap the card on the reader of node entrance" in result["r"].err
+        assert run("snapshot", "publish").code == 0
+        assert wait_until(lambda: len(node.core.base.cards) == 5)
+        node.tap("F6000006")  # the card just enrolled now opens the door
+        assert node.is_on(RELAY)
+    finally:
+        node.stop()
+    shown = run("card", "list", "--member", "bob")
+    assert "blue fob" in shown.out
+
+
+def test_enroll_by_tap_times_out_and_changes_nothing(maker_space, db):
+    before = db_dump(db)
+    result = run("card", "enroll", "bob", "--tap", "entrance", "--timeout", "0.5")
+    assert result.code == 1
+    assert "no card was tapped within 0.5 s" in result.err
+    assert db_dump(db) == before
+
+
+def test_enroll_by_tap_refuses_an_unknown_member_before_waiting(maker_space):
+    result = run("card", "enroll", "bobby tables", "--tap", "entrance", "--timeout", "30")
+    assert result.code == 1
+    assert "Tap the card" not in result.err
+
+
+def test_snapshot_publish_without_a_broker_is_a_clear_error(site_dir, monkeypatch):
+    monkeypatch.setenv("SEUIL_MQTT_URL", "mqtt://127.0.0.1:9")
+    result = run("snapshot", "publish")
+    assert result.code == 1
+    assert "cannot reach the MQTT broker at 127.0.0.1:9" in result.err

@@ -1,0 +1,35 @@
+"""``python -m tests.support.node_process NODE PIN_LOG``: a real node process on mock pins.
+
+Used by the crash tests: the node runs as in production (its own process, real clock, fake
+reader on its socket) and every pin change is appended to PIN_LOG, so a test can see what
+the relays did across a SIGKILL and a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from gpiozero.pins.mock import MockFactory, MockPin
+
+from access.config import load_config
+from access.node.runner import NodeRunner
+
+
+def main() -> None:
+    node_id, pin_log = sys.argv[1], sys.argv[2]
+
+    class LoggedPin(MockPin):
+        def _change_state(self, value: bool) -> bool:
+            changed = bool(super()._change_state(value))
+            if changed:
+                with open(pin_log, "a") as log:
+                    log.write(f"{self.info.name} {int(value)}\n")
+            return changed
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    NodeRunner(load_config(), node_id, pin_factory=MockFactory(pin_class=LoggedPin)).run_forever()
+
+
+if __name__ == "__main__":
+    main()
