@@ -125,8 +125,23 @@ class Outbox:
 
     def delete(self, seq: int) -> None:
         """The broker acknowledged ``seq``: forget it."""
+        self.delete_many([seq])
+
+    def delete_many(self, seqs: Sequence[int]) -> None:
+        """Forget acknowledged messages, in one transaction (one fsync for a whole batch).
+
+        If a crash loses this deletion, the messages are sent again; the hub drops duplicates.
+        """
+        if not seqs:
+            return
         with self._lock:
-            self._db.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("DELETE FROM outbox WHERE seq = ?", [(s,) for s in seqs])
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
 
     def __len__(self) -> int:
         with self._lock:

@@ -36,6 +36,7 @@ class OutboxPublisher:
         self._lock = threading.Lock()
         self._inflight: dict[int, int] = {}  # mid -> seq
         self._early: set[int] = set()  # PUBACKs that beat publish() returning
+        self._acked: list[int] = []  # acknowledged, not yet deleted from the outbox
         self._sent_up_to = 0
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -81,15 +82,22 @@ class OutboxPublisher:
             if seq is None:
                 self._early.add(mid)
                 return
-        self.outbox.delete(seq)
+            self._acked.append(seq)  # deleted in batches by the publisher thread
         self._wake.set()
 
     def _run(self) -> None:
         while not self._stop.is_set():
             self._wake.wait(timeout=1.0)
             self._wake.clear()
+            self._forget_acknowledged()
             if self._connected.is_set():
                 self._drain()
+        self._forget_acknowledged()
+
+    def _forget_acknowledged(self) -> None:
+        with self._lock:
+            acked, self._acked = self._acked, []
+        self.outbox.delete_many(acked)
 
     def _drain(self) -> None:
         while self._connected.is_set() and not self._stop.is_set():
@@ -112,9 +120,7 @@ class OutboxPublisher:
                     self._sent_up_to = item.seq
                     if info.mid in self._early:
                         self._early.discard(info.mid)
-                        acked = True
+                        self._acked.append(item.seq)
                     else:
                         self._inflight[info.mid] = item.seq
-                        acked = False
-                if acked:
-                    self.outbox.delete(item.seq)
+            self._forget_acknowledged()

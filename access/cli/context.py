@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from access.bootstrap import open_site
 from access.config import Config, load_config
-from access.services.context import Site
+
+if TYPE_CHECKING:
+    from access.services.context import Site
 
 
 @dataclass
@@ -25,6 +27,8 @@ class CommandContext:
 
     def site(self) -> Site:
         if self._site is None:
+            from access.bootstrap import open_site
+
             self._site = open_site(self.args.config)
         return self._site
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from access import __version__
-from access.cli import admin, cards, completion, members, nodes, rules, trainings
+from access.cli import nodes
 from access.cli.context import CommandContext
 from access.errors import FileInvalid, SeuilError
 
@@ -29,14 +29,40 @@ EPILOG = """examples:
 The config is read from --config, then $SEUIL_CONFIG, then /etc/seuil/seuil.toml."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Commands that run on a node's Pi: the parser for them imports no database layer, which
+# keeps `seuil node` near 40 MB instead of 70 (SQLAlchemy, Alembic, Babel stay unloaded).
+LEAN_COMMANDS = frozenset({"node", "tap"})
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    peek = argparse.ArgumentParser(add_help=False)
+    peek.add_argument("--config")
+    peek.add_argument("command", nargs="?")
+    known, _ = peek.parse_known_args(argv)
+    return str(known.command) if known.command else None
+
+
+def build_parser(*, lean: bool = False) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="seuil", description="Seuil: badges, doors, machines and contributions.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", metavar="PATH", help="seuil.toml to use")
     parser.add_argument("--version", action="version", version=f"seuil {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (admin, members, cards, trainings, rules, nodes, completion):
+    if lean:
+        nodes.register(commands)
+        return parser
+    from access.cli import (
+        admin,
+        cards,
+        completion,
+        members,
+        rules,
+        snapshots,
+        trainings,
+    )
+
+    for module in (admin, members, cards, trainings, rules, nodes, snapshots, completion):
         module.register(commands)
     return parser
 
@@ -56,7 +82,8 @@ def _report(error: SeuilError) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(lean=_command_of(argv) in LEAN_COMMANDS)
     args = parser.parse_args(argv)  # exits 2 with usage on a typo
     ctx = CommandContext(args)
     try:

@@ -1,19 +1,19 @@
-"""``seuil node``, ``seuil tap`` and ``seuil snapshot publish``: running and feeding the nodes."""
+"""``seuil node`` and ``seuil tap``: what runs on a node's Pi.
+
+Nothing here imports the database layer: a node has no database, and `seuil node` stays
+small in memory (see ``access.cli.main.LEAN_COMMANDS``).
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 
-from access.bus import oneshot
-from access.bus.snapshot_payload import encode_snapshot
-from access.bus.topics import Topics
 from access.cli.context import CommandContext
 from access.domain.cards import UidError, normalize_uid
 from access.errors import InvalidInput, Unavailable
 from access.hardware.reader import ReaderError, send_fake_tap
 from access.node.devices import tap_socket_path
-from access.services.node_snapshots import node_snapshot_payload
 
 
 def node(ctx: CommandContext) -> int:
@@ -42,23 +42,6 @@ def tap(ctx: CommandContext) -> int:
     return 0
 
 
-def publish_snapshot(ctx: CommandContext) -> int:
-    site = ctx.site()
-    config = site.config
-    nodes = [ctx.args.node] if ctx.args.node else sorted(config.nodes)
-    for node_id in nodes:
-        config.node(node_id)
-    with site.store.read() as session:
-        payload = node_snapshot_payload(session, site)
-    raw = encode_snapshot(payload)
-    topics = Topics(config.site.id)
-    oneshot.publish(config.mqtt.url, [(topics.node_snapshot(n), raw) for n in nodes], retain=True,
-                    username=config.mqtt.username, password=config.mqtt_password())
-    print(f"snapshot {payload.version} ({len(payload.cards)} cards, {len(raw) / 1024:.0f} KiB) "
-          f"published for {', '.join(nodes) or 'no node'}")
-    return 0
-
-
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = commands.add_parser(
         "node", help="run the daemon of one reader (door or machine)",
@@ -75,13 +58,3 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--node", required=True, metavar="ID")
     p.add_argument("--uid", required=True, help="the card's UID, e.g. 04A1B2C3")
     p.set_defaults(handler=tap)
-
-    p = commands.add_parser("snapshot", help="send the nodes what they need to decide",
-                            description="Snapshots: members, cards and rules, for the nodes.")
-    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    q = sub.add_parser("publish", help="publish a fresh snapshot now (retained)",
-                       description="Build the snapshot from the database and publish it, retained, "
-                                   "to every node (or one). The hub does this by itself; use this "
-                                   "to push a change at once.")
-    q.add_argument("--node", metavar="ID", help="only this node")
-    q.set_defaults(handler=publish_snapshot)

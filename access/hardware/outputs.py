@@ -27,7 +27,8 @@ class DoorStrike:
 
     def pulse(self, seconds: float) -> None:
         """Unlock for ``seconds``; a new pulse restarts the time."""
-        self._relay.blink(on_time=seconds, off_time=0, n=1, background=True)
+        self._relay.on()  # now, in this thread: the person at the door is waiting
+        self._relay.blink(on_time=seconds, off_time=0, n=1, background=True)  # relocks on time
 
     def lock(self) -> None:
         self._relay.off()

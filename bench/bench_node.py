@@ -1,0 +1,176 @@
+"""Node figures: tap-to-relay latency, outbox throughput, idle CPU and memory of a running node.
+
+    .venv/bin/python bench/bench_node.py [--taps 10000] [--events 20000] [--idle-seconds 10]
+
+Needs mosquitto (``./install.sh --dev`` installs it). Prints each figure beside its target
+(issue "Door and machine nodes"). Not a test: it only measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from gpiozero.pins.mock import MockFactory
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests.support: the mosquitto fixture and the fake RC522
+
+from access.bus.client import make_client  # noqa: E402
+from access.bus.outbox import Message, Outbox  # noqa: E402
+from access.bus.publisher import OutboxPublisher  # noqa: E402
+from access.bus.schemas import TapEvent, encode  # noqa: E402
+from access.cli.main import main as seuil  # noqa: E402
+from access.config import load_config  # noqa: E402
+from access.hardware.mfrc522_reader import Mfrc522Reader  # noqa: E402
+from access.hardware.reader import FakeReader  # noqa: E402
+from access.node.core import CardRead  # noqa: E402
+from access.node.runner import NodeRunner  # noqa: E402
+from tests.support.broker import Broker  # noqa: E402
+from tests.support.fake_rc522 import fake_rc522_modules  # noqa: E402
+
+NODES = """
+[nodes.entrance]
+reader = "fake"
+unlock_seconds = 0.05
+relay = { pin = 17 }
+led = { pin = 27 }
+buzzer = { pin = 22 }
+"""
+
+
+class WednesdayMorning:
+    def now(self) -> datetime:
+        return datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def make_site(workdir: Path, broker: Broker) -> Path:
+    site = workdir / "site"
+    os.environ["SEUIL_MQTT_URL"] = broker.url
+    assert seuil(["init", str(site)]) == 0
+    config = site / "seuil.toml"
+    text = config.read_text()
+    config.write_text(text[: text.index("# One [nodes.<id>]")] + NODES)
+    os.environ["SEUIL_CONFIG"] = str(config)
+    assert seuil(["member", "add", "Ada Lovelace", "--group", "members", "--plan", "monthly",
+                  "--until", "2099-12-31"]) == 0
+    assert seuil(["card", "enroll", "ada", "--uid", "A1000001"]) == 0
+    assert seuil(["snapshot", "publish"]) == 0
+    return config
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def bench_tap_to_relay(taps: int) -> None:
+    runner = NodeRunner(load_config(), "entrance", pin_factory=MockFactory(),
+                        clock=WednesdayMorning(), reader=FakeReader())
+    runner.start()
+    while runner.core.base is None:
+        time.sleep(0.01)
+    for _ in range(taps):
+        runner.core.queue.put(CardRead("A1000001", time.perf_counter()))
+        runner.core.sync()
+    samples = list(runner.core.latencies_s)
+    while len(runner.outbox):  # deliver the 30,000 events before the idle figures
+        time.sleep(0.05)
+    runner.stop()
+    p50, p99 = statistics.median(samples) * 1000, percentile(samples, 0.99) * 1000
+    print(f"tap -> relay pin set, {len(samples)} allowed taps: p50 {p50:.3f} ms, p99 {p99:.3f} ms "
+          f"(target p99 < 5 ms)")
+
+
+def bench_outbox(events: int, broker: Broker, workdir: Path) -> None:
+    outbox = Outbox(workdir / "bench-outbox.db")
+    topic = "seuil/bench/node/entrance/tap"
+    now = datetime.now(UTC)
+
+    def build(seq: int) -> bytes:
+        return encode(TapEvent(event_id=uuid.uuid4(), ts=now, node="entrance", seq=seq,
+                               resource="front-door", card="ab" * 32))
+
+    started = time.perf_counter()
+    appends = min(events, 2000)
+    for _ in range(appends):
+        outbox.append(topic, build)
+    append_rate = appends / (time.perf_counter() - started)
+    for _ in range((events - appends) // 500):  # the rest in batches: we time the publishing
+        outbox.record([Message(topic, build) for _ in range(500)])
+    total = len(outbox)
+    publisher = OutboxPublisher(make_client(broker.url, "bench-publisher"), outbox)
+    started = time.perf_counter()
+    publisher.start()
+    while len(outbox):
+        time.sleep(0.005)
+    drain_rate = total / (time.perf_counter() - started)
+    publisher.stop()
+    outbox.close()
+    print(f"outbox append, one durable commit per event: {append_rate:,.0f} events/s")
+    print(f"outbox -> mosquitto, QoS 1, deleted on PUBACK: {drain_rate:,.0f} events/s over {total:,} "
+          f"events (target >= 5,000 events/s)")
+
+
+def bench_idle_cpu(seconds: float) -> None:
+    for label, make_reader in (
+        ("fake reader", lambda: FakeReader()),
+        ("RC522 driver on a fake chip, 10 polls/s", lambda: Mfrc522Reader(poll_interval_s=0.1)),
+    ):
+        with fake_rc522_modules():
+            runner = NodeRunner(load_config(), "entrance", pin_factory=MockFactory(),
+                                reader=make_reader())
+            runner.start()
+            time.sleep(1.0)
+            cpu, wall = time.process_time(), time.perf_counter()
+            time.sleep(seconds)
+            share = (time.process_time() - cpu) / (time.perf_counter() - wall) * 100
+            runner.stop()
+        print(f"idle CPU, {label}: {share:.2f} % of a core over {seconds:g} s (target < 2 %)")
+
+
+def bench_rss(config: Path) -> None:
+    env = {**os.environ, "GPIOZERO_PIN_FACTORY": "mock", "SEUIL_CONFIG": str(config)}
+    node = subprocess.Popen([sys.executable, "-m", "access.cli.main", "node", "--node", "entrance"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(4)
+        status = Path(f"/proc/{node.pid}/status").read_text()
+        rss_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")))
+    finally:
+        node.terminate()
+        node.wait(10)
+    print(f"RSS of a running `seuil node` (fake reader): {rss_kb / 1024:.1f} MB (target < 60 MB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--taps", type=int, default=10_000)
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--idle-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        (workdir / "mosquitto").mkdir()
+        broker = Broker(workdir / "mosquitto")
+        broker.start()
+        try:
+            config = make_site(workdir, broker)
+            bench_tap_to_relay(args.taps)
+            bench_outbox(args.events, broker, workdir)
+            bench_idle_cpu(args.idle_seconds)
+            bench_rss(config)
+        finally:
+            broker.stop()
+
+
+if __name__ == "__main__":
+    main()
