@@ -62,3 +62,17 @@ def test_door_state_is_retained_with_the_contact(nodes, watcher):
     unlocked = next(s for s in states() if s.state == "unlocked")
     assert unlocked.until is not None
     assert unlocked.door_closed is False
+
+
+def test_node_status_is_retained_online_and_offline_after_a_stop(nodes, watcher):
+    from access.bus.schemas import NodeStatus
+
+    door = nodes("entrance")
+
+    def statuses():
+        return [decode(NodeStatus, raw) for raw in watcher.on("/node/entrance/status")]
+
+    assert wait_until(lambda: any(s.state == "online" for s in statuses()))
+    assert next(s for s in statuses() if s.state == "online").snapshot_version == door.core.base.version
+    door.stop()
+    assert wait_until(lambda: statuses()[-1].state == "offline")
