@@ -128,7 +128,8 @@ class NodeCore:
 
     def __init__(self, *, node_id: str, site_id: str, settings: NodeConfig, secret: bytes,
                  outbox: Outbox, snapshot_file: SnapshotFile, devices: NodeDevices,
-                 clock: Clock | None = None, on_record: Callable[[], None] = lambda: None) -> None:
+                 clock: Clock | None = None, on_record: Callable[[], None] = lambda: None,
+                 on_snapshot: Callable[[], None] = lambda: None) -> None:
         self.node_id = node_id
         self.topics = Topics(site_id)
         self.settings = settings
@@ -138,6 +139,7 @@ class NodeCore:
         self.devices = devices
         self.clock = clock or SystemClock()
         self.on_record = on_record
+        self.on_snapshot = on_snapshot
         self.queue: queue.Queue[NodeEvent] = queue.Queue()
         self.latencies_s: deque[float] = deque(maxlen=LATENCY_SAMPLES)
         self.base: Snapshot | None = None  # as the hub sent it
@@ -491,6 +493,7 @@ class NodeCore:
         log.info("snapshot %d in use: %d cards, resource %s", base.version, len(base.cards),
                  self._resource_name())
         self._record([self._state_message()])
+        self.on_snapshot()
 
     def _install(self, base: Snapshot) -> None:
         self.base = base

@@ -56,7 +56,8 @@ class NodeRunner:
             node_id=node_id, site_id=config.site.id, settings=settings,
             secret=config.read_secret(), outbox=self.outbox,
             snapshot_file=SnapshotFile(data_dir / f"node-{node_id}.snapshot.json"),
-            devices=self.devices, clock=clock, on_record=self.publisher.kick)
+            devices=self.devices, clock=clock, on_record=self.publisher.kick,
+            on_snapshot=self._publish_online)
         self.reader = reader or open_reader(settings, tap_socket_path(config, node_id))
         self._commands = self.topics.command(node_id, "")
         self._stopped = False
@@ -78,8 +79,13 @@ class NodeRunner:
     def _on_connected(self, client: mqtt.Client) -> None:
         client.subscribe([(self.topics.node_snapshot(self.node_id), 1),
                           (self.topics.node_commands(self.node_id), 1)])
-        client.publish(self.topics.node_status(self.node_id), encode(self.core.status("online")),
-                       qos=1, retain=True)
+        self._publish_online()
+
+    def _publish_online(self) -> None:
+        """Retained: online, with the snapshot version in use (again after each new snapshot)."""
+        if self.client.is_connected():
+            self.client.publish(self.topics.node_status(self.node_id),
+                                encode(self.core.status("online")), qos=1, retain=True)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         # paho's thread: only enqueue; the worker validates and acts.

@@ -72,7 +72,8 @@ def test_node_status_is_retained_online_and_offline_after_a_stop(nodes, watcher)
     def statuses():
         return [decode(NodeStatus, raw) for raw in watcher.on("/node/entrance/status")]
 
-    assert wait_until(lambda: any(s.state == "online" for s in statuses()))
-    assert next(s for s in statuses() if s.state == "online").snapshot_version == door.core.base.version
+    version = door.core.base.version
+    assert wait_until(lambda: any(s.state == "online" and s.snapshot_version == version
+                                  for s in statuses()))
     door.stop()
     assert wait_until(lambda: statuses()[-1].state == "offline")
