@@ -7,7 +7,6 @@ relative SQLite file) are taken from the config file's folder.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -20,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from access.domain.money import Money, MoneyError
 from access.domain.schedule import ScheduleError, SiteClock, parse_time_of_day
 from access.errors import FileInvalid, NotFound, NotInitialised, Problem
+from access.rules_file import did_you_mean
 from access.toml_lines import parse_toml
 
 DEFAULT_CONFIG_PATH = Path("/etc/seuil/seuil.toml")
@@ -214,8 +214,7 @@ class Config(_Section):
         """The ``[nodes.<id>]`` section, or ``NotFound`` naming the close ones."""
         if node_id not in self.nodes:
             known = ", ".join(sorted(self.nodes)) or "none"
-            close = difflib.get_close_matches(node_id, list(self.nodes), n=1, cutoff=0.6)
-            guess = f' (did you mean "{close[0]}"?)' if close else ""
+            guess = did_you_mean(node_id, self.nodes)
             raise NotFound(f'no node "{node_id}" in {self.source}{guess}; it defines: {known}')
         return self.nodes[node_id]
 

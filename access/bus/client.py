@@ -10,23 +10,29 @@ from paho.mqtt.enums import CallbackAPIVersion
 KEEPALIVE_S = 30
 
 
+def authenticate(client: mqtt.Client, url: str, username: str = "", password: str = ""
+                 ) -> tuple[str, int]:
+    """Set TLS (``mqtts://``) and credentials on ``client``; returns the broker's host and port."""
+    parsed = urlparse(url)
+    tls = parsed.scheme == "mqtts"
+    if tls:
+        client.tls_set()
+    if username:
+        client.username_pw_set(username, password or None)
+    return parsed.hostname or "127.0.0.1", parsed.port or (8883 if tls else 1883)
+
+
 def make_client(url: str, client_id: str, *, username: str = "", password: str = "",
                 will: tuple[str, bytes] | None = None) -> mqtt.Client:
     """A client for ``mqtt://host:port`` (``mqtts://`` for TLS); call ``connect_async`` next.
 
     ``will`` is ``(topic, payload)``, published retained by the broker if we vanish.
     """
-    parsed = urlparse(url)
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
                          clean_session=False)
-    if parsed.scheme == "mqtts":
-        client.tls_set()
-    if username:
-        client.username_pw_set(username, password or None)
+    host, port = authenticate(client, url, username, password)
     if will is not None:
         client.will_set(will[0], will[1], qos=1, retain=True)
     client.reconnect_delay_set(min_delay=1, max_delay=30)
-    client.connect_async(parsed.hostname or "127.0.0.1",
-                         parsed.port or (8883 if parsed.scheme == "mqtts" else 1883),
-                         keepalive=KEEPALIVE_S)
+    client.connect_async(host, port, keepalive=KEEPALIVE_S)
     return client

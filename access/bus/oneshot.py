@@ -6,11 +6,11 @@ import queue
 import uuid
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from access.bus.client import authenticate
 from access.bus.schemas import PayloadError, TapEvent, decode
 from access.errors import Unavailable
 
@@ -18,15 +18,10 @@ CONNECT_TIMEOUT_S = 5.0
 
 
 def _connect(url: str, username: str, password: str, name: str) -> mqtt.Client:
-    parsed = urlparse(url)
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"seuil-cli-{name}-{uuid.uuid4().hex[:8]}")
-    if parsed.scheme == "mqtts":
-        client.tls_set()
-    if username:
-        client.username_pw_set(username, password or None)
+    host, port = authenticate(client, url, username, password)
     connected: queue.Queue[Any] = queue.Queue()
     client.on_connect = lambda c, u, f, reason, p: connected.put(reason)
-    host, port = parsed.hostname or "127.0.0.1", parsed.port or (8883 if parsed.scheme == "mqtts" else 1883)
     try:
         client.connect(host, port, keepalive=30)
     except OSError as error:

@@ -213,6 +213,8 @@ class NodeCore:
                 if event is not None:
                     self._handle(event)
                 self._check_timers()
+                if isinstance(event, Sync):
+                    event.done.set()  # everything before it handled, timers included
             except Exception:  # one bad event must never stop the door
                 log.exception("the node could not handle %r", event)
 
@@ -227,9 +229,6 @@ class NodeCore:
             self._on_button(event.held)
         elif isinstance(event, InputChanged):
             self._on_input(event.input, event.active)
-        elif isinstance(event, Sync):
-            self._check_timers()
-            event.done.set()
 
     def _seconds_to_next_timer(self) -> float:
         wake = self.session.next_wake() if self.session else None
@@ -254,41 +253,48 @@ class NodeCore:
     def _on_card(self, uid: str, read_at: float) -> None:
         now = self.clock.now()
         card = card_hash(uid, self.secret)
-        tap = self._tap_event(card, now)
-        if self.snapshot is None or self.resource is None:
+        snapshot, resource, session = self.snapshot, self.resource, self.session
+        if snapshot is None or resource is None:
             decision = Decision(False, Reason.UNKNOWN_RESOURCE, self._resource_name())
+        else:
+            decision = decide(card, resource.name, now, snapshot,
+                              occupant=session.member_id if session else None)
+        if snapshot is None or resource is None:
             self.devices.feedback.no()
-            self._record([tap[1], self._decision_message(tap[0], card, decision, now)])
+            self._record(self._tap_messages(card, decision, now))
             log.warning("a card was read but this node has no snapshot for its resource yet")
-            return
-        if self.resource.kind is ResourceKind.DOOR:
-            self._door_tap(card, now, read_at, tap)
+        elif resource.kind is ResourceKind.DOOR:
+            if decision.allowed:
+                self._unlock(read_at)  # first: the messages can wait a few microseconds
+            else:
+                self.devices.feedback.no()
+            messages = self._tap_messages(card, decision, now)
+            if decision.allowed:
+                messages.append(self._door_state(now, unlocked=True))
+            self._record(messages)
         else:
-            self._machine_tap(card, now, read_at, tap)
+            self._machine_tap(card, decision, now, read_at, self._tap_messages(card, decision, now))
 
-    def _door_tap(self, card: str, now: datetime, read_at: float, tap: tuple[UUID, Message]) -> None:
-        assert self.snapshot is not None
-        assert self.resource is not None
-        decision = decide(card, self.resource.name, now, self.snapshot)
-        messages = [tap[1]]
-        if decision.allowed:
-            self._unlock(read_at)
-            messages.append(self._door_state(now, unlocked=True))
-        else:
-            self.devices.feedback.no()
-        messages.insert(1, self._decision_message(tap[0], card, decision, now))
-        self._record(messages)
+    def _tap_messages(self, card: str, decision: Decision, now: datetime) -> list[Message]:
+        """The tap and its decision, linked by the tap's event id."""
+        tap_id = uuid4()
+        return [
+            self._event(TapEvent, self.topics.node_tap(self.node_id), now, event_id=tap_id,
+                        resource=self._resource_name(), card=card),
+            self._event(DecisionEvent, self.topics.node_decision(self.node_id), now,
+                        tap_id=tap_id, resource=decision.resource, card=card,
+                        allowed=decision.allowed, reason=decision.reason, rule=decision.rule,
+                        member_id=decision.member_id,
+                        snapshot_version=self.base.version if self.base else 0),
+        ]
 
-    def _machine_tap(self, card: str, now: datetime, read_at: float,
-                     tap: tuple[UUID, Message]) -> None:
+    def _machine_tap(self, card: str, decision: Decision, now: datetime, read_at: float,
+                     messages: list[Message]) -> None:
         snapshot, resource, session = self.snapshot, self.resource, self.session
         assert snapshot is not None
         assert resource is not None
         holder = snapshot.cards.get(card)
         holder_id = holder.member_id if holder else None
-        decision = decide(card, resource.name, now, snapshot,
-                          occupant=session.member_id if session else None)
-        messages = [tap[1], self._decision_message(tap[0], card, decision, now)]
         state: dict[str, str | None] = {}
         feedback = self.devices.feedback
 
@@ -361,7 +367,7 @@ class NodeCore:
                          end_reason: str | None = None) -> Message:
         stopped = action == "stop"
         sensed = self.devices.running_sense is not None
-        return self._event(SessionEvent, self.topics.session_events, action=action,
+        return self._event(SessionEvent, self.topics.session_events, now, action=action,
                            session_id=session.session_id, resource=session.resource,
                            member_id=session.member_id, started_at=session.started_at,
                            ended_at=now if stopped else None,
@@ -398,7 +404,7 @@ class NodeCore:
         self.overrides = self.overrides.trained(member_id, window.skill)
         self._apply_overrides()
         log.info("member #%s trained on %s by #%s", member_id, window.skill, window.trainer_id)
-        return self._event(TrainingEvent, self.topics.training_events, resource=self.resource.name,
+        return self._event(TrainingEvent, self.topics.training_events, now, resource=self.resource.name,
                            skill=window.skill, member_id=member_id, trainer_id=window.trainer_id)
 
     # --- service ------------------------------------------------------------------------------
@@ -414,7 +420,7 @@ class NodeCore:
         self._apply_overrides()
         log.warning("%s marked %s by %s", self.resource.name,
                     "out of service" if out_of_service else "back in service", source)
-        return [self._event(ServiceEvent, self.topics.service_events, resource=self.resource.name,
+        return [self._event(ServiceEvent, self.topics.service_events, now, resource=self.resource.name,
                             out_of_service=out_of_service, member_id=member_id, source=source),
                 self._machine_state(now)]
 
@@ -518,28 +524,14 @@ class NodeCore:
     def _resource_name(self) -> str:
         return self.resource.name if self.resource else self.node_id
 
-    def _event(self, model: type[Event], topic: str, *, event_id: UUID | None = None,
-               **fields: Any) -> Message:
+    def _event(self, model: type[Event], topic: str, now: datetime, *,
+               event_id: UUID | None = None, **fields: Any) -> Message:
         event_id = event_id or uuid4()
-        now = self.clock.now()
 
         def build(seq: int) -> bytes:
             return encode(model(event_id=event_id, ts=now, node=self.node_id, seq=seq, **fields))
 
         return Message(topic, build)
-
-    def _tap_event(self, card: str, now: datetime) -> tuple[UUID, Message]:
-        tap_id = uuid4()
-        return tap_id, self._event(TapEvent, self.topics.node_tap(self.node_id), event_id=tap_id,
-                                   resource=self._resource_name(), card=card)
-
-    def _decision_message(self, tap_id: UUID, card: str, decision: Decision,
-                          now: datetime) -> Message:
-        return self._event(DecisionEvent, self.topics.node_decision(self.node_id), tap_id=tap_id,
-                           resource=decision.resource, card=card, allowed=decision.allowed,
-                           reason=decision.reason, rule=decision.rule,
-                           member_id=decision.member_id,
-                           snapshot_version=self.base.version if self.base else 0)
 
     def _retained(self, topic: str, payload: BaseModel) -> Message:
         data = encode(payload)

@@ -78,20 +78,25 @@ class NodeDevices:
                       pin_factory=self.pin_factory)
 
     def strike(self) -> DoorStrike | None:
-        if isinstance(self._relay, DoorStrike) or self.settings.relay is None:
-            return self._relay if isinstance(self._relay, DoorStrike) else None
-        self._release_relay()
-        self._relay = DoorStrike(self.settings.relay.pin, active_high=self.settings.relay.active_high,
-                                 pin_factory=self.pin_factory)
+        """The relay as a door strike (claimed locked the first time)."""
+        relay = self.settings.relay
+        if relay is None:
+            return None
+        if not isinstance(self._relay, DoorStrike):
+            self._release_relay()
+            self._relay = DoorStrike(relay.pin, active_high=relay.active_high,
+                                     pin_factory=self.pin_factory)
         return self._relay
 
     def power(self, *, initially_on: bool = False) -> MachinePower | None:
-        if isinstance(self._relay, MachinePower) or self.settings.relay is None:
-            return self._relay if isinstance(self._relay, MachinePower) else None
-        self._release_relay()
-        self._relay = MachinePower(self.settings.relay.pin,
-                                   active_high=self.settings.relay.active_high,
-                                   initially_on=initially_on, pin_factory=self.pin_factory)
+        """The relay as a machine's power (``initially_on`` counts only the first time)."""
+        relay = self.settings.relay
+        if relay is None:
+            return None
+        if not isinstance(self._relay, MachinePower):
+            self._release_relay()
+            self._relay = MachinePower(relay.pin, active_high=relay.active_high,
+                                       initially_on=initially_on, pin_factory=self.pin_factory)
         return self._relay
 
     def _release_relay(self) -> None:
