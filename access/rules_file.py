@@ -175,7 +175,8 @@ def _choice(entry: _Entry, key: str, enum: Callable[[str], T], choices: Collecti
 
 
 def _read_plan(entry: _Entry) -> PlanDef:
-    entry.check_keys(("name", "period", "description", "price", "suggested", "floor", "presets"))
+    entry.check_keys(("name", "period", "description", "price", "suggested", "floor", "presets",
+                      "machine_discount"))
     period = _choice(entry, "period", PlanPeriod, [p.value for p in PlanPeriod], None)
     floor = entry.cents("floor") or 0
     suggested = entry.cents("suggested")
@@ -197,8 +198,12 @@ def _read_plan(entry: _Entry) -> PlanDef:
     price = entry.cents("price") or 0
     if price < 0:
         entry.problem("price", '"price" cannot be negative')
+    discount = entry.data.get("machine_discount", 0)
+    if isinstance(discount, bool) or not isinstance(discount, int) or not 0 <= discount <= 100:
+        entry.problem("machine_discount", '"machine_discount" is a percentage: a whole number from 0 to 100')
+        discount = 0
     return PlanDef(entry.name, period or PlanPeriod.MONTH, entry.text("description"), price,
-                   suggested, floor, tuple(presets))
+                   suggested, floor, tuple(presets), discount)
 
 
 PRICING_KEYS = ("session_fee", "hourly", "block_minutes", "minimum", "free_minutes", "daily_cap")

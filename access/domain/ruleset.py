@@ -45,6 +45,7 @@ class PlanDef:
     suggested_cents: int | None = None  # pay-what-you-can plans (day passes)
     floor_cents: int = 0
     preset_cents: tuple[int, ...] = ()
+    machine_discount_percent: int = 0  # off every priced machine session while the plan is active
 
 
 @dataclass(frozen=True, slots=True)

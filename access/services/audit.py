@@ -13,10 +13,15 @@ from access.services.context import Site
 from access.store.models import AuditEntry
 
 
-def record(session: Session, site: Site, action: str, target: str = "", **details: Any) -> None:
-    """Add an audit entry inside the caller's transaction: it commits with the change."""
-    session.add(AuditEntry(ts=site.now(), actor=site.actor, action=action, target=target,
-                           details=details))
+def record(session: Session, site: Site, action: str, target: str = "", *,
+           actor: str | None = None, at: datetime | None = None, **details: Any) -> None:
+    """Add an audit entry inside the caller's transaction: it commits with the change.
+
+    ``actor`` and ``at`` default to the person running the command, now; the hub passes the
+    node and the time of the event it records.
+    """
+    session.add(AuditEntry(ts=at or site.now(), actor=actor or site.actor, action=action,
+                           target=target, details=details))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -139,6 +139,8 @@ class Resource(Base):
     pricing: Mapped[dict[str, Any] | None]
     out_of_service: Mapped[bool] = mapped_column(Boolean, default=False)
     out_of_service_since: Mapped[datetime | None]
+    service_changed_at: Mapped[datetime | None]
+    """When the node reported the last service change (an older report never overrides it)."""
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -156,13 +158,20 @@ class RuleSetRow(Base):
 
 
 class Visit(Base):
+    """A stay at the space, from check-in to check-out (or the day's cut-off)."""
+
     __tablename__ = "visits"
+    __table_args__ = (Index("ix_visits_member_day", "member_id", "service_day"),
+                      Index("ix_visits_open", "checked_out_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    service_day: Mapped[date]
     checked_in_at: Mapped[datetime] = mapped_column(index=True)
     checked_out_at: Mapped[datetime | None]
     auto_checked_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Closed by the cut-off job: the member is reminded to check out on their next visit."""
+    reminded_at: Mapped[datetime | None]
     in_event_id: Mapped[str | None] = mapped_column(String(EVENT_ID_LENGTH), unique=True)
     out_event_id: Mapped[str | None] = mapped_column(String(EVENT_ID_LENGTH), unique=True)
 
@@ -179,24 +188,41 @@ class DayPass(Base):
     sold_at: Mapped[datetime]
     valid_until: Mapped[datetime]
     code_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH))
+    expired_at: Mapped[datetime | None]
 
 
 class UsageSession(Base):
+    """A machine session. ``event_id`` is the node's session id; priced when it ends."""
+
     __tablename__ = "usage_sessions"
+    __table_args__ = (Index("ix_usage_sessions_member_resource", "member_id", "resource", "started_at"),
+                      Index("ix_usage_sessions_open", "ended_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[str] = mapped_column(String(EVENT_ID_LENGTH), unique=True)
     resource: Mapped[str] = mapped_column(ForeignKey("resources.name"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    node: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
     started_at: Mapped[datetime] = mapped_column(index=True)
+    service_day: Mapped[date]
     ended_at: Mapped[datetime | None]
     active_seconds: Mapped[int | None]
+    billed_seconds: Mapped[int | None]
+    prepaid_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    discount_percent: Mapped[int] = mapped_column(Integer, default=0)
+    full_cents: Mapped[int | None]
+    """The price before the daily cap."""
     cost_cents: Mapped[int | None]
     end_reason: Mapped[str | None] = mapped_column(String(20))
 
 
 class LedgerEntry(Base):
-    """Money in and out. A member's balance is the sum of their entries."""
+    """Money in and out. A member's balance is the sum of their entries.
+
+    ``reference`` is unique: ``session:<id>`` for a machine session, ``daypass:<id>``,
+    ``waiver:<entry id>``, or what the treasurer typed (a receipt number): the same thing is
+    never entered twice.
+    """
 
     __tablename__ = "ledger_entries"
 
@@ -204,6 +230,7 @@ class LedgerEntry(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))  # charge, payment, credit, waiver
     cents: Mapped[int] = mapped_column(Integer)  # signed: charges are negative
+    method: Mapped[str | None] = mapped_column(String(20))  # payments: cash, online, transfer, card
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     reference: Mapped[str | None] = mapped_column(String(100), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -212,7 +239,10 @@ class LedgerEntry(Base):
 
 
 class AccessEvent(Base):
-    """Every tap and its decision, as a node reported it."""
+    """Every tap and its decision, as a node reported it (``event_id`` is the decision's).
+
+    The retention job anonymises old rows: ``card_hash`` and ``member_id`` become NULL.
+    """
 
     __tablename__ = "access_events"
     __table_args__ = (Index("ix_access_events_node_seq", "node", "seq"),)
@@ -221,6 +251,7 @@ class AccessEvent(Base):
     event_id: Mapped[str] = mapped_column(String(EVENT_ID_LENGTH), unique=True)
     node: Mapped[str] = mapped_column(String(NAME_LENGTH))
     seq: Mapped[int] = mapped_column(Integer)
+    tap_id: Mapped[str | None] = mapped_column(String(EVENT_ID_LENGTH))
     ts: Mapped[datetime] = mapped_column(index=True)
     resource: Mapped[str] = mapped_column(String(NAME_LENGTH))
     card_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH))
@@ -241,3 +272,68 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(50))
     target: Mapped[str] = mapped_column(String(200), default="")
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class PrepaidGrant(Base):
+    """Prepaid time on one resource, bought or given; sessions use it before money."""
+
+    __tablename__ = "prepaid_grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    resource: Mapped[str] = mapped_column(ForeignKey("resources.name"))
+    seconds: Mapped[int] = mapped_column(Integer)
+    granted_at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class IngestedEvent(Base):
+    """Every event the hub has taken in, by id: a second delivery is recognised and ignored."""
+
+    __tablename__ = "ingested_events"
+    __table_args__ = (Index("ix_ingested_events_node_seq", "node", "seq"),)
+
+    event_id: Mapped[str] = mapped_column(String(EVENT_ID_LENGTH), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    node: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    seq: Mapped[int] = mapped_column(Integer)
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime]
+
+
+class DeadLetter(Base):
+    """A message the hub could not use, kept with the reason (never applied to the ledger)."""
+
+    __tablename__ = "dead_letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    topic: Mapped[str] = mapped_column(Text)
+    node: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    event_id: Mapped[str | None] = mapped_column(String(EVENT_ID_LENGTH))
+    reason: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text)
+
+
+class OccupancySample(Base):
+    """How many people were in, every 15 minutes (the dashboard's chart)."""
+
+    __tablename__ = "occupancy_samples"
+
+    ts: Mapped[datetime] = mapped_column(primary_key=True)
+    present: Mapped[int] = mapped_column(Integer)
+    capacity: Mapped[int] = mapped_column(Integer)
+    machines_in_use: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Generation(Base):
+    """One row counting the changes that nodes must hear of; the hub watches it.
+
+    Bumped in the same transaction as the change (see ``access.store.generation``).
+    """
+
+    __tablename__ = "generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

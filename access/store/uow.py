@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from access.store import generation
 from access.store.engine import READONLY_OPTION
 
 
@@ -21,6 +22,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._writer = sessionmaker(engine, expire_on_commit=False)
+        generation.watch(self._writer)
         self._reader = sessionmaker(engine.execution_options(**{READONLY_OPTION: True}),
                                     expire_on_commit=False)
 

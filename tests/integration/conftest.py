@@ -5,17 +5,30 @@ import pytest
 
 from tests.integration.cli_helpers import reset_database, run
 
-# Set to a PostgreSQL URL (postgresql+psycopg://...) to run these tests on PostgreSQL.
+# Set to a PostgreSQL URL (postgresql+psycopg://...): the tests marked `both_backends` (the
+# store and the ledger) then run a second time, on PostgreSQL. `.ci/run` sets it.
 TEST_DATABASE_ENV = "SEUIL_TEST_DATABASE_URL"
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_backends"):
+        backends = ["sqlite", "postgresql"] if os.environ.get(TEST_DATABASE_ENV) else ["sqlite"]
+        metafunc.parametrize("backend", backends)
+
+
 @pytest.fixture
-def site_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def backend() -> str:
+    """The database of a test: SQLite, unless parametrized (see pytest_generate_tests)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str) -> Path:
     """A fresh sample site from `seuil init`, selected through $SEUIL_CONFIG."""
     directory = tmp_path / "site"
     for variable in ("SEUIL_DATABASE_URL", "SEUIL_MQTT_URL", "SUDO_USER"):
         monkeypatch.delenv(variable, raising=False)
-    shared = os.environ.get(TEST_DATABASE_ENV)
+    shared = os.environ.get(TEST_DATABASE_ENV) if backend == "postgresql" else None
     if shared:
         reset_database(shared)
         monkeypatch.setenv("SEUIL_DATABASE_URL", shared)
@@ -26,9 +39,11 @@ def site_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def db(site_dir: Path) -> str:
+def db(site_dir: Path, backend: str) -> str:
     """The URL of the site's database."""
-    return os.environ.get(TEST_DATABASE_ENV) or f"sqlite:///{site_dir / 'seuil.db'}"
+    if backend == "postgresql":
+        return os.environ[TEST_DATABASE_ENV]
+    return f"sqlite:///{site_dir / 'seuil.db'}"
 
 
 @pytest.fixture

@@ -1,0 +1,332 @@
+"""The hub's intake: events from the nodes into the database, each exactly once.
+
+``Ingestor.ingest(batch)`` takes a batch of raw MQTT messages and applies them in one
+transaction. Every event id is remembered with a hash of its body: a second delivery of the
+same event is ignored; the same id with a different body, a payload that does not fit its
+schema, an unknown node, resource or member go to the dead-letter table with the reason and
+never reach the ledger. If a batch fails for a reason nobody foresaw, its messages are
+applied one by one and the one that fails is set aside: a poison message never stops the hub.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from access.bus.schemas import (
+    DecisionEvent,
+    Event,
+    PayloadError,
+    ServiceEvent,
+    SessionEvent,
+    TapEvent,
+    TrainingEvent,
+    decode,
+)
+from access.bus.topics import Topics
+from access.domain.ruleset import RuleSet
+from access.services import audit
+from access.services.context import Site
+from access.services.rules import applied_rules
+from access.services.usage import record_session_event
+from access.services.visits import VisitPolicy, rebuild_day
+from access.store.models import (
+    AccessEvent,
+    DeadLetter,
+    IngestedEvent,
+    Member,
+    Resource,
+    RuleSetRow,
+    Training,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_KEPT_PAYLOAD = 4096
+LOOKUP_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One MQTT message as it arrived."""
+
+    topic: str
+    payload: bytes
+
+
+@dataclass
+class IngestResult:
+    applied: int = 0
+    duplicates: int = 0
+    dead: int = 0
+    priced: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: IngestResult) -> None:
+        self.applied += other.applied
+        self.duplicates += other.duplicates
+        self.dead += other.dead
+        self.priced += other.priced
+        for kind, count in other.kinds.items():
+            self.kinds[kind] = self.kinds.get(kind, 0) + count
+
+
+class Rejected(Exception):
+    """This message goes to the dead letters, for ``reason``."""
+
+    def __init__(self, reason: str, event_id: str | None = None, node: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.event_id = event_id
+        self.node = node
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    message: Incoming
+    kind: str
+    event: Event
+    digest: str
+
+
+class Ingestor:
+    """Applies batches of node events for one site. Used by the hub's single worker thread."""
+
+    def __init__(self, site: Site, *, checkin_guard: timedelta = timedelta(minutes=2),
+                 now: Callable[[], datetime] | None = None) -> None:
+        self.site = site
+        self.topics = Topics(site.config.site.id)
+        self.nodes = frozenset(site.config.nodes)
+        self.checkin_guard = checkin_guard
+        self.now = now or site.now
+        self._kinds: dict[str, tuple[str, type[Event]]] = {
+            self.topics.session_events: ("session", SessionEvent),
+            self.topics.training_events: ("training", TrainingEvent),
+            self.topics.service_events: ("service", ServiceEvent),
+        }
+        self._rules_version: int | None = None
+        self._rules = RuleSet()
+
+    # --- entry point --------------------------------------------------------------------------
+
+    def ingest(self, batch: Sequence[Incoming]) -> IngestResult:
+        """Apply ``batch`` in one transaction (or message by message if that fails)."""
+        if not batch:
+            return IngestResult()
+        try:
+            with self.site.store.write() as session:
+                return self._apply(session, batch)
+        except SQLAlchemyError as error:
+            if len(batch) == 1:
+                return self._set_aside(batch[0], f"could not be applied: {error.__class__.__name__}: "
+                                                 f"{str(error).splitlines()[0]}")
+            log.warning("a batch of %d failed (%s); applying its messages one by one",
+                        len(batch), error.__class__.__name__)
+            total = IngestResult()
+            for message in batch:
+                total.add(self.ingest([message]))
+            return total
+
+    def _set_aside(self, message: Incoming, reason: str) -> IngestResult:
+        log.error("dead letter on %s: %s", message.topic, reason)
+        with self.site.store.write() as session:
+            self._dead(session, message, Rejected(reason))
+        return IngestResult(dead=1)
+
+    # --- one transaction ----------------------------------------------------------------------
+
+    def _apply(self, session: Session, batch: Sequence[Incoming]) -> IngestResult:
+        result = IngestResult()
+        self._refresh_rules(session)
+        parsed: list[_Parsed] = []
+        for message in batch:
+            try:
+                parsed.append(self._parse(message))
+            except Rejected as rejected:
+                self._dead(session, message, rejected)
+                result.dead += 1
+        fresh = self._new_events(session, parsed, result)
+        if not fresh:
+            return result
+        references = self._known(session, fresh)
+        accepted: list[_Parsed] = []
+        for item in fresh:
+            try:
+                self._check_references(item, references)
+            except Rejected as rejected:
+                self._dead(session, item.message, rejected)
+                result.dead += 1
+                continue
+            accepted.append(item)
+        now = self.site.now()
+        if accepted:
+            session.execute(insert(IngestedEvent), [
+                {"event_id": str(p.event.event_id), "kind": p.kind, "node": p.event.node,
+                 "seq": p.event.seq, "body_sha256": p.digest, "received_at": now} for p in accepted])
+        decisions = [p.event for p in accepted if isinstance(p.event, DecisionEvent)]
+        if decisions:
+            self._record_decisions(session, decisions, now)
+        for item in accepted:
+            event = item.event
+            if isinstance(event, SessionEvent):
+                outcome = record_session_event(session, self.site.clock, self._rules, event,
+                                               self.site.currency)
+                result.priced += outcome.priced
+            elif isinstance(event, TrainingEvent):
+                self._record_training(session, event)
+            elif isinstance(event, ServiceEvent):
+                self._record_service(session, event)
+            result.kinds[item.kind] = result.kinds.get(item.kind, 0) + 1
+        result.applied += len(accepted)
+        return result
+
+    def _parse(self, message: Incoming) -> _Parsed:
+        kind, model = self._kind_of(message.topic)
+        try:
+            event = decode(model, message.payload)
+        except PayloadError as error:
+            raise Rejected(str(error), node=self.topics.node_of(message.topic)) from None
+        topic_node = self.topics.node_of(message.topic)
+        if topic_node is not None and topic_node != event.node:
+            raise Rejected(f'sent on node "{topic_node}"\'s topic but says node "{event.node}"',
+                           str(event.event_id), event.node)
+        if event.node not in self.nodes:
+            raise Rejected(f'unknown node "{event.node}" (not in seuil.toml [nodes])',
+                           str(event.event_id), event.node)
+        return _Parsed(message, kind, event, hashlib.sha256(message.payload).hexdigest())
+
+    def _kind_of(self, topic: str) -> tuple[str, type[Event]]:
+        if topic in self._kinds:
+            return self._kinds[topic]
+        if self.topics.node_of(topic) is not None:
+            if topic.endswith("/tap"):
+                return "tap", TapEvent
+            if topic.endswith("/decision"):
+                return "decision", DecisionEvent
+        raise Rejected(f"the hub does not take events on {topic}")
+
+    def _new_events(self, session: Session, parsed: list[_Parsed], result: IngestResult) -> list[_Parsed]:
+        """Drop events already taken in (same body); set aside a reused id (another body)."""
+        seen: dict[str, str] = {}
+        ids = list({str(p.event.event_id) for p in parsed})
+        for start in range(0, len(ids), LOOKUP_CHUNK):
+            chunk = ids[start:start + LOOKUP_CHUNK]
+            seen.update((event_id, digest) for event_id, digest in session.execute(
+                select(IngestedEvent.event_id, IngestedEvent.body_sha256)
+                .where(IngestedEvent.event_id.in_(chunk))))
+        fresh = []
+        for item in parsed:
+            event_id = str(item.event.event_id)
+            digest = seen.get(event_id)
+            if digest is None:
+                seen[event_id] = item.digest
+                fresh.append(item)
+            elif digest == item.digest:
+                result.duplicates += 1
+            else:
+                self._dead(session, item.message, Rejected(
+                    "duplicate event id with a different body (the first one was kept)",
+                    event_id, item.event.node))
+                result.dead += 1
+        return fresh
+
+    def _known(self, session: Session, items: Iterable[_Parsed]) -> tuple[frozenset[str], frozenset[int]]:
+        members: set[int] = set()
+        for item in items:
+            for name in ("member_id", "trainer_id"):
+                value = getattr(item.event, name, None)
+                if value is not None:
+                    members.add(value)
+        resources = frozenset(session.scalars(select(Resource.name)).all())
+        known: set[int] = set()
+        ordered = sorted(members)
+        for start in range(0, len(ordered), LOOKUP_CHUNK):
+            known.update(session.scalars(select(Member.id).where(
+                Member.id.in_(ordered[start:start + LOOKUP_CHUNK]))).all())
+        return resources, frozenset(known)
+
+    def _check_references(self, item: _Parsed, references: tuple[frozenset[str], frozenset[int]]) -> None:
+        resources, members = references
+        event = item.event
+        event_id = str(event.event_id)
+        resource = getattr(event, "resource", None)
+        if resource is not None and resource not in resources:
+            raise Rejected(f'unknown resource "{resource}" (not in the applied rules)', event_id, event.node)
+        for name in ("member_id", "trainer_id"):
+            value = getattr(event, name, None)
+            if value is not None and value not in members:
+                raise Rejected(f"unknown member #{value} ({name})", event_id, event.node)
+        if isinstance(event, TrainingEvent) and event.skill not in self._rules.skills:
+            raise Rejected(f'unknown skill "{event.skill}" (no resource of the rules needs it)',
+                           event_id, event.node)
+
+    # --- what each kind of event changes ------------------------------------------------------
+
+    def _record_decisions(self, session: Session, decisions: list[DecisionEvent], now: datetime) -> None:
+        session.execute(insert(AccessEvent), [
+            {"event_id": str(d.event_id), "node": d.node, "seq": d.seq, "tap_id": str(d.tap_id),
+             "ts": d.ts, "resource": d.resource, "card_hash": d.card, "member_id": d.member_id,
+             "allowed": d.allowed, "reason": d.reason.value, "rule": d.rule} for d in decisions])
+        policy = self._visit_policy()
+        days: set[tuple[int, date]] = {
+            (d.member_id, self.site.clock.service_day(d.ts)) for d in decisions
+            if d.allowed and d.member_id is not None and d.resource in policy.checkin_resources}
+        for member_id, day in sorted(days):
+            rebuild_day(session, policy, member_id, day, now)
+
+    def _visit_policy(self) -> VisitPolicy:
+        checkin = frozenset(r.name for r in self._rules.resources if r.checkin)
+        return VisitPolicy(self.site.clock, checkin, self.checkin_guard)
+
+    def _record_training(self, session: Session, event: TrainingEvent) -> None:
+        exists = session.scalars(select(Training).where(
+            Training.member_id == event.member_id, Training.skill == event.skill)).first()
+        if exists is None:
+            session.add(Training(member_id=event.member_id, skill=event.skill,
+                                 granted_by_id=event.trainer_id, granted_at=event.ts, expires_at=None))
+        elif exists.expires_at is not None and exists.expires_at < event.ts:
+            exists.expires_at = None  # an induction renews an expired training
+            exists.granted_at = event.ts
+            exists.granted_by_id = event.trainer_id
+        audit.record(session, self.site, "training.grant", f"member #{event.member_id}",
+                     actor=f"node {event.node}", at=event.ts, skill=event.skill,
+                     trainer=event.trainer_id, resource=event.resource, already=exists is not None)
+
+    def _record_service(self, session: Session, event: ServiceEvent) -> None:
+        resource = session.get(Resource, event.resource)
+        if resource is None:  # checked before; the rules cannot change inside this transaction
+            return
+        if resource.service_changed_at is not None and resource.service_changed_at > event.ts:
+            return  # an older report (a node that was offline): the newer state stands
+        resource.out_of_service = event.out_of_service
+        resource.out_of_service_since = event.ts if event.out_of_service else None
+        resource.service_changed_at = event.ts
+        audit.record(session, self.site, "resource.service", event.resource, actor=f"node {event.node}",
+                     at=event.ts, out_of_service=event.out_of_service, source=event.source,
+                     member=event.member_id)
+
+    def _refresh_rules(self, session: Session) -> None:
+        newest = session.scalar(select(func.max(RuleSetRow.id)))
+        if newest != self._rules_version:
+            applied = applied_rules(session)
+            self._rules_version, self._rules = applied.version, applied.rules
+
+    def _dead(self, session: Session, message: Incoming, rejected: Rejected) -> None:
+        session.add(DeadLetter(
+            received_at=self.site.now(), topic=message.topic[:1000],
+            node=rejected.node or self.topics.node_of(message.topic), event_id=rejected.event_id,
+            reason=rejected.reason, payload=_printable(message.payload)))
+
+
+def _printable(payload: bytes) -> str:
+    text = payload[:MAX_KEPT_PAYLOAD].decode("utf-8", errors="replace")
+    if len(payload) > MAX_KEPT_PAYLOAD:
+        text += f"... ({len(payload)} bytes in all)"
+    return text
