@@ -63,6 +63,10 @@ class SiteConfig(_Section):
     """Desks, for the occupancy dashboard."""
     credit_floor: Cents = 0
     """Below this balance (in currency units, may be negative) priced machines refuse to start."""
+    volunteer_hour: Cents = 0
+    """What one hour of volunteering is worth on the ledger (``seuil ledger add M credit --hours``)."""
+    checkin_guard_minutes: int = Field(2, ge=0, le=60)
+    """A second tap at the check-in door within this time does not check the member out."""
 
     @field_validator("timezone")
     @classmethod
@@ -95,6 +99,31 @@ class PathsConfig(_Section):
 class DatabaseConfig(_Section):
     url: str = "sqlite:///seuil.db"
     """SQLAlchemy URL. ``sqlite:///file.db`` is relative to this file; PostgreSQL works too."""
+
+
+class BackupConfig(_Section):
+    dir: str = "backups"
+    """Where the nightly backup (and ``seuil backup``) write; relative to this file."""
+    keep: int = Field(14, ge=1, le=1000)
+    """How many nightly backups to keep; older ones are deleted."""
+    time: str = "04:30"
+    """When the nightly backup runs (local time). Avoid 02:00-03:00: DST skips or repeats it."""
+
+    @field_validator("time")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        try:
+            parse_time_of_day(value)
+        except ScheduleError as error:
+            raise ValueError(str(error)) from None
+        return value
+
+
+class RetentionConfig(_Section):
+    access_events_days: int = Field(365, ge=7)
+    """Taps older than this are anonymised: who tapped is forgotten, the count stays."""
+    dead_letters_days: int = Field(90, ge=1)
+    """Messages the hub set aside are deleted after this."""
 
 
 class MqttConfig(_Section):
@@ -170,6 +199,8 @@ class Config(_Section):
     paths: PathsConfig = PathsConfig()
     database: DatabaseConfig = DatabaseConfig()
     mqtt: MqttConfig = MqttConfig()
+    backup: BackupConfig = BackupConfig()
+    retention: RetentionConfig = RetentionConfig()
     nodes: dict[str, NodeConfig] = Field(default_factory=dict)
     base_dir: Path = Path(".")
     """The folder the config was read from (not a key of the file)."""

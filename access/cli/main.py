@@ -56,13 +56,14 @@ def build_parser(*, lean: bool = False) -> argparse.ArgumentParser:
         admin,
         cards,
         completion,
+        ledger,
         members,
         rules,
         snapshots,
         trainings,
     )
 
-    for module in (admin, members, cards, trainings, rules, nodes, snapshots, completion):
+    for module in (admin, members, cards, trainings, ledger, rules, nodes, snapshots, completion):
         module.register(commands)
     return parser
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -35,8 +35,8 @@ from access.domain.ruleset import RuleSet
 from access.services import audit
 from access.services.context import Site
 from access.services.rules import applied_rules
-from access.services.usage import record_session_event
-from access.services.visits import VisitPolicy, rebuild_day
+from access.services.usage import record_session_events
+from access.services.visits import VisitPolicy, rebuild_days
 from access.store.models import (
     AccessEvent,
     DeadLetter,
@@ -99,13 +99,11 @@ class _Parsed:
 class Ingestor:
     """Applies batches of node events for one site. Used by the hub's single worker thread."""
 
-    def __init__(self, site: Site, *, checkin_guard: timedelta = timedelta(minutes=2),
-                 now: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, site: Site) -> None:
         self.site = site
         self.topics = Topics(site.config.site.id)
         self.nodes = frozenset(site.config.nodes)
-        self.checkin_guard = checkin_guard
-        self.now = now or site.now
+        self.checkin_guard = timedelta(minutes=site.config.site.checkin_guard_minutes)
         self._kinds: dict[str, tuple[str, type[Event]]] = {
             self.topics.session_events: ("session", SessionEvent),
             self.topics.training_events: ("training", TrainingEvent),
@@ -167,19 +165,19 @@ class Ingestor:
             accepted.append(item)
         now = self.site.now()
         if accepted:
-            session.execute(insert(IngestedEvent), [
+            session.connection().execute(insert(IngestedEvent.__table__), [
                 {"event_id": str(p.event.event_id), "kind": p.kind, "node": p.event.node,
                  "seq": p.event.seq, "body_sha256": p.digest, "received_at": now} for p in accepted])
         decisions = [p.event for p in accepted if isinstance(p.event, DecisionEvent)]
         if decisions:
             self._record_decisions(session, decisions, now)
+        sessions = [p.event for p in accepted if isinstance(p.event, SessionEvent)]
+        if sessions:
+            result.priced += record_session_events(session, self.site.clock, self._rules, sessions,
+                                                   self.site.currency)
         for item in accepted:
             event = item.event
-            if isinstance(event, SessionEvent):
-                outcome = record_session_event(session, self.site.clock, self._rules, event,
-                                               self.site.currency)
-                result.priced += outcome.priced
-            elif isinstance(event, TrainingEvent):
+            if isinstance(event, TrainingEvent):
                 self._record_training(session, event)
             elif isinstance(event, ServiceEvent):
                 self._record_service(session, event)
@@ -270,7 +268,7 @@ class Ingestor:
     # --- what each kind of event changes ------------------------------------------------------
 
     def _record_decisions(self, session: Session, decisions: list[DecisionEvent], now: datetime) -> None:
-        session.execute(insert(AccessEvent), [
+        session.connection().execute(insert(AccessEvent.__table__), [
             {"event_id": str(d.event_id), "node": d.node, "seq": d.seq, "tap_id": str(d.tap_id),
              "ts": d.ts, "resource": d.resource, "card_hash": d.card, "member_id": d.member_id,
              "allowed": d.allowed, "reason": d.reason.value, "rule": d.rule} for d in decisions])
@@ -278,8 +276,8 @@ class Ingestor:
         days: set[tuple[int, date]] = {
             (d.member_id, self.site.clock.service_day(d.ts)) for d in decisions
             if d.allowed and d.member_id is not None and d.resource in policy.checkin_resources}
-        for member_id, day in sorted(days):
-            rebuild_day(session, policy, member_id, day, now)
+        if days:
+            rebuild_days(session, policy, days, now)
 
     def _visit_policy(self) -> VisitPolicy:
         checkin = frozenset(r.name for r in self._rules.resources if r.checkin)

@@ -9,57 +9,84 @@ corrected, so the ledger ends up the same whatever order the events came in.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from access.bus.schemas import SessionEvent
-from access.domain.pricing import Grant, Use, price_in_order
-from access.domain.ruleset import RuleSet
+from access.domain.pricing import FREE, Charge, Grant, Use, price_in_order
+from access.domain.ruleset import ResourceDef, RuleSet
 from access.domain.schedule import SiteClock
 from access.store.models import LedgerEntry, Membership, PrepaidGrant, UsageSession
+
+
+CHUNK = 500
 
 
 def session_reference(session_id: str) -> str:
     return f"session:{session_id}"
 
 
-@dataclass(frozen=True)
-class SessionOutcome:
-    priced: int = 0
-    """How many sessions got a (new or corrected) price."""
+def record_session_events(session: Session, clock: SiteClock, rules: RuleSet,
+                          events: Sequence[SessionEvent], currency: str) -> int:
+    """Apply starts, extends and stops; price what ended. Returns how many sessions got a price.
 
-
-def record_session_event(session: Session, clock: SiteClock, rules: RuleSet,
-                         event: SessionEvent, currency: str) -> SessionOutcome:
-    """Apply a start, extend or stop. A stop may come before its start: it carries everything."""
-    key = str(event.session_id)
-    row = session.scalars(select(UsageSession).where(UsageSession.event_id == key)).first()
-    if row is None:
-        row = UsageSession(event_id=key, resource=event.resource, member_id=event.member_id,
-                           node=event.node, started_at=event.started_at,
-                           service_day=clock.service_day(event.started_at),
-                           prepaid_seconds=0, discount_percent=0)
-        session.add(row)
-    if event.action != "stop" or row.ended_at is not None:
-        return SessionOutcome()
-    row.ended_at = event.ended_at or event.ts
-    row.end_reason = event.end_reason
-    elapsed = max(int((row.ended_at - row.started_at).total_seconds()), 0)
-    row.active_seconds = event.active_seconds if event.active_seconds is not None else elapsed
-    row.discount_percent = discount_percent(session, rules, event.member_id, row.started_at)
+    A stop may come before its start: it carries everything. A few queries per batch, not per
+    event: the hub takes thousands of events a second this way.
+    """
+    keys = sorted({str(e.session_id) for e in events})
+    rows: dict[str, UsageSession] = {}
+    for start in range(0, len(keys), CHUNK):
+        for row in session.scalars(select(UsageSession).where(
+                UsageSession.event_id.in_(keys[start:start + CHUNK]))):
+            rows[row.event_id] = row
+    ended: list[UsageSession] = []
+    for event in events:
+        key = str(event.session_id)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = UsageSession(
+                event_id=key, resource=event.resource, member_id=event.member_id, node=event.node,
+                started_at=event.started_at, service_day=clock.service_day(event.started_at),
+                prepaid_seconds=0, discount_percent=0)
+            session.add(row)
+        if event.action != "stop" or row.ended_at is not None:
+            continue
+        row.ended_at = event.ended_at or event.ts
+        row.end_reason = event.end_reason
+        elapsed = max(int((row.ended_at - row.started_at).total_seconds()), 0)
+        row.active_seconds = event.active_seconds if event.active_seconds is not None else elapsed
+        ended.append(row)
+    if not ended:
+        return 0
+    plans = _plans(session, {row.member_id for row in ended})
+    for row in ended:
+        row.discount_percent = max(
+            (p.machine_discount_percent for name, since, until in plans.get(row.member_id, ())
+             if since <= row.started_at and (until is None or row.started_at < until)
+             and (p := rules.plan(name))), default=0)
     session.flush()
-    return SessionOutcome(priced=reprice(session, rules, row, currency))
+    firsts: dict[tuple[int, str], UsageSession] = {}
+    for row in ended:
+        pair = (row.member_id, row.resource)
+        if pair not in firsts or _order(row) < _order(firsts[pair]):
+            firsts[pair] = row
+    return sum(reprice(session, rules, first, currency) for first in firsts.values())
 
 
-def discount_percent(session: Session, rules: RuleSet, member_id: int, at: datetime) -> int:
-    """The best machine discount among the member's plans valid at ``at``."""
-    plans = session.scalars(select(Membership.plan).where(
-        Membership.member_id == member_id, Membership.valid_from <= at,
-        or_(Membership.valid_until.is_(None), Membership.valid_until > at))).all()
-    return max((p.machine_discount_percent for name in plans if (p := rules.plan(name))), default=0)
+def _order(row: UsageSession) -> tuple[datetime, str]:
+    return row.started_at, row.event_id
+
+
+def _plans(session: Session, members: set[int]) -> dict[int, list[tuple[str, datetime, datetime | None]]]:
+    plans: dict[int, list[tuple[str, datetime, datetime | None]]] = defaultdict(list)
+    for member_id, plan, since, until in session.execute(
+            select(Membership.member_id, Membership.plan, Membership.valid_from, Membership.valid_until)
+            .where(Membership.member_id.in_(sorted(members)))):
+        plans[member_id].append((plan, since, until))
+    return plans
 
 
 def reprice(session: Session, rules: RuleSet, first: UsageSession, currency: str) -> int:
@@ -73,6 +100,8 @@ def reprice(session: Session, rules: RuleSet, first: UsageSession, currency: str
                            UsageSession.event_id >= first.event_id))
     targets = list(session.scalars(select(UsageSession).where(same, at_or_after)
                                    .order_by(UsageSession.started_at, UsageSession.event_id)))
+    if pricing is None or pricing.is_free:
+        return _apply(session, targets, [FREE] * len(targets), definition, currency)
     days = {t.service_day for t in targets}
     earlier = and_(same, ~at_or_after)
     used_before = int(session.scalar(select(func.coalesce(func.sum(UsageSession.prepaid_seconds), 0))
@@ -90,36 +119,39 @@ def reprice(session: Session, rules: RuleSet, first: UsageSession, currency: str
                 t.discount_percent) for t in targets]
     charges = price_in_order(pricing, uses, grants=grants, prepaid_used_before=used_before,
                              spent_before=spent)
-    changed = 0
-    for target, charge in zip(targets, charges, strict=True):
-        if (target.cost_cents, target.billed_seconds, target.prepaid_seconds, target.full_cents) == (
-                charge.cents, charge.billed_seconds, charge.prepaid_seconds, charge.full_cents):
-            continue
+    return _apply(session, targets, charges, definition, currency)
+
+
+def _apply(session: Session, targets: list[UsageSession], charges: Sequence[Charge],
+           definition: ResourceDef | None, currency: str) -> int:
+    changed = [(t, c) for t, c in zip(targets, charges, strict=True)
+               if (t.cost_cents, t.billed_seconds, t.prepaid_seconds, t.full_cents)
+               != (c.cents, c.billed_seconds, c.prepaid_seconds, c.full_cents)]
+    if not changed:
+        return 0
+    references = [session_reference(t.event_id) for t, _ in changed]
+    entries = {e.reference: e for e in session.scalars(
+        select(LedgerEntry).where(LedgerEntry.reference.in_(references)))}
+    for target, charge in changed:
         target.cost_cents = charge.cents
         target.full_cents = charge.full_cents
         target.billed_seconds = charge.billed_seconds
         target.prepaid_seconds = charge.prepaid_seconds
-        _charge(session, target, definition.description if definition else target.resource, currency)
-        changed += 1
-    return changed
-
-
-def _charge(session: Session, usage: UsageSession, label: str, currency: str) -> None:
-    """The session's ledger entry: written, corrected, or removed when it became free."""
-    reference = session_reference(usage.event_id)
-    cents = usage.cost_cents or 0
-    if cents == 0:
-        session.execute(delete(LedgerEntry).where(LedgerEntry.reference == reference))
-        return
-    entry = session.scalars(select(LedgerEntry).where(LedgerEntry.reference == reference)).first()
-    if entry is None:
-        entry = LedgerEntry(member_id=usage.member_id, kind="charge", reference=reference,
-                            currency=currency,
-                            created_at=usage.ended_at or usage.started_at,
-                            created_by=f"node {usage.node}" if usage.node else "hub")
-        session.add(entry)
-    entry.cents = -cents
-    entry.description = describe(label, usage)
+        entry = entries.get(session_reference(target.event_id))
+        if charge.cents == 0:
+            if entry is not None:
+                session.delete(entry)
+            continue
+        if entry is None:
+            entry = LedgerEntry(member_id=target.member_id, kind="charge",
+                                reference=session_reference(target.event_id), currency=currency,
+                                created_at=target.ended_at or target.started_at,
+                                created_by=f"node {target.node}" if target.node else "hub")
+            session.add(entry)
+        entry.cents = -charge.cents
+        entry.description = describe(definition.description if definition and definition.description
+                                     else target.resource, target)
+    return len(changed)
 
 
 def describe(label: str, usage: UsageSession) -> str:

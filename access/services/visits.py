@@ -7,6 +7,8 @@ result does not depend on the order the taps arrived in.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -25,35 +27,54 @@ class VisitPolicy:
     guard: timedelta
 
 
-def rebuild_day(session: Session, policy: VisitPolicy, member_id: int, day: date, now: datetime) -> None:
-    """Make ``member_id``'s visits of ``day`` match the allowed check-in taps of that day."""
-    start, end = policy.clock.day_start(day), policy.clock.day_end(day)
-    taps = [Tap(ts, event_id) for ts, event_id in session.execute(
-        select(AccessEvent.ts, AccessEvent.event_id).where(
-            AccessEvent.member_id == member_id, AccessEvent.allowed.is_(True),
+def rebuild_days(session: Session, policy: VisitPolicy, days: Collection[tuple[int, date]],
+                 now: datetime) -> None:
+    """Make each ``(member, day)``'s visits match the allowed check-in taps of that day."""
+    clock = policy.clock
+    members = sorted({member for member, _ in days})
+    start = min(clock.day_start(day) for _, day in days)
+    end = max(clock.day_end(day) for _, day in days)
+    taps: dict[tuple[int, date], list[Tap]] = defaultdict(list)
+    for member_id, ts, event_id in session.execute(
+        select(AccessEvent.member_id, AccessEvent.ts, AccessEvent.event_id).where(
+            AccessEvent.member_id.in_(members), AccessEvent.allowed.is_(True),
             AccessEvent.resource.in_(policy.checkin_resources),
-            AccessEvent.ts >= start, AccessEvent.ts < end))]
-    stays = pair_taps(taps, day_end=end, now=now, guard=policy.guard)
-    existing = list(session.scalars(
-        select(Visit).where(Visit.member_id == member_id, Visit.service_day == day,
-                            Visit.in_event_id.is_not(None)).order_by(Visit.checked_in_at, Visit.id)))
-    if any(visit.in_event_id != stay.checked_in.event_id for visit, stay in zip(existing, stays)):
+            AccessEvent.ts >= start, AccessEvent.ts < end)
+    ):
+        key = (member_id, clock.service_day(ts))
+        if key in days:
+            taps[key].append(Tap(ts, event_id))
+    existing: dict[tuple[int, date], list[Visit]] = defaultdict(list)
+    for visit in session.scalars(
+        select(Visit).where(Visit.member_id.in_(members),
+                            Visit.service_day.in_(sorted({day for _, day in days})),
+                            Visit.in_event_id.is_not(None)).order_by(Visit.checked_in_at, Visit.id)
+    ):
+        existing[(visit.member_id, visit.service_day)].append(visit)
+    plans = {key: pair_taps(taps[key], day_end=clock.day_end(key[1]), now=now, guard=policy.guard)
+             for key in days}
+    repaired = [visit for key, stays in plans.items() for visit, stay in zip(existing[key], stays)
+                if visit.in_event_id != stay.checked_in.event_id]
+    if repaired:
         # Taps were re-paired (one arrived late): free the unique event ids before reassigning.
-        for visit in existing:
-            visit.in_event_id = visit.out_event_id = None
+        for key in days:
+            for visit in existing[key]:
+                visit.in_event_id = visit.out_event_id = None
         session.flush()
-    for index, stay in enumerate(stays):
-        visit = existing[index] if index < len(existing) else None
-        if visit is None:
-            visit = Visit(member_id=member_id, service_day=day)
-            session.add(visit)
-        visit.checked_in_at = stay.checked_in.at
-        visit.in_event_id = stay.checked_in.event_id
-        visit.checked_out_at = stay.out_at
-        visit.out_event_id = stay.checked_out.event_id if stay.checked_out else None
-        visit.auto_checked_out = stay.checked_out is None and stay.auto_out_at is not None
-    for extra in existing[len(stays):]:
-        session.delete(extra)
+    for (member_id, day), stays in plans.items():
+        rows = existing[(member_id, day)]
+        for index, stay in enumerate(stays):
+            visit = rows[index] if index < len(rows) else None
+            if visit is None:
+                visit = Visit(member_id=member_id, service_day=day)
+                session.add(visit)
+            visit.checked_in_at = stay.checked_in.at
+            visit.in_event_id = stay.checked_in.event_id
+            visit.checked_out_at = stay.out_at
+            visit.out_event_id = stay.checked_out.event_id if stay.checked_out else None
+            visit.auto_checked_out = stay.checked_out is None and stay.auto_out_at is not None
+        for extra in rows[len(stays):]:
+            session.delete(extra)
     session.flush()
 
 
