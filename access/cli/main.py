@@ -56,14 +56,17 @@ def build_parser(*, lean: bool = False) -> argparse.ArgumentParser:
         admin,
         cards,
         completion,
+        hub,
         ledger,
         members,
+        reports,
         rules,
         snapshots,
         trainings,
     )
 
-    for module in (admin, members, cards, trainings, ledger, rules, nodes, snapshots, completion):
+    for module in (admin, members, cards, trainings, ledger, reports, rules, nodes, snapshots, hub,
+                   completion):
         module.register(commands)
     return parser
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 
 from access.bus import oneshot
-from access.bus.snapshot_payload import encode_snapshot
 from access.bus.topics import Topics
 from access.cli.context import CommandContext
-from access.services.node_snapshots import node_snapshot_payload
+from access.services.node_snapshots import node_snapshots
 
 
 def publish_snapshot(ctx: CommandContext) -> int:
@@ -18,13 +17,16 @@ def publish_snapshot(ctx: CommandContext) -> int:
     for node_id in nodes:
         config.node(node_id)
     with site.store.read() as session:
-        payload = node_snapshot_payload(session, site)
-    raw = encode_snapshot(payload)
+        snapshots = node_snapshots(session, site, nodes)
     topics = Topics(config.site.id)
-    oneshot.publish(config.mqtt.url, [(topics.node_snapshot(n), raw) for n in nodes], retain=True,
-                    username=config.mqtt.username, password=config.mqtt_password())
-    print(f"snapshot {payload.version} ({len(payload.cards)} cards, {len(raw) / 1024:.0f} KiB) "
-          f"published for {', '.join(nodes) or 'no node'}")
+    oneshot.publish(config.mqtt.url, [(topics.node_snapshot(s.node), s.raw) for s in snapshots],
+                    retain=True, username=config.mqtt.username, password=config.mqtt_password())
+    for snapshot in snapshots:
+        print(f"snapshot {snapshot.payload.version} for {snapshot.node}: "
+              f"{len(snapshot.payload.members)} members, {len(snapshot.payload.cards)} cards, "
+              f"{len(snapshot.raw) / 1024:.0f} KiB")
+    if not snapshots:
+        print("no node in seuil.toml: nothing published")
     return 0
 
 

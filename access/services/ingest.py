@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from access.bus.schemas import (
@@ -121,10 +121,14 @@ class Ingestor:
         try:
             with self.site.store.write() as session:
                 return self._apply(session, batch)
-        except SQLAlchemyError as error:
+        except OperationalError:
+            raise  # the database is unreachable, locked or full: the caller retries later
+        except Exception as error:  # a message nobody foresaw: find it, set it aside
             if len(batch) == 1:
+                log.exception("message on %s could not be applied", batch[0].topic)
+                first_line = (str(error).splitlines() or [""])[0]
                 return self._set_aside(batch[0], f"could not be applied: {error.__class__.__name__}: "
-                                                 f"{str(error).splitlines()[0]}")
+                                                 f"{first_line}")
             log.warning("a batch of %d failed (%s); applying its messages one by one",
                         len(batch), error.__class__.__name__)
             total = IngestResult()
@@ -165,7 +169,7 @@ class Ingestor:
             accepted.append(item)
         now = self.site.now()
         if accepted:
-            session.connection().execute(insert(IngestedEvent.__table__), [
+            session.connection().execute(insert(IngestedEvent), [
                 {"event_id": str(p.event.event_id), "kind": p.kind, "node": p.event.node,
                  "seq": p.event.seq, "body_sha256": p.digest, "received_at": now} for p in accepted])
         decisions = [p.event for p in accepted if isinstance(p.event, DecisionEvent)]
@@ -268,7 +272,7 @@ class Ingestor:
     # --- what each kind of event changes ------------------------------------------------------
 
     def _record_decisions(self, session: Session, decisions: list[DecisionEvent], now: datetime) -> None:
-        session.connection().execute(insert(AccessEvent.__table__), [
+        session.connection().execute(insert(AccessEvent), [
             {"event_id": str(d.event_id), "node": d.node, "seq": d.seq, "tap_id": str(d.tap_id),
              "ts": d.ts, "resource": d.resource, "card_hash": d.card, "member_id": d.member_id,
              "allowed": d.allowed, "reason": d.reason.value, "rule": d.rule} for d in decisions])

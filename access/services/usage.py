@@ -21,7 +21,6 @@ from access.domain.ruleset import ResourceDef, RuleSet
 from access.domain.schedule import SiteClock
 from access.store.models import LedgerEntry, Membership, PrepaidGrant, UsageSession
 
-
 CHUNK = 500
 
 
@@ -45,8 +44,9 @@ def record_session_events(session: Session, clock: SiteClock, rules: RuleSet,
     ended: list[UsageSession] = []
     for event in events:
         key = str(event.session_id)
-        row = rows.get(key)
-        if row is None:
+        if key in rows:
+            row = rows[key]
+        else:
             row = rows[key] = UsageSession(
                 event_id=key, resource=event.resource, member_id=event.member_id, node=event.node,
                 started_at=event.started_at, service_day=clock.service_day(event.started_at),
@@ -111,7 +111,7 @@ def reprice(session: Session, rules: RuleSet, first: UsageSession, currency: str
         select(UsageSession.service_day, func.coalesce(func.sum(UsageSession.cost_cents), 0))
         .where(earlier, UsageSession.service_day.in_(days)).group_by(UsageSession.service_day)
     ):
-        spent[day] = int(cents)
+        spent[day] = int(cents or 0)
     grants = [Grant(at, seconds) for at, seconds in session.execute(
         select(PrepaidGrant.granted_at, PrepaidGrant.seconds).where(
             PrepaidGrant.member_id == first.member_id, PrepaidGrant.resource == first.resource))]

@@ -41,6 +41,8 @@ def rebuild_days(session: Session, policy: VisitPolicy, days: Collection[tuple[i
             AccessEvent.resource.in_(policy.checkin_resources),
             AccessEvent.ts >= start, AccessEvent.ts < end)
     ):
+        if member_id is None:
+            continue
         key = (member_id, clock.service_day(ts))
         if key in days:
             taps[key].append(Tap(ts, event_id))
@@ -53,7 +55,8 @@ def rebuild_days(session: Session, policy: VisitPolicy, days: Collection[tuple[i
         existing[(visit.member_id, visit.service_day)].append(visit)
     plans = {key: pair_taps(taps[key], day_end=clock.day_end(key[1]), now=now, guard=policy.guard)
              for key in days}
-    repaired = [visit for key, stays in plans.items() for visit, stay in zip(existing[key], stays)
+    repaired = [visit for key, stays in plans.items()
+                for visit, stay in zip(existing[key], stays, strict=False)
                 if visit.in_event_id != stay.checked_in.event_id]
     if repaired:
         # Taps were re-paired (one arrived late): free the unique event ids before reassigning.
@@ -64,8 +67,9 @@ def rebuild_days(session: Session, policy: VisitPolicy, days: Collection[tuple[i
     for (member_id, day), stays in plans.items():
         rows = existing[(member_id, day)]
         for index, stay in enumerate(stays):
-            visit = rows[index] if index < len(rows) else None
-            if visit is None:
+            if index < len(rows):
+                visit = rows[index]
+            else:
                 visit = Visit(member_id=member_id, service_day=day)
                 session.add(visit)
             visit.checked_in_at = stay.checked_in.at

@@ -90,7 +90,8 @@ def test_free_machines_and_short_sessions_cost_nothing(hub_site, topics):
 
 def test_the_daily_cap_holds_whatever_the_order(hub_site, topics):
     printer = FakeNode(topics, "printer", "3d-printer")
-    messages = (printer.session(1, MORNING, 5 * 3600) + printer.session(1, MORNING + timedelta(hours=6), 3 * 3600))
+    messages = (printer.session(1, MORNING, 5 * 3600)
+                + printer.session(1, MORNING + timedelta(hours=6), 3 * 3600))
     ingestor = Ingestor(hub_site)
     ingestor.ingest(messages[5:])  # the later session first
     ingestor.ingest(messages[:5])

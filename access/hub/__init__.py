@@ -1,0 +1,1 @@
+"""``seuil hub``: the only owner of the database."""

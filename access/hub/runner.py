@@ -1,0 +1,242 @@
+"""``seuil hub``: node events into the database, snapshots out to the nodes, scheduled jobs.
+
+One worker thread does every database write, in order: MQTT messages and scheduler ticks
+only put items on its queue (as in the node). A message is acknowledged to the broker only
+after the transaction holding it has committed, so a hub killed at any instant loses
+nothing: the broker delivers again what was not acknowledged, and the event ids make the
+second delivery harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import FrameType
+from typing import Any
+
+import paho.mqtt.client as mqtt
+
+from access.bus.client import make_client
+from access.bus.topics import Topics
+from access.hub.jobs import HubJobs
+from access.services.context import Site
+from access.services.ingest import Incoming, Ingestor, IngestResult
+from access.services.node_snapshots import node_snapshots
+from access.store import generation
+
+log = logging.getLogger(__name__)
+
+BATCH_MAX = 1000
+WATCH_INTERVAL_S = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class _Message:
+    topic: str
+    payload: bytes
+    mid: int
+    qos: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    name: str
+    run: Callable[[], object]
+
+
+class _Stop:
+    pass
+
+
+@dataclass
+class HubStats:
+    received: int = 0
+    batches: int = 0
+    snapshots_published: int = 0
+    totals: IngestResult = field(default_factory=IngestResult)
+    last_publish: datetime | None = None
+
+
+class HubRunner:
+    """Everything the hub runs. ``start()``, then ``stop()`` (or ``run_forever()``)."""
+
+    def __init__(self, site: Site, *, batch_max: int = BATCH_MAX, watch_interval_s: float = WATCH_INTERVAL_S,
+                 scheduler: bool = True) -> None:
+        config = site.config
+        self.site = site
+        self.topics = Topics(config.site.id)
+        self.ingestor = Ingestor(site)
+        self.batch_max = batch_max
+        self.watch_interval_s = watch_interval_s
+        self.stats = HubStats()
+        self.queue: queue.Queue[_Message | _Job | _Stop] = queue.Queue()
+        self.client = make_client(config.mqtt.url, f"seuil-{config.site.id}-hub",
+                                  username=config.mqtt.username, password=config.mqtt_password(),
+                                  manual_ack=True)
+        self.client.on_connect = self._on_connect
+        self.client.on_message = self._on_message
+        self.jobs = HubJobs(site, self.submit) if scheduler else None
+        self._published: dict[str, str] = {}  # node -> digest of the last snapshot sent
+        self._generation: int | None = None
+        self._republish = threading.Event()
+        self._next_watch = 0.0
+        self._worker = threading.Thread(target=self._run, name="hub-worker", daemon=True)
+        self._stopped = False
+        self._event_topics = {self.topics.session_events, self.topics.training_events,
+                              self.topics.service_events}
+
+    # --- life cycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._worker.start()
+        if self.jobs is not None:
+            self.jobs.start()
+        self.client.loop_start()
+        log.info("hub for site %s started", self.site.config.site.id)
+
+    def stop(self) -> None:
+        """Finish the batch in hand, then stop. Calling it twice is harmless."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if self.jobs is not None:
+            self.jobs.stop()
+        self.client.disconnect()
+        self.client.loop_stop()
+        self.queue.put(_Stop())
+        self._worker.join(timeout=30)
+
+    def run_forever(self) -> None:
+        """Run until SIGTERM or SIGINT (systemd stop, Ctrl-C)."""
+        stopping = threading.Event()
+
+        def on_signal(signum: int, frame: FrameType | None) -> None:
+            stopping.set()
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+        self.start()
+        try:
+            while not stopping.wait(1.0):
+                pass
+        finally:
+            self.stop()
+
+    def submit(self, name: str, run: Callable[[], object]) -> None:
+        """Run ``run`` on the worker thread, between two batches (scheduler jobs use this)."""
+        self.queue.put(_Job(name, run))
+
+    def republish(self) -> None:
+        """Rebuild every node's snapshot at the next look, even if nothing seems changed."""
+        self._republish.set()
+
+    # --- MQTT (paho's thread: enqueue only) -----------------------------------------------------
+
+    def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any,
+                    properties: Any) -> None:
+        if reason.is_failure:
+            log.warning("the broker refused the hub: %s", reason)
+            return
+        t = self.topics
+        client.subscribe([(t.all_taps, 1), (t.all_decisions, 1), (t.session_events, 1),
+                          (t.training_events, 1), (t.service_events, 1), (t.all_statuses, 1)])
+        self._published.clear()  # a broker that restarted may have lost the retained snapshots
+        self._republish.set()
+        log.info("connected to the broker")
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        self.queue.put(_Message(message.topic, bytes(message.payload), message.mid, message.qos))
+
+    # --- the worker ---------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            wait = max(self._next_watch - time.monotonic(), 0.0)
+            try:
+                items = [self.queue.get(timeout=wait)]
+            except queue.Empty:
+                items = []
+            while items and len(items) < self.batch_max:
+                try:
+                    items.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            messages = [i for i in items if isinstance(i, _Message)]
+            if messages:
+                self._take(messages)
+            for item in items:
+                if isinstance(item, _Job):
+                    self._do(item)
+            if any(isinstance(i, _Stop) for i in items):
+                return
+            if time.monotonic() >= self._next_watch:
+                self._next_watch = time.monotonic() + self.watch_interval_s
+                self._do(_Job("snapshots", self._publish_snapshots))
+
+    def _take(self, messages: list[_Message]) -> None:
+        events = [Incoming(m.topic, m.payload) for m in messages if self._is_event(m.topic)]
+        self.stats.received += len(messages)
+        if events:
+            result = self._ingest(events)
+            if result is None:
+                return  # stopping with the database unreachable: the broker keeps them
+            self.stats.batches += 1
+            self.stats.totals.add(result)
+            if result.dead:
+                log.warning("%d message(s) set aside (seuil dead-letters)", result.dead)
+        for message in messages:
+            if message.qos > 0:
+                self.client.ack(message.mid, message.qos)
+
+    def _ingest(self, events: list[Incoming]) -> IngestResult | None:
+        """Store ``events``; while the database is unreachable (disk full, PostgreSQL down),
+        retry with a growing pause. Nothing is acknowledged meanwhile."""
+        pause = 0.5
+        while True:
+            try:
+                return self.ingestor.ingest(events)
+            except Exception:
+                log.exception("could not store %d events; retrying in %.0f s", len(events), pause)
+            if self._stopped:
+                return None
+            time.sleep(pause)
+            pause = min(pause * 2, 30.0)
+
+    def _is_event(self, topic: str) -> bool:
+        return topic in self._event_topics or topic.endswith(("/tap", "/decision"))
+
+    def _do(self, job: _Job) -> None:
+        try:
+            job.run()
+        except Exception:
+            log.exception("the %s job failed; the hub goes on", job.name)
+
+    def _publish_snapshots(self) -> None:
+        with self.site.store.read() as session:
+            current = generation.current(session)
+        if current == self._generation and not self._republish.is_set():
+            return
+        self._republish.clear()
+        nodes = sorted(self.site.config.nodes)
+        with self.site.store.read() as session:
+            snapshots = node_snapshots(session, self.site, nodes)
+        self._generation = current
+        sent = 0
+        for snapshot in snapshots:
+            if self._published.get(snapshot.node) == snapshot.digest:
+                continue
+            self.client.publish(self.topics.node_snapshot(snapshot.node), snapshot.raw, qos=1, retain=True)
+            self._published[snapshot.node] = snapshot.digest
+            sent += 1
+        if sent:
+            self.stats.snapshots_published += sent
+            self.stats.last_publish = self.site.now()
+            log.info("published %d snapshot(s), version %d", sent, snapshots[0].payload.version)
+        if self.jobs is not None:
+            self.jobs.schedule_boundary(self.republish)
