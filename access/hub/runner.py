@@ -81,6 +81,8 @@ class HubRunner:
                                   manual_ack=True)
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
+        self.client.on_subscribe = self._on_subscribe
+        self.subscribed = threading.Event()
         self.jobs = HubJobs(site, self.submit) if scheduler else None
         self._published: dict[str, str] = {}  # node -> digest of the last snapshot sent
         self._generation: int | None = None
@@ -149,6 +151,11 @@ class HubRunner:
         self._published.clear()  # a broker that restarted may have lost the retained snapshots
         self._republish.set()
         log.info("connected to the broker")
+
+    def _on_subscribe(self, client: mqtt.Client, userdata: Any, mid: int, reasons: Any,
+                      properties: Any) -> None:
+        log.info("subscribed to the nodes' events")
+        self.subscribed.set()
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         self.queue.put(_Message(message.topic, bytes(message.payload), message.mid, message.qos))

@@ -1,0 +1,181 @@
+"""The hub with a real mosquitto, real nodes and a real SQLite file: the paths people take."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from access.bootstrap import open_site
+from access.bus.client import make_client
+from access.bus.outbox import Message, Outbox
+from access.bus.publisher import OutboxPublisher
+from access.bus.topics import Topics
+from access.domain.decide import Reason
+from access.hub.runner import HubRunner
+from access.services import ledger
+from access.store.models import IngestedEvent, Visit
+from tests.integration.cli_helpers import run
+from tests.integration.hub_helpers import batches, forget_events, money_state, workday_stream
+from tests.integration.node_helpers import RELAY, UIDS, next_wednesday_10am, wait_until
+
+
+@pytest.fixture
+def hub(maker_space):
+    site = open_site()
+    runner = HubRunner(site, scheduler=False)
+    runner.start()
+    yield runner
+    runner.stop()
+    site.store.close()
+
+
+def balance(who: str) -> int:
+    site = open_site()
+    try:
+        return ledger.member_balance(site, who).cents
+    finally:
+        site.store.close()
+
+
+def card_hash(site, who: str) -> str:
+    return site.hash_uid(UIDS[who])
+
+
+def test_a_print_is_charged_and_a_front_door_tap_checks_in(hub, nodes):
+    door, printer = nodes("entrance"), nodes("printer")
+    door.tap("ada")
+    printer.tap("ada")
+    printer.advance(minutes=42)
+    printer.tap("ada")
+    assert wait_until(lambda: balance("ada") == -150)  # 3 started quarter hours at 2.00/h
+    with hub.site.store.read() as session:
+        visit = session.execute(select(Visit.member_id, Visit.checked_out_at)).one()
+    assert tuple(visit) == (1, None)
+    result = run("ledger", "list", "ada")
+    assert "Prusa MK4, 45 min" in result.out and "-1.50 EUR" in result.out
+
+
+def test_a_new_card_reaches_every_node_without_anyone_publishing(hub, nodes, maker_space):
+    door, printer = nodes("entrance"), nodes("printer")
+    assert run("member", "add", "Eve Newcomer", "--group", "members", "--plan", "monthly").code == 0
+    assert run("card", "enroll", "eve", "--uid", "0E0E0E0E").code == 0
+    wanted = hub.site.hash_uid("0E0E0E0E")
+    assert wait_until(lambda: wanted in door.core.base.cards and wanted in printer.core.base.cards,
+                      timeout_s=5)
+    door.tap("0E0E0E0E")
+    assert any(s.state for s in door.pin(RELAY).states)
+
+
+def test_each_node_gets_only_what_it_needs(hub, nodes):
+    door, printer = nodes("entrance"), nodes("printer")
+    ada_door = door.core.base.members[1]
+    ada_printer = printer.core.base.members[1]
+    assert ada_printer.trainings.keys() == {"3d-printing"}
+    assert ada_door.trainings == {}  # the door needs no training
+    assert set(door.core.base.resources) >= {"front-door"}
+    assert door.core.base.out_of_service == frozenset()
+
+
+def test_below_the_credit_floor_the_machine_refuses_until_a_payment(hub, nodes, watcher):
+    from tests.integration.test_node_machine import decisions
+
+    printer = nodes("printer")
+    printer.tap("ada")
+    printer.advance(minutes=30)
+    printer.tap("ada")
+    assert wait_until(lambda: printer.core.base.members[1].balance_cents == -100)
+    printer.tap("ada")
+    assert not printer.is_on(RELAY)
+    assert wait_until(lambda: len(decisions(watcher)) == 3)
+    assert decisions(watcher)[-1].reason == Reason.NOT_ENOUGH_CREDIT
+    assert run("ledger", "add", "ada", "payment", "10", "--method", "cash").code == 0
+    assert wait_until(lambda: printer.core.base.members[1].balance_cents == 900)
+    printer.tap("ada")
+    assert printer.is_on(RELAY)
+
+
+def test_an_induction_at_the_machine_is_a_training_in_the_database(hub, nodes):
+    printer = nodes("printer")
+    printer.tap("grace")  # a trainer: starts her session, opens the induction window
+    printer.tap("grace")
+    printer.tap("bob")  # untrained: inducted
+    assert wait_until(lambda: "3d-printing" in json.dumps(run("training", "list", "--json").out)
+                      and '"Bob Marley"' in run("training", "list", "--json").out)
+    assert '"training.grant"' in run("audit", "--json").out
+
+
+def test_the_hub_killed_mid_stream_loses_nothing_and_bills_nothing_twice(maker_space, broker, site_dir,
+                                                                          tmp_path):
+    """SIGKILL while 10,000 events stream from two nodes; restart; the ledger is exact."""
+    site = open_site()
+    topics = Topics(site.config.site.id)
+    stream = workday_stream(topics, [1, 2, 3, 4], next_wednesday_10am().replace(hour=8) - _days(90),
+                            events=10_000)
+    env = {**os.environ, "SEUIL_CONFIG": str(site_dir / "seuil.toml"), "SEUIL_MQTT_URL": broker.url}
+    log = (tmp_path / "hub.log").open("ab")
+
+    def start_hub() -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "access.cli.main", "hub"], env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+
+    def ingested() -> int:
+        with site.store.read() as session:
+            return session.scalar(select(func.count()).select_from(IngestedEvent)) or 0
+
+    hub_process = start_hub()
+    publishers = []
+    try:
+        assert wait_until(lambda: b"subscribed" in (tmp_path / "hub.log").read_bytes(), timeout_s=20)
+        outboxes = {}
+        for node in ("entrance", "printer"):
+            outboxes[node] = Outbox(tmp_path / f"{node}.outbox.db")
+        for chunk in batches(stream, 500):
+            by_node: dict[str, list[Message]] = {"entrance": [], "printer": []}
+            for message in chunk:
+                node = json.loads(message.payload)["node"]
+                by_node[node].append(Message(message.topic, lambda seq, p=message.payload: p))
+            for node, messages in by_node.items():
+                outboxes[node].record(messages)
+        for node, outbox in outboxes.items():
+            client = make_client(broker.url, f"seuil-{site.config.site.id}-node-{node}")
+            publisher = OutboxPublisher(client, outbox)
+            publisher.start()
+            publisher.kick()
+            publishers.append(publisher)
+        assert wait_until(lambda: ingested() >= 2_000, timeout_s=60)
+        hub_process.send_signal(signal.SIGKILL)
+        hub_process.wait(timeout=10)
+        killed_at = ingested()
+        time.sleep(0.5)
+        hub_process = start_hub()
+        assert wait_until(lambda: ingested() == len(stream), timeout_s=120), (
+            f"{ingested()} of {len(stream)}", (tmp_path / "hub.log").read_text()[-3000:])
+        assert all(len(o) == 0 for o in outboxes.values())
+    finally:
+        for publisher in publishers:
+            publisher.stop()
+        hub_process.terminate()
+        hub_process.wait(timeout=30)
+        log.close()
+    assert 0 < killed_at < len(stream)
+    after_crash = money_state(site)
+    forget_events(site)
+    from access.services.ingest import Ingestor
+
+    ingestor = Ingestor(site)
+    for batch in batches(stream, 500):
+        ingestor.ingest(batch)
+    assert money_state(site) == after_crash
+    assert len(after_crash["ledger"]) > 100
+    site.store.close()
+
+
+def _days(n: int):
+    from datetime import timedelta
+
+    return timedelta(days=n)
