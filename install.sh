@@ -68,7 +68,7 @@ setup_venv() {
   fi
   say "installing Seuil and its test tools into $venv"
   "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet -e "${here}[dev,kiosk]"
+  "$venv/bin/python" -m pip install --quiet -e "${here}[dev,kiosk,postgres]"
   "$venv/bin/python" -m pip install --quiet --no-deps "$rc522"
   echo "$wanted" > "$stamp"
 }

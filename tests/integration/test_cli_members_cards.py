@@ -3,7 +3,11 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
+
 from tests.integration.cli_helpers import all_rows, db_dump, run
+
+pytestmark = pytest.mark.both_backends
 
 
 def test_init_writes_a_working_site_with_private_secret(site_dir):

@@ -5,7 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.integration.cli_helpers import db_dump, run
+
+pytestmark = pytest.mark.both_backends
 
 
 def test_rules_check_of_the_sample_is_ok(site_dir):
