@@ -60,8 +60,11 @@ def make_backup(site: Site, *, kind: str = MANUAL, directory: Path | None = None
     if source is not None:
         target = target_dir / f"seuil-{kind}-{stamp}.db"
         target.unlink(missing_ok=True)
-        with site.store.engine.connect() as connection:
-            connection.exec_driver_sql("VACUUM INTO ?", (str(target),))
+        raw = site.store.engine.raw_connection()  # VACUUM refuses to run inside a transaction
+        try:
+            raw.driver_connection.execute("VACUUM INTO ?", (str(target),))  # type: ignore[union-attr]
+        finally:
+            raw.close()
         check = sqlite3.connect(target)
         try:
             verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
