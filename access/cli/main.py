@@ -60,13 +60,14 @@ def build_parser(*, lean: bool = False) -> argparse.ArgumentParser:
         ledger,
         members,
         reports,
+        resources,
         rules,
         snapshots,
         trainings,
     )
 
-    for module in (admin, members, cards, trainings, ledger, reports, rules, nodes, snapshots, hub,
-                   completion):
+    for module in (admin, members, cards, trainings, ledger, reports, rules, resources, nodes, snapshots,
+                   hub, completion):
         module.register(commands)
     return parser
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from access.bus.topics import Topics
 from access.services import housekeeping, occupancy
 from access.services.ingest import Incoming, Ingestor
-from access.store.models import AccessEvent, DayPass, LedgerEntry, OccupancySample, Visit
+from access.store.models import AccessEvent, DayPass, OccupancySample, Visit
 from tests.integration.cli_helpers import db_dump, run
 from tests.integration.hub_helpers import FakeNode
 
@@ -121,9 +121,11 @@ def test_the_ledger_always_sums_to_the_balances(members):
 
 
 def test_the_month_export_is_a_csv_the_treasurer_can_import(members, tmp_path):
-    assert run("ledger", "add", "ada", "payment", "100", "--reference", "HA-7", "--date", "2026-10-31").code == 0
+    assert run("ledger", "add", "ada", "payment", "100", "--reference", "HA-7",
+               "--date", "2026-10-31").code == 0
     assert run("ledger", "add", "ada", "payment", "20", "--date", "2026-11-02").code == 0
-    assert run("ledger", "add", "bob", "charge", "4.5", "--note", "day pass", "--date", "2026-11-20").code == 0
+    assert run("ledger", "add", "bob", "charge", "4.5", "--note", "day pass",
+               "--date", "2026-11-20").code == 0
     out = tmp_path / "ledger.csv"
     result = run("export", "ledger", "--format", "csv", "--month", "2026-11", "--output", str(out))
     assert result.code == 0, result.err
@@ -181,7 +183,7 @@ def test_old_taps_are_anonymised_and_the_count_stays(site):
     with site.store.read() as session:
         rows = session.execute(select(AccessEvent.member_id, AccessEvent.card_hash)
                                .order_by(AccessEvent.ts)).all()
-    assert [tuple(r) for r in rows][0] == (None, None)
+    assert tuple(rows[0]) == (None, None)
     assert rows[1][0] == 1
 
 
@@ -227,8 +229,3 @@ def test_a_file_that_is_not_a_backup_is_refused(members, tmp_path, db, backend):
     result = run("restore", str(bogus), "--yes")
     assert result.code == 1 and "not a Seuil backup" in result.err
     assert db_dump(db) == before
-
-
-def _ledger_count(site) -> int:
-    with site.store.read() as session:
-        return len(session.scalars(select(LedgerEntry.id)).all())

@@ -179,3 +179,27 @@ def _days(n: int):
     from datetime import timedelta
 
     return timedelta(days=n)
+
+
+def test_an_admin_puts_a_machine_out_of_service_from_the_cli(hub, nodes):
+    printer = nodes("printer")
+
+    def listed() -> dict:
+        return {r["name"]: r for r in json.loads(run("resource", "list", "--json").out)}
+
+    result = run("resource", "service", "3d-printer", "off")
+    assert result.code == 0, result.err
+    assert wait_until(lambda: listed()["3d-printer"]["out_of_service"])
+    printer.tap("ada")
+    assert not printer.is_on(RELAY)
+    assert run("resource", "service", "3d-printer", "on").code == 0
+    assert wait_until(lambda: not listed()["3d-printer"]["out_of_service"])
+    printer.tap("ada")
+    assert printer.is_on(RELAY)
+    assert wait_until(lambda: listed()["3d-printer"]["in_use_by"] == "Ada Lovelace")
+    assert run("resource", "stop", "3d-printer").code == 0
+    assert wait_until(lambda: not printer.is_on(RELAY))
+    assert wait_until(lambda: listed()["3d-printer"]["in_use_by"] is None)
+    typo = run("resource", "service", "3d-printr", "off")
+    assert typo.code == 1 and 'did you mean "3d-printer"' in typo.err
+    assert run("resource", "service", "front-door", "off").code == 1
