@@ -94,6 +94,27 @@ class _Parsed:
     kind: str
     event: Event
     digest: str
+    event_id: str
+
+    @property
+    def members(self) -> tuple[int, ...]:
+        """The members an event names (they must exist)."""
+        event = self.event
+        if isinstance(event, SessionEvent):
+            return (event.member_id,)
+        if isinstance(event, TrainingEvent):
+            return (event.member_id, event.trainer_id)
+        if isinstance(event, DecisionEvent | ServiceEvent) and event.member_id is not None:
+            return (event.member_id,)
+        return ()
+
+    @property
+    def resource(self) -> str | None:
+        event = self.event
+        return event.resource if isinstance(event, _WITH_RESOURCE) else None
+
+
+_WITH_RESOURCE = (TapEvent, DecisionEvent, SessionEvent, TrainingEvent, ServiceEvent)
 
 
 class Ingestor:
@@ -170,7 +191,7 @@ class Ingestor:
         now = self.site.now()
         if accepted:
             session.connection().execute(insert(IngestedEvent), [
-                {"event_id": str(p.event.event_id), "kind": p.kind, "node": p.event.node,
+                {"event_id": p.event_id, "kind": p.kind, "node": p.event.node,
                  "seq": p.event.seq, "body_sha256": p.digest, "received_at": now} for p in accepted])
         decisions = [p.event for p in accepted if isinstance(p.event, DecisionEvent)]
         if decisions:
@@ -202,7 +223,8 @@ class Ingestor:
         if event.node not in self.nodes:
             raise Rejected(f'unknown node "{event.node}" (not in seuil.toml [nodes])',
                            str(event.event_id), event.node)
-        return _Parsed(message, kind, event, hashlib.sha256(message.payload).hexdigest())
+        return _Parsed(message, kind, event, hashlib.sha256(message.payload).hexdigest(),
+                       str(event.event_id))
 
     def _kind_of(self, topic: str) -> tuple[str, type[Event]]:
         if topic in self._kinds:
@@ -217,7 +239,7 @@ class Ingestor:
     def _new_events(self, session: Session, parsed: list[_Parsed], result: IngestResult) -> list[_Parsed]:
         """Drop events already taken in (same body); set aside a reused id (another body)."""
         seen: dict[str, str] = {}
-        ids = list({str(p.event.event_id) for p in parsed})
+        ids = list({p.event_id for p in parsed})
         for start in range(0, len(ids), LOOKUP_CHUNK):
             chunk = ids[start:start + LOOKUP_CHUNK]
             seen.update((event_id, digest) for event_id, digest in session.execute(
@@ -225,7 +247,7 @@ class Ingestor:
                 .where(IngestedEvent.event_id.in_(chunk))))
         fresh = []
         for item in parsed:
-            event_id = str(item.event.event_id)
+            event_id = item.event_id
             digest = seen.get(event_id)
             if digest is None:
                 seen[event_id] = item.digest
@@ -240,34 +262,27 @@ class Ingestor:
         return fresh
 
     def _known(self, session: Session, items: Iterable[_Parsed]) -> tuple[frozenset[str], frozenset[int]]:
-        members: set[int] = set()
-        for item in items:
-            for name in ("member_id", "trainer_id"):
-                value = getattr(item.event, name, None)
-                if value is not None:
-                    members.add(value)
+        members = sorted({member for item in items for member in item.members})
         resources = frozenset(session.scalars(select(Resource.name)).all())
         known: set[int] = set()
-        ordered = sorted(members)
-        for start in range(0, len(ordered), LOOKUP_CHUNK):
+        for start in range(0, len(members), LOOKUP_CHUNK):
             known.update(session.scalars(select(Member.id).where(
-                Member.id.in_(ordered[start:start + LOOKUP_CHUNK]))).all())
+                Member.id.in_(members[start:start + LOOKUP_CHUNK]))).all())
         return resources, frozenset(known)
 
     def _check_references(self, item: _Parsed, references: tuple[frozenset[str], frozenset[int]]) -> None:
         resources, members = references
         event = item.event
-        event_id = str(event.event_id)
-        resource = getattr(event, "resource", None)
+        resource = item.resource
         if resource is not None and resource not in resources:
-            raise Rejected(f'unknown resource "{resource}" (not in the applied rules)', event_id, event.node)
-        for name in ("member_id", "trainer_id"):
-            value = getattr(event, name, None)
-            if value is not None and value not in members:
-                raise Rejected(f"unknown member #{value} ({name})", event_id, event.node)
+            raise Rejected(f'unknown resource "{resource}" (not in the applied rules)', item.event_id,
+                           event.node)
+        for member in item.members:
+            if member not in members:
+                raise Rejected(f"unknown member #{member}", item.event_id, event.node)
         if isinstance(event, TrainingEvent) and event.skill not in self._rules.skills:
             raise Rejected(f'unknown skill "{event.skill}" (no resource of the rules needs it)',
-                           event_id, event.node)
+                           item.event_id, event.node)
 
     # --- what each kind of event changes ------------------------------------------------------
 

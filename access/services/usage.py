@@ -68,12 +68,60 @@ def record_session_events(session: Session, clock: SiteClock, rules: RuleSet,
              if since <= row.started_at and (until is None or row.started_at < until)
              and (p := rules.plan(name))), default=0)
     session.flush()
-    firsts: dict[tuple[int, str], UsageSession] = {}
-    for row in ended:
-        pair = (row.member_id, row.resource)
-        if pair not in firsts or _order(row) < _order(firsts[pair]):
-            firsts[pair] = row
-    return sum(reprice(session, rules, first, currency) for first in firsts.values())
+    return _price_ended(session, rules, ended, currency)
+
+
+Pair = tuple[int, str]
+
+
+def _price_ended(session: Session, rules: RuleSet, ended: list[UsageSession], currency: str) -> int:
+    """Price the sessions that just ended, a handful of queries for the whole batch.
+
+    The usual case: they started after every session of the same member and resource already
+    priced, and are priced right here. Otherwise (a node delivered late) that member and
+    resource are priced again from the earliest new session on (``reprice``).
+    """
+    by_pair: dict[Pair, list[UsageSession]] = defaultdict(list)
+    for row in sorted(ended, key=_order):
+        by_pair[(row.member_id, row.resource)].append(row)
+    members = sorted({member for member, _ in by_pair})
+    priced = UsageSession.cost_cents.is_not(None)
+    latest: dict[Pair, tuple[datetime, int]] = {
+        (member, resource): (last, int(used or 0)) for member, resource, last, used in session.execute(
+            select(UsageSession.member_id, UsageSession.resource, func.max(UsageSession.started_at),
+                   func.sum(UsageSession.prepaid_seconds))
+            .where(priced, UsageSession.member_id.in_(members))
+            .group_by(UsageSession.member_id, UsageSession.resource))}
+    days = sorted({row.service_day for row in ended})
+    spent: dict[tuple[int, str, date], int] = {
+        (member, resource, day): int(cents or 0) for member, resource, day, cents in session.execute(
+            select(UsageSession.member_id, UsageSession.resource, UsageSession.service_day,
+                   func.sum(UsageSession.cost_cents))
+            .where(priced, UsageSession.member_id.in_(members), UsageSession.service_day.in_(days))
+            .group_by(UsageSession.member_id, UsageSession.resource, UsageSession.service_day))}
+    grants: dict[Pair, list[Grant]] = defaultdict(list)
+    for member, resource, at, seconds in session.execute(
+            select(PrepaidGrant.member_id, PrepaidGrant.resource, PrepaidGrant.granted_at,
+                   PrepaidGrant.seconds).where(PrepaidGrant.member_id.in_(members))):
+        grants[(member, resource)].append(Grant(at, seconds))
+    total = 0
+    for (member, resource), rows in by_pair.items():
+        before = latest.get((member, resource))
+        if before is not None and rows[0].started_at <= before[0]:
+            total += reprice(session, rules, rows[0], currency)
+            continue
+        definition = rules.resource(resource)
+        charges = price_in_order(
+            definition.pricing if definition else None, [_use(row) for row in rows],
+            grants=grants[(member, resource)], prepaid_used_before=before[1] if before else 0,
+            spent_before={day: spent.get((member, resource, day), 0) for day in days})
+        total += _apply(session, rows, charges, definition, currency, fresh=True)
+    return total
+
+
+def _use(row: UsageSession) -> Use:
+    return Use(row.event_id, row.service_day, row.ended_at or row.started_at, row.active_seconds or 0,
+               row.discount_percent)
 
 
 def _order(row: UsageSession) -> tuple[datetime, str]:
@@ -115,22 +163,21 @@ def reprice(session: Session, rules: RuleSet, first: UsageSession, currency: str
     grants = [Grant(at, seconds) for at, seconds in session.execute(
         select(PrepaidGrant.granted_at, PrepaidGrant.seconds).where(
             PrepaidGrant.member_id == first.member_id, PrepaidGrant.resource == first.resource))]
-    uses = [Use(t.event_id, t.service_day, t.ended_at or t.started_at, t.active_seconds or 0,
-                t.discount_percent) for t in targets]
-    charges = price_in_order(pricing, uses, grants=grants, prepaid_used_before=used_before,
+    charges = price_in_order(pricing, [_use(t) for t in targets], grants=grants, prepaid_used_before=used_before,
                              spent_before=spent)
     return _apply(session, targets, charges, definition, currency)
 
 
 def _apply(session: Session, targets: list[UsageSession], charges: Sequence[Charge],
-           definition: ResourceDef | None, currency: str) -> int:
+           definition: ResourceDef | None, currency: str, *, fresh: bool = False) -> int:
+    """Write the charges that differ from what the sessions hold (``fresh``: none had any)."""
     changed = [(t, c) for t, c in zip(targets, charges, strict=True)
                if (t.cost_cents, t.billed_seconds, t.prepaid_seconds, t.full_cents)
                != (c.cents, c.billed_seconds, c.prepaid_seconds, c.full_cents)]
     if not changed:
         return 0
     references = [session_reference(t.event_id) for t, _ in changed]
-    entries = {e.reference: e for e in session.scalars(
+    entries = {} if fresh else {e.reference: e for e in session.scalars(
         select(LedgerEntry).where(LedgerEntry.reference.in_(references)))}
     for target, charge in changed:
         target.cost_cents = charge.cents
