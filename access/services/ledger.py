@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -89,6 +89,11 @@ def _info(entry: LedgerEntry, member: Member) -> EntryInfo:
     return EntryInfo(entry.id, member.id, member.name, member.email, entry.kind, entry.cents,
                      entry.currency, entry.method, entry.reference, entry.description,
                      entry.created_at, entry.created_by)
+
+
+ENTRY_COLUMNS = (LedgerEntry.id, LedgerEntry.member_id, Member.name, Member.email, LedgerEntry.kind,
+                 LedgerEntry.cents, LedgerEntry.currency, LedgerEntry.method, LedgerEntry.reference,
+                 LedgerEntry.description, LedgerEntry.created_at, LedgerEntry.created_by)
 
 
 def parse_hours(text: str, option: str = "hours") -> int:
@@ -256,7 +261,7 @@ def list_entries(site: Site, *, member_ref: str | None = None, month: str | None
     """Entries in date order, for one member or all, in a month or a range."""
     if month is not None:
         since, until = month_range(site, month)
-    query = select(LedgerEntry, Member).join(Member, Member.id == LedgerEntry.member_id)
+    query = select(*ENTRY_COLUMNS).join(Member, Member.id == LedgerEntry.member_id)
     if since is not None:
         query = query.where(LedgerEntry.created_at >= since)
     if until is not None:
@@ -264,5 +269,5 @@ def list_entries(site: Site, *, member_ref: str | None = None, month: str | None
     with site.store.read() as session:
         if member_ref is not None:
             query = query.where(LedgerEntry.member_id == find_member(session, member_ref).id)
-        rows = session.execute(query.order_by(LedgerEntry.created_at, LedgerEntry.id)).all()
-        return [_info(entry, member) for entry, member in rows]
+        return [EntryInfo(*cast(tuple[Any, ...], row)) for row in session.execute(
+            query.order_by(LedgerEntry.created_at, LedgerEntry.id))]

@@ -163,7 +163,8 @@ def reprice(session: Session, rules: RuleSet, first: UsageSession, currency: str
     grants = [Grant(at, seconds) for at, seconds in session.execute(
         select(PrepaidGrant.granted_at, PrepaidGrant.seconds).where(
             PrepaidGrant.member_id == first.member_id, PrepaidGrant.resource == first.resource))]
-    charges = price_in_order(pricing, [_use(t) for t in targets], grants=grants, prepaid_used_before=used_before,
+    charges = price_in_order(pricing, [_use(t) for t in targets], grants=grants,
+                             prepaid_used_before=used_before,
                              spent_before=spent)
     return _apply(session, targets, charges, definition, currency)
 

@@ -225,6 +225,8 @@ class LedgerEntry(Base):
     """
 
     __tablename__ = "ledger_entries"
+    # Covers the balance sums: every member's balance without reading the rows.
+    __table_args__ = (Index("ix_ledger_entries_member_cents", "member_id", "cents"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)

@@ -81,6 +81,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
         batch_op.add_column(sa.Column('method', sa.String(length=20), nullable=True))
+        batch_op.create_index('ix_ledger_entries_member_cents', ['member_id', 'cents'], unique=False)
 
     with op.batch_alter_table('resources', schema=None) as batch_op:
         batch_op.add_column(sa.Column('service_changed_at', access.store.types.UtcDateTime(), nullable=True))
@@ -136,6 +137,7 @@ def downgrade() -> None:
         batch_op.drop_column('service_changed_at')
 
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_ledger_entries_member_cents')
         batch_op.drop_column('method')
 
     with op.batch_alter_table('day_passes', schema=None) as batch_op:
