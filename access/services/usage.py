@@ -12,13 +12,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from access.bus.schemas import SessionEvent
 from access.domain.pricing import FREE, Charge, Grant, Use, price_in_order
 from access.domain.ruleset import ResourceDef, RuleSet
 from access.domain.schedule import SiteClock
+from access.store import generation
 from access.store.models import LedgerEntry, Membership, PrepaidGrant, UsageSession
 
 CHUNK = 500
@@ -36,22 +37,23 @@ def record_session_events(session: Session, clock: SiteClock, rules: RuleSet,
     event: the hub takes thousands of events a second this way.
     """
     keys = sorted({str(e.session_id) for e in events})
-    rows: dict[str, UsageSession] = {}
-    for start in range(0, len(keys), CHUNK):
-        for row in session.scalars(select(UsageSession).where(
-                UsageSession.event_id.in_(keys[start:start + CHUNK]))):
-            rows[row.event_id] = row
-    ended: list[UsageSession] = []
+    rows = _load(session, keys)
+    missing: dict[str, dict[str, object]] = {}
     for event in events:
         key = str(event.session_id)
-        if key in rows:
-            row = rows[key]
-        else:
-            row = rows[key] = UsageSession(
-                event_id=key, resource=event.resource, member_id=event.member_id, node=event.node,
-                started_at=event.started_at, service_day=clock.service_day(event.started_at),
-                prepaid_seconds=0, discount_percent=0)
-            session.add(row)
+        if key not in rows and key not in missing:
+            missing[key] = {"event_id": key, "resource": event.resource, "member_id": event.member_id,
+                            "node": event.node, "started_at": event.started_at,
+                            "service_day": clock.service_day(event.started_at), "prepaid_seconds": 0,
+                            "discount_percent": 0}
+    if missing:
+        # Core, not session.add(): the ORM inserts one row at a time on SQLite (it wants each
+        # new id back, in order), and this is the hot path of the hub.
+        session.connection().execute(insert(UsageSession), list(missing.values()))
+        rows.update(_load(session, sorted(missing)))
+    ended: list[UsageSession] = []
+    for event in events:
+        row = rows[str(event.session_id)]
         if event.action != "stop" or row.ended_at is not None:
             continue
         row.ended_at = event.ended_at or event.ts
@@ -72,6 +74,15 @@ def record_session_events(session: Session, clock: SiteClock, rules: RuleSet,
 
 
 Pair = tuple[int, str]
+
+
+def _load(session: Session, keys: Sequence[str]) -> dict[str, UsageSession]:
+    rows: dict[str, UsageSession] = {}
+    for start in range(0, len(keys), CHUNK):
+        for row in session.scalars(select(UsageSession).where(
+                UsageSession.event_id.in_(keys[start:start + CHUNK]))):
+            rows[row.event_id] = row
+    return rows
 
 
 def _price_ended(session: Session, rules: RuleSet, ended: list[UsageSession], currency: str) -> int:
@@ -180,6 +191,8 @@ def _apply(session: Session, targets: list[UsageSession], charges: Sequence[Char
     references = [session_reference(t.event_id) for t, _ in changed]
     entries = {} if fresh else {e.reference: e for e in session.scalars(
         select(LedgerEntry).where(LedgerEntry.reference.in_(references)))}
+    label = definition.description if definition and definition.description else None
+    new_entries: list[dict[str, object]] = []
     for target, charge in changed:
         target.cost_cents = charge.cents
         target.full_cents = charge.full_cents
@@ -190,15 +203,19 @@ def _apply(session: Session, targets: list[UsageSession], charges: Sequence[Char
             if entry is not None:
                 session.delete(entry)
             continue
+        description = describe(label or target.resource, target)
         if entry is None:
-            entry = LedgerEntry(member_id=target.member_id, kind="charge",
-                                reference=session_reference(target.event_id), currency=currency,
-                                created_at=target.ended_at or target.started_at,
-                                created_by=f"node {target.node}" if target.node else "hub")
-            session.add(entry)
-        entry.cents = -charge.cents
-        entry.description = describe(definition.description if definition and definition.description
-                                     else target.resource, target)
+            new_entries.append({
+                "member_id": target.member_id, "kind": "charge", "cents": -charge.cents,
+                "currency": currency, "reference": session_reference(target.event_id),
+                "description": description, "created_at": target.ended_at or target.started_at,
+                "created_by": f"node {target.node}" if target.node else "hub"})
+        else:
+            entry.cents = -charge.cents
+            entry.description = description
+    if new_entries:
+        session.connection().execute(insert(LedgerEntry), new_entries)
+        generation.bump(session)  # Core writes bypass the ORM's change tracking
     return len(changed)
 
 

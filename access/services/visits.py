@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from access.domain.schedule import SiteClock
@@ -64,22 +64,25 @@ def rebuild_days(session: Session, policy: VisitPolicy, days: Collection[tuple[i
             for visit in existing[key]:
                 visit.in_event_id = visit.out_event_id = None
         session.flush()
+    new: list[dict[str, object]] = []
     for (member_id, day), stays in plans.items():
         rows = existing[(member_id, day)]
         for index, stay in enumerate(stays):
+            values = {"checked_in_at": stay.checked_in.at, "in_event_id": stay.checked_in.event_id,
+                      "checked_out_at": stay.out_at,
+                      "out_event_id": stay.checked_out.event_id if stay.checked_out else None,
+                      "auto_checked_out": stay.checked_out is None and stay.auto_out_at is not None}
             if index < len(rows):
-                visit = rows[index]
-            else:
-                visit = Visit(member_id=member_id, service_day=day)
-                session.add(visit)
-            visit.checked_in_at = stay.checked_in.at
-            visit.in_event_id = stay.checked_in.event_id
-            visit.checked_out_at = stay.out_at
-            visit.out_event_id = stay.checked_out.event_id if stay.checked_out else None
-            visit.auto_checked_out = stay.checked_out is None and stay.auto_out_at is not None
+                for name, value in values.items():
+                    if getattr(rows[index], name) != value:
+                        setattr(rows[index], name, value)
+            else:  # Core: the ORM inserts one row at a time on SQLite
+                new.append({"member_id": member_id, "service_day": day, **values})
         for extra in rows[len(stays):]:
             session.delete(extra)
     session.flush()
+    if new:
+        session.connection().execute(insert(Visit), new)
 
 
 def close_ended_days(session: Session, clock: SiteClock, now: datetime) -> int:
