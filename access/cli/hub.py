@@ -17,6 +17,7 @@ def hub(ctx: CommandContext) -> int:
     from access.hub.runner import HubRunner
 
     logging.getLogger().setLevel(logging.DEBUG if ctx.args.verbose else logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every (re)scheduled job
     site = ctx.site()
     HubRunner(site).run_forever()
     return 0

@@ -12,11 +12,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from access.domain.schedule import SiteClock
 from access.domain.visits import Tap, pair_taps
+from access.services.context import Site
 from access.store.models import AccessEvent, Visit
 
 
@@ -99,3 +100,20 @@ def close_ended_days(session: Session, clock: SiteClock, now: datetime) -> int:
         visit.auto_checked_out = True
         closed += 1
     return closed
+
+
+def forgotten_checkout(site: Site, member_id: int, *, mark: bool = True) -> date | None:
+    """The day a member was checked out by the cut-off and not yet told so (the kiosk says it
+    on their next visit), or None. ``mark``: count them as told."""
+    with site.store.write() as session:
+        visit = session.scalars(
+            select(Visit).where(Visit.member_id == member_id, Visit.auto_checked_out.is_(True),
+                                Visit.reminded_at.is_(None))
+            .order_by(Visit.checked_in_at.desc()).limit(1)).first()
+        if visit is None:
+            return None
+        if mark:
+            session.execute(update(Visit).where(Visit.member_id == member_id,
+                                                Visit.auto_checked_out.is_(True),
+                                                Visit.reminded_at.is_(None)).values(reminded_at=site.now()))
+        return visit.service_day

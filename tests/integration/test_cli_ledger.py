@@ -12,6 +12,7 @@ from sqlalchemy import select
 from access.bus.topics import Topics
 from access.services import housekeeping, occupancy
 from access.services.ingest import Incoming, Ingestor
+from access.services.visits import forgotten_checkout
 from access.store.models import AccessEvent, DayPass, OccupancySample, Visit
 from tests.integration.cli_helpers import db_dump, run
 from tests.integration.hub_helpers import FakeNode
@@ -173,6 +174,8 @@ def test_end_of_day_checks_out_and_flags_and_expires_day_passes(site):
     with site.store.read() as session:
         visit = session.execute(select(Visit.checked_out_at, Visit.auto_checked_out)).one()
     assert tuple(visit) == (site.clock.day_end(site.clock.service_day(MORNING)), True)
+    assert forgotten_checkout(site, 1) == site.clock.service_day(MORNING)  # told on the next visit
+    assert forgotten_checkout(site, 1) is None  # once
 
 
 def test_old_taps_are_anonymised_and_the_count_stays(site):
