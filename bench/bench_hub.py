@@ -116,8 +116,9 @@ def bench_ingest(workdir: Path, broker: Broker, events: int) -> float:
     hub.stop()  # its session stays with the broker, which queues the events for it
     preload(broker, site.config.site.id, outboxes)
     hub = HubRunner(site, scheduler=False)
-    start = time.perf_counter()
     hub.start()
+    assert hub.subscribed.wait(10)  # from the moment its MQTT process is connected
+    start = time.perf_counter()
     while ingested(site) < len(stream):
         time.sleep(0.005)
     elapsed = time.perf_counter() - start
@@ -165,8 +166,10 @@ def bench_raw(workdir: Path, broker: Broker, events: int) -> float:
     client.disconnect()
     client.loop_stop()
     preload(broker, "bench-raw", fill_outboxes(workdir, stream))
-    start = time.perf_counter()
+    subscribed.clear()
     client = connect()
+    assert subscribed.wait(10)  # timed from the subscription, as the hub is
+    start = time.perf_counter()
     count = 0
     while count < len(stream):
         with lock:

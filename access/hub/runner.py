@@ -18,13 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import FrameType
-from typing import Any
 
-import paho.mqtt.client as mqtt
-
-from access.bus.client import make_client
 from access.bus.topics import Topics
 from access.hub.jobs import HubJobs
+from access.hub.link import BrokerLink, LinkSettings, Received
 from access.services.context import Site
 from access.services.ingest import Incoming, Ingestor, IngestResult
 from access.services.node_snapshots import node_snapshots
@@ -34,14 +31,6 @@ log = logging.getLogger(__name__)
 
 BATCH_MAX = 1000
 WATCH_INTERVAL_S = 0.25
-
-
-@dataclass(frozen=True, slots=True)
-class _Message:
-    topic: str
-    payload: bytes
-    mid: int
-    qos: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +64,15 @@ class HubRunner:
         self.batch_max = batch_max
         self.watch_interval_s = watch_interval_s
         self.stats = HubStats()
-        self.queue: queue.Queue[_Message | _Job | _Stop] = queue.Queue()
-        self.client = make_client(config.mqtt.url, f"seuil-{config.site.id}-hub",
-                                  username=config.mqtt.username, password=config.mqtt_password(),
-                                  manual_ack=True)
-        self.client.on_connect = self._on_connect
-        self.client.on_message = self._on_message
-        self.client.on_subscribe = self._on_subscribe
+        self.queue: queue.Queue[Received | _Job | _Stop] = queue.Queue()
+        t = self.topics
+        self.link = BrokerLink(
+            LinkSettings(config.mqtt.url, f"seuil-{config.site.id}-hub", config.mqtt.username,
+                         config.mqtt_password(),
+                         ((t.all_taps, 1), (t.all_decisions, 1), (t.session_events, 1),
+                          (t.training_events, 1), (t.service_events, 1), (t.all_statuses, 1))),
+            on_messages=self._on_messages, on_connected=self._on_connected,
+            on_subscribed=self._on_subscribed)
         self.subscribed = threading.Event()
         self.jobs = HubJobs(site, self.submit) if scheduler else None
         self._published: dict[str, str] = {}  # node -> digest of the last snapshot sent
@@ -99,7 +90,7 @@ class HubRunner:
         self._worker.start()
         if self.jobs is not None:
             self.jobs.start()
-        self.client.loop_start()
+        self.link.start()
         log.info("hub for site %s started", self.site.config.site.id)
 
     def stop(self) -> None:
@@ -109,10 +100,9 @@ class HubRunner:
         self._stopped = True
         if self.jobs is not None:
             self.jobs.stop()
-        self.client.disconnect()
-        self.client.loop_stop()
         self.queue.put(_Stop())
         self._worker.join(timeout=30)
+        self.link.stop()
 
     def run_forever(self) -> None:
         """Run until SIGTERM or SIGINT (systemd stop, Ctrl-C)."""
@@ -138,27 +128,20 @@ class HubRunner:
         """Rebuild every node's snapshot at the next look, even if nothing seems changed."""
         self._republish.set()
 
-    # --- MQTT (paho's thread: enqueue only) -----------------------------------------------------
+    # --- MQTT (the link's reader thread: enqueue only) -------------------------------------------
 
-    def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any,
-                    properties: Any) -> None:
-        if reason.is_failure:
-            log.warning("the broker refused the hub: %s", reason)
-            return
-        t = self.topics
-        client.subscribe([(t.all_taps, 1), (t.all_decisions, 1), (t.session_events, 1),
-                          (t.training_events, 1), (t.service_events, 1), (t.all_statuses, 1)])
+    def _on_connected(self) -> None:
         self._published.clear()  # a broker that restarted may have lost the retained snapshots
         self._republish.set()
         log.info("connected to the broker")
 
-    def _on_subscribe(self, client: mqtt.Client, userdata: Any, mid: int, reasons: Any,
-                      properties: Any) -> None:
+    def _on_subscribed(self) -> None:
         log.info("subscribed to the nodes' events")
         self.subscribed.set()
 
-    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        self.queue.put(_Message(message.topic, bytes(message.payload), message.mid, message.qos))
+    def _on_messages(self, messages: list[Received]) -> None:
+        for message in messages:
+            self.queue.put(message)
 
     # --- the worker ---------------------------------------------------------------------------
 
@@ -174,7 +157,7 @@ class HubRunner:
                     items.append(self.queue.get_nowait())
                 except queue.Empty:
                     break
-            messages = [i for i in items if isinstance(i, _Message)]
+            messages = [i for i in items if isinstance(i, Received)]
             if messages:
                 self._take(messages)
             for item in items:
@@ -186,7 +169,7 @@ class HubRunner:
                 self._next_watch = time.monotonic() + self.watch_interval_s
                 self._do(_Job("snapshots", self._publish_snapshots))
 
-    def _take(self, messages: list[_Message]) -> None:
+    def _take(self, messages: list[Received]) -> None:
         events = [Incoming(m.topic, m.payload) for m in messages if self._is_event(m.topic)]
         self.stats.received += len(messages)
         if events:
@@ -197,9 +180,7 @@ class HubRunner:
             self.stats.totals.add(result)
             if result.dead:
                 log.warning("%d message(s) set aside (seuil dead-letters)", result.dead)
-        for message in messages:
-            if message.qos > 0:
-                self.client.ack(message.mid, message.qos)
+        self.link.ack(messages)
 
     def _ingest(self, events: list[Incoming]) -> IngestResult | None:
         """Store ``events``; while the database is unreachable (disk full, PostgreSQL down),
@@ -238,7 +219,7 @@ class HubRunner:
         for snapshot in snapshots:
             if self._published.get(snapshot.node) == snapshot.digest:
                 continue
-            self.client.publish(self.topics.node_snapshot(snapshot.node), snapshot.raw, qos=1, retain=True)
+            self.link.publish(self.topics.node_snapshot(snapshot.node), snapshot.raw, retain=True)
             self._published[snapshot.node] = snapshot.digest
             sent += 1
         if sent:

@@ -29,6 +29,8 @@ def hub(maker_space):
     site = open_site()
     runner = HubRunner(site, scheduler=False)
     runner.start()
+    # Its first session: events published before it subscribes are not kept for it.
+    assert runner.subscribed.wait(10)
     yield runner
     runner.stop()
     site.store.close()
