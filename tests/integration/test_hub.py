@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -150,8 +151,13 @@ def test_the_hub_killed_mid_stream_loses_nothing_and_bills_nothing_twice(maker_s
             publisher.kick()
             publishers.append(publisher)
         assert wait_until(lambda: ingested() >= 2_000, timeout_s=60)
+        mqtt_children = _children(hub_process.pid)
+        assert mqtt_children, "the hub runs its MQTT link in a child process"
         hub_process.send_signal(signal.SIGKILL)
         hub_process.wait(timeout=10)
+        # Its MQTT process notices and leaves: no orphan keeps the hub's session.
+        assert wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in mqtt_children),
+                          timeout_s=10)
         killed_at = ingested()
         time.sleep(0.5)
         hub_process = start_hub()
@@ -175,6 +181,28 @@ def test_the_hub_killed_mid_stream_loses_nothing_and_bills_nothing_twice(maker_s
     assert money_state(site) == after_crash
     assert len(after_crash["ledger"]) > 100
     site.store.close()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_the_hub_starts_another_mqtt_process_if_its_own_dies(hub, nodes):
+    printer = nodes("printer")
+    hub.link._process.kill()
+    assert wait_until(lambda: hub.link._epoch == 2, timeout_s=10)
+    printer.tap("ada")  # the broker keeps the hub's session meanwhile
+    printer.advance(minutes=10)
+    printer.tap("ada")
+    assert wait_until(lambda: balance("ada") == -50)  # the minimum charge
 
 
 def _days(n: int):
