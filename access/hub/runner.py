@@ -73,6 +73,7 @@ class HubRunner:
                           (t.training_events, 1), (t.service_events, 1), (t.all_statuses, 1))),
             on_messages=self._on_messages, on_connected=self._on_connected,
             on_subscribed=self._on_subscribed)
+        self.connected = threading.Event()
         self.subscribed = threading.Event()
         self.jobs = HubJobs(site, self.submit) if scheduler else None
         self._published: dict[str, str] = {}  # node -> digest of the last snapshot sent
@@ -133,6 +134,7 @@ class HubRunner:
     def _on_connected(self) -> None:
         self._published.clear()  # a broker that restarted may have lost the retained snapshots
         self._republish.set()
+        self.connected.set()
         log.info("connected to the broker")
 
     def _on_subscribed(self) -> None:

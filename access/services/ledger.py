@@ -269,5 +269,5 @@ def list_entries(site: Site, *, member_ref: str | None = None, month: str | None
     with site.store.read() as session:
         if member_ref is not None:
             query = query.where(LedgerEntry.member_id == find_member(session, member_ref).id)
-        return [EntryInfo(*cast(tuple[Any, ...], row)) for row in session.execute(
-            query.order_by(LedgerEntry.created_at, LedgerEntry.id))]
+        rows = session.connection().execute(query.order_by(LedgerEntry.created_at, LedgerEntry.id)).all()
+        return [EntryInfo(*cast(tuple[Any, ...], row)) for row in rows]

@@ -94,26 +94,26 @@ class OccupancyRow:
 def usage(site: Site, period: Period) -> list[UsageRow]:
     start, end = period.bounds(site)
     with site.store.read() as session:
-        rows = session.execute(
+        rows = session.connection().execute(
             select(UsageSession.member_id, Member.name, Member.email, UsageSession.resource,
                    UsageSession.started_at, UsageSession.ended_at, UsageSession.active_seconds,
                    UsageSession.cost_cents, UsageSession.prepaid_seconds)
             .join(Member, Member.id == UsageSession.member_id)
             .where(UsageSession.started_at >= start, UsageSession.started_at < end)
             .order_by(UsageSession.started_at, UsageSession.id))
-        return [UsageRow(*row) for row in rows]
+        return [UsageRow(*row) for row in rows.all()]
 
 
 def visits(site: Site, period: Period) -> list[VisitRow]:
     start, end = period.bounds(site)
     with site.store.read() as session:
-        rows = session.execute(
+        rows = session.connection().execute(
             select(Visit.member_id, Member.name, Member.email, Visit.service_day, Visit.checked_in_at,
                    Visit.checked_out_at, Visit.auto_checked_out)
             .join(Member, Member.id == Visit.member_id)
             .where(Visit.checked_in_at >= start, Visit.checked_in_at < end)
             .order_by(Visit.checked_in_at, Visit.id))
-        return [VisitRow(*row) for row in rows]
+        return [VisitRow(*row) for row in rows.all()]
 
 
 def occupancy(site: Site, period: Period) -> list[OccupancyRow]:
