@@ -29,8 +29,9 @@ from access.store import generation
 
 log = logging.getLogger(__name__)
 
-BATCH_MAX = 1000
+BATCH_MAX = 2000
 WATCH_INTERVAL_S = 0.25
+BUSY_WATCH_DELAY_S = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +168,10 @@ class HubRunner:
                     self._do(item)
             if any(isinstance(i, _Stop) for i in items):
                 return
-            if time.monotonic() >= self._next_watch:
-                self._next_watch = time.monotonic() + self.watch_interval_s
+            now = time.monotonic()
+            busy = not self.queue.empty()  # a backlog: look less often, still within a second
+            if now >= self._next_watch + (BUSY_WATCH_DELAY_S if busy else 0.0):
+                self._next_watch = now + self.watch_interval_s
                 self._do(_Job("snapshots", self._publish_snapshots))
 
     def _take(self, messages: list[Received]) -> None:
