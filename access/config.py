@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from access.domain.money import Money, MoneyError
 from access.domain.schedule import ScheduleError, SiteClock, parse_time_of_day
@@ -42,6 +50,18 @@ def _amount_to_cents(value: object) -> object:
 Cents = Annotated[int, BeforeValidator(_amount_to_cents)]
 
 
+def _time_of_day(value: str) -> str:
+    """A local time of day like ``04:00``, or a ValueError saying how to write it."""
+    try:
+        parse_time_of_day(value)
+    except ScheduleError as error:
+        raise ValueError(str(error)) from None
+    return value
+
+
+TimeOfDay = Annotated[str, AfterValidator(_time_of_day)]
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -54,7 +74,7 @@ class SiteConfig(_Section):
     id: str = Field("seuil", pattern=SLUG)
     """Short name used in MQTT topics (``seuil/<id>/...``): lower-case letters, digits, dashes."""
     timezone: str = "Europe/Paris"
-    day_cutoff: str = "04:00"
+    day_cutoff: TimeOfDay = "04:00"
     """The coworking day ends at this local time: day passes expire, everyone is checked out."""
     currency: str = Field("EUR", pattern=r"^[A-Z]{3}$")
     locale: Literal["fr", "en"] = "fr"
@@ -77,14 +97,6 @@ class SiteConfig(_Section):
             raise ValueError(f'unknown timezone "{value}" (write it like Europe/Paris)') from None
         return value
 
-    @field_validator("day_cutoff")
-    @classmethod
-    def _time_of_day(cls, value: str) -> str:
-        try:
-            parse_time_of_day(value)
-        except ScheduleError as error:
-            raise ValueError(str(error)) from None
-        return value
 
 
 class PathsConfig(_Section):
@@ -106,17 +118,9 @@ class BackupConfig(_Section):
     """Where the nightly backup (and ``seuil backup``) write; relative to this file."""
     keep: int = Field(14, ge=1, le=1000)
     """How many nightly backups to keep; older ones are deleted."""
-    time: str = "04:30"
+    time: TimeOfDay = "04:30"
     """When the nightly backup runs (local time). Avoid 02:00-03:00: DST skips or repeats it."""
 
-    @field_validator("time")
-    @classmethod
-    def _time_of_day(cls, value: str) -> str:
-        try:
-            parse_time_of_day(value)
-        except ScheduleError as error:
-            raise ValueError(str(error)) from None
-        return value
 
 
 class RetentionConfig(_Section):

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import logging
 import queue
-import signal
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import FrameType
 
 from access.bus.topics import Topics
 from access.hub.jobs import HubJobs
 from access.hub.link import BrokerLink, LinkSettings, Received
+from access.lifecycle import run_until_signalled
 from access.services.context import Site
 from access.services.ingest import Incoming, Ingestor, IngestResult
 from access.services.node_snapshots import node_snapshots
@@ -108,19 +107,7 @@ class HubRunner:
 
     def run_forever(self) -> None:
         """Run until SIGTERM or SIGINT (systemd stop, Ctrl-C)."""
-        stopping = threading.Event()
-
-        def on_signal(signum: int, frame: FrameType | None) -> None:
-            stopping.set()
-
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
-        self.start()
-        try:
-            while not stopping.wait(1.0):
-                pass
-        finally:
-            self.stop()
+        run_until_signalled(self.start, self.stop)
 
     def submit(self, name: str, run: Callable[[], object]) -> None:
         """Run ``run`` on the worker thread, between two batches (scheduler jobs use this)."""

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import signal
-import threading
 import time
-from types import FrameType
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -19,6 +16,7 @@ from access.bus.schemas import NodeStatus, encode
 from access.bus.topics import Topics
 from access.config import Config
 from access.hardware.reader import Reader
+from access.lifecycle import run_until_signalled
 from access.node.core import (
     ButtonPressed,
     CardRead,
@@ -118,16 +116,4 @@ class NodeRunner:
 
     def run_forever(self) -> None:
         """Run until SIGTERM or SIGINT (systemd stop, Ctrl-C)."""
-        stopping = threading.Event()
-
-        def on_signal(signum: int, frame: FrameType | None) -> None:
-            stopping.set()
-
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
-        self.start()
-        try:
-            while not stopping.wait(1.0):
-                pass
-        finally:
-            self.stop()
+        run_until_signalled(self.start, self.stop)
