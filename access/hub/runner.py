@@ -15,7 +15,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from access.bus.topics import Topics
 from access.hub.jobs import HubJobs
@@ -45,11 +44,9 @@ class _Stop:
 
 @dataclass
 class HubStats:
-    received: int = 0
     batches: int = 0
     snapshots_published: int = 0
     totals: IngestResult = field(default_factory=IngestResult)
-    last_publish: datetime | None = None
 
 
 class HubRunner:
@@ -82,8 +79,6 @@ class HubRunner:
         self._next_watch = 0.0
         self._worker = threading.Thread(target=self._run, name="hub-worker", daemon=True)
         self._stopped = False
-        self._event_topics = {self.topics.session_events, self.topics.training_events,
-                              self.topics.service_events}
 
     # --- life cycle ---------------------------------------------------------------------------
 
@@ -162,8 +157,7 @@ class HubRunner:
                 self._do(_Job("snapshots", self._publish_snapshots))
 
     def _take(self, messages: list[Received]) -> None:
-        events = [Incoming(m.topic, m.payload) for m in messages if self._is_event(m.topic)]
-        self.stats.received += len(messages)
+        events = [Incoming(m.topic, m.payload) for m in messages if self.ingestor.takes(m.topic)]
         if events:
             result = self._ingest(events)
             if result is None:
@@ -187,9 +181,6 @@ class HubRunner:
                 return None
             time.sleep(pause)
             pause = min(pause * 2, 30.0)
-
-    def _is_event(self, topic: str) -> bool:
-        return topic in self._event_topics or topic.endswith(("/tap", "/decision"))
 
     def _do(self, job: _Job) -> None:
         try:
@@ -216,7 +207,6 @@ class HubRunner:
             sent += 1
         if sent:
             self.stats.snapshots_published += sent
-            self.stats.last_publish = self.site.now()
             log.info("published %d snapshot(s), version %d", sent, snapshots[0].payload.version)
         if self.jobs is not None:
             self.jobs.schedule_boundary(self.republish)

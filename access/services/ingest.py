@@ -226,7 +226,11 @@ class Ingestor:
         return _Parsed(message, kind, event, hashlib.sha256(message.payload).hexdigest(),
                        str(event.event_id))
 
-    def _kind_of(self, topic: str) -> tuple[str, type[Event]]:
+    def takes(self, topic: str) -> bool:
+        """Whether ``topic`` carries events this intake stores (a node's status does not)."""
+        return self._event_kind(topic) is not None
+
+    def _event_kind(self, topic: str) -> tuple[str, type[Event]] | None:
         if topic in self._kinds:
             return self._kinds[topic]
         if self.topics.node_of(topic) is not None:
@@ -234,7 +238,13 @@ class Ingestor:
                 return "tap", TapEvent
             if topic.endswith("/decision"):
                 return "decision", DecisionEvent
-        raise Rejected(f"the hub does not take events on {topic}")
+        return None
+
+    def _kind_of(self, topic: str) -> tuple[str, type[Event]]:
+        kind = self._event_kind(topic)
+        if kind is None:
+            raise Rejected(f"the hub does not take events on {topic}")
+        return kind
 
     def _new_events(self, session: Session, parsed: list[_Parsed], result: IngestResult) -> list[_Parsed]:
         """Drop events already taken in (same body); set aside a reused id (another body)."""
