@@ -2,7 +2,8 @@
 
 paho-mqtt is pure Python: reading a message and acknowledging it costs about 100 µs of CPU,
 as much as storing it. In one process both fight for one interpreter lock; in two, they run on
-two cores (bench/bench_hub.py: 3,100 events/s in one process, 4,300-5,100 in two).
+two cores (bench/bench_hub.py: 3,100 events/s in one process, 4,300-5,100 in two; see
+docs/design.md for the later figures).
 
 The child connects, subscribes and forwards what arrives in batches over a pipe; the parent
 sends back acknowledgements (only once the events are committed) and messages to publish.

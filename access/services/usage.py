@@ -116,17 +116,22 @@ def _price_ended(session: Session, rules: RuleSet, ended: list[UsageSession], cu
                    PrepaidGrant.seconds).where(PrepaidGrant.member_id.in_(members))):
         grants[(member, resource)].append(Grant(at, seconds))
     total = 0
+    late: list[UsageSession] = []
+    new_entries: list[dict[str, object]] = []
     for (member, resource), rows in by_pair.items():
         before = latest.get((member, resource))
         if before is not None and rows[0].started_at <= before[0]:
-            total += reprice(session, rules, rows[0], currency)
+            late.append(rows[0])
             continue
         definition = rules.resource(resource)
         charges = price_in_order(
             definition.pricing if definition else None, [_use(row) for row in rows],
             grants=grants[(member, resource)], prepaid_used_before=before[1] if before else 0,
             spent_before={day: spent.get((member, resource, day), 0) for day in days})
-        total += _apply(session, rows, charges, definition, currency, fresh=True)
+        total += _apply(session, rows, charges, definition, currency, new_entries=new_entries)
+    _insert_entries(session, new_entries)  # one statement for the batch
+    for first in late:
+        total += reprice(session, rules, first, currency)
     return total
 
 
@@ -181,18 +186,24 @@ def reprice(session: Session, rules: RuleSet, first: UsageSession, currency: str
 
 
 def _apply(session: Session, targets: list[UsageSession], charges: Sequence[Charge],
-           definition: ResourceDef | None, currency: str, *, fresh: bool = False) -> int:
-    """Write the charges that differ from what the sessions hold (``fresh``: none had any)."""
+           definition: ResourceDef | None, currency: str, *,
+           new_entries: list[dict[str, object]] | None = None) -> int:
+    """Write the charges that differ from what the sessions hold.
+
+    With ``new_entries`` (sessions never priced, so without ledger entries yet), the new entries
+    are appended there for the caller to insert with those of other sessions.
+    """
     changed = [(t, c) for t, c in zip(targets, charges, strict=True)
                if (t.cost_cents, t.billed_seconds, t.prepaid_seconds, t.full_cents)
                != (c.cents, c.billed_seconds, c.prepaid_seconds, c.full_cents)]
     if not changed:
         return 0
+    fresh = new_entries is not None
     references = [session_reference(t.event_id) for t, _ in changed]
     entries = {} if fresh else {e.reference: e for e in session.scalars(
         select(LedgerEntry).where(LedgerEntry.reference.in_(references)))}
     label = definition.description if definition and definition.description else None
-    new_entries: list[dict[str, object]] = []
+    pending: list[dict[str, object]] = new_entries if new_entries is not None else []
     for target, charge in changed:
         target.cost_cents = charge.cents
         target.full_cents = charge.full_cents
@@ -205,7 +216,7 @@ def _apply(session: Session, targets: list[UsageSession], charges: Sequence[Char
             continue
         description = describe(label or target.resource, target)
         if entry is None:
-            new_entries.append({
+            pending.append({
                 "member_id": target.member_id, "kind": "charge", "cents": -charge.cents,
                 "currency": currency, "reference": session_reference(target.event_id),
                 "description": description, "created_at": target.ended_at or target.started_at,
@@ -213,10 +224,15 @@ def _apply(session: Session, targets: list[UsageSession], charges: Sequence[Char
         else:
             entry.cents = -charge.cents
             entry.description = description
-    if new_entries:
-        session.connection().execute(insert(LedgerEntry), new_entries)
-        generation.bump(session)  # Core writes bypass the ORM's change tracking
+    if not fresh:
+        _insert_entries(session, pending)
     return len(changed)
+
+
+def _insert_entries(session: Session, entries: list[dict[str, object]]) -> None:
+    if entries:
+        session.connection().execute(insert(LedgerEntry), entries)
+        generation.mark(session)  # Core writes bypass the ORM's change tracking
 
 
 def describe(label: str, usage: UsageSession) -> str:

@@ -28,8 +28,12 @@ WATCHED = (Card, LedgerEntry, Member, MemberGroup, Membership, Resource, RuleSet
 _DIRTY = "seuil_snapshot_dirty"
 
 
-def bump(session: Session) -> None:
-    """Count one change (for writes that bypass the ORM's change tracking)."""
+def mark(session: Session) -> None:
+    """Count this transaction as a change at commit (for Core writes, which the ORM does not see)."""
+    session.info[_DIRTY] = True
+
+
+def _bump(session: Session) -> None:
     session.execute(update(Generation).where(Generation.id == 1).values(value=Generation.value + 1))
 
 
@@ -46,7 +50,7 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
 def _before_commit(session: Session) -> None:
     session.flush()
     if session.info.pop(_DIRTY, False):
-        bump(session)
+        _bump(session)
 
 
 def _after_rollback(session: Session) -> None:
