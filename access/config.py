@@ -130,6 +130,48 @@ class RetentionConfig(_Section):
     """Messages the hub set aside are deleted after this."""
 
 
+class HelloAssoConfig(_Section):
+    """Online payments through HelloAsso Checkout (the association's own account)."""
+
+    organization: str = ""
+    """The organisation's slug in HelloAsso (``https://www.helloasso.com/associations/<slug>``)."""
+    client_id: str = ""
+    client_secret_file: str = ""
+    """A file holding the API client secret, readable by the service only."""
+    sandbox: bool = False
+    """Use HelloAsso's test environment (no real money)."""
+
+
+class MailConfig(_Section):
+    """Outgoing mail for receipts. Empty ``host``: the kiosk offers no e-mail receipt."""
+
+    host: str = ""
+    port: int = Field(587, ge=1, le=65535)
+    starttls: bool = True
+    username: str = ""
+    password_file: str = ""
+    sender: str = ""
+    """The From address of receipts, e.g. ``"La Ruche <tresorerie@example.org>"``."""
+
+
+class KioskConfig(_Section):
+    """The touchscreen by the door."""
+
+    entrance: str = ""
+    """The node whose taps the kiosk shows (empty: the node of the first check-in door)."""
+    idle_seconds: int = Field(30, ge=5, le=600)
+    """Every screen goes back home after this long without a touch."""
+    day_pass_plan: str = Field("day-pass", pattern=SLUG)
+    """The plan of rules.toml sold as a day pass (its suggested price, floor and presets)."""
+    payment: tuple[Literal["cash", "online"], ...] = Field(("cash",), min_length=1)
+    """How visitors may pay at the kiosk. ``online`` needs [kiosk.helloasso] (or the fake provider)."""
+    online_provider: Literal["helloasso", "fake"] = "helloasso"
+    """``fake`` accepts every payment after a few seconds: for the demo and tests only."""
+    credential: tuple[Literal["card", "code"], ...] = Field(("card", "code"), min_length=1)
+    """What a visitor gets to open the door: a spare badge bound at the kiosk, a 6-digit code."""
+    helloasso: HelloAssoConfig = HelloAssoConfig()
+
+
 class MqttConfig(_Section):
     url: str = Field("mqtt://127.0.0.1:1883", pattern=r"^mqtts?://[^/:]+(:\d+)?/?$")
     username: str = ""
@@ -205,6 +247,8 @@ class Config(_Section):
     mqtt: MqttConfig = MqttConfig()
     backup: BackupConfig = BackupConfig()
     retention: RetentionConfig = RetentionConfig()
+    kiosk: KioskConfig = KioskConfig()
+    mail: MailConfig = MailConfig()
     nodes: dict[str, NodeConfig] = Field(default_factory=dict)
     base_dir: Path = Path(".")
     """The folder the config was read from (not a key of the file)."""
@@ -254,13 +298,17 @@ class Config(_Section):
         return self.nodes[node_id]
 
     def mqtt_password(self) -> str:
-        if not self.mqtt.password_file:
+        return self.read_password(self.mqtt.password_file, "the MQTT password file")
+
+    def read_password(self, relative: str, what: str) -> str:
+        """The first line of a secret file named in the config ("" when none is named)."""
+        if not relative:
             return ""
-        path = self.path(self.mqtt.password_file)
+        path = self.path(relative)
         try:
             return path.read_text(encoding="utf-8").strip()
         except OSError as error:
-            raise NotInitialised(f"cannot read the MQTT password file {path}: {error.strerror}") from None
+            raise NotInitialised(f"cannot read {what} {path}: {error.strerror}") from None
 
     def read_secret(self) -> bytes:
         try:

@@ -112,7 +112,7 @@ class MemberDetail(MemberSummary):
                 "cards": self.cards, "trainings": self.trainings}
 
 
-def _status(member: Member, now: datetime) -> tuple[str, Membership | None]:
+def membership_status(member: Member, now: datetime) -> tuple[str, Membership | None]:
     """active, upcoming (paid, not started), expired, none; suspended overrides them."""
     active = [m for m in member.memberships
               if m.valid_from <= now and (m.valid_until is None or now < m.valid_until)]
@@ -133,7 +133,7 @@ def _status(member: Member, now: datetime) -> tuple[str, Membership | None]:
 
 
 def _summary(member: Member, now: datetime) -> MemberSummary:
-    status, current = _status(member, now)
+    status, current = membership_status(member, now)
     return MemberSummary(member.id, member.name, member.email, member.group_names, status,
                          current.plan if current else None,
                          current.valid_until if current else None, member.show_on_dashboard)

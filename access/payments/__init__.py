@@ -1,0 +1,1 @@
+"""Online payments for the kiosk: a provider interface, HelloAsso, and a fake one."""

@@ -1,0 +1,232 @@
+"""Day passes: a visitor pays what they can and gets in until the day's cut-off.
+
+A visitor is a member row of their own (first name optional) with one membership on the
+site's day-pass plan, so the door's rules and the snapshot treat them like anyone else.
+The money goes on the ledger as a charge and the matching payment (cash box or online),
+so the treasurer reconciles the cash box against the ``cash`` payments of the day.
+The door credential is a spare badge bound to the visitor, or a 6-digit code that the
+kiosk checks before it asks the entrance node to open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access.bus.schemas import CARD_HASH
+from access.domain import membership
+from access.domain.money import Money
+from access.domain.ruleset import PlanDef, PlanPeriod
+from access.errors import Conflict, InvalidInput, NotFound
+from access.services import audit
+from access.services.context import Site
+from access.services.ledger import EntryKind, PaymentMethod
+from access.services.rules import applied_rules
+from access.store.models import Card, DayPass, LedgerEntry, Member, Membership
+
+CODE_DIGITS = 6
+DAY_PASS_CARD_LABEL = "day pass"
+VISITOR_NAME = "Visitor"
+MAX_AMOUNT_CENTS = 100_000
+KIOSK_ACTOR = "kiosk"
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the kiosk proposes: the plan's suggested price, presets and floor."""
+
+    plan: str
+    description: str
+    suggested_cents: int
+    floor_cents: int
+    presets_cents: tuple[int, ...]
+    currency: str
+    valid_until: datetime
+
+    def check(self, cents: int) -> None:
+        if cents < self.floor_cents:
+            raise InvalidInput(f"the least you can pay is {Money(self.floor_cents, self.currency).plain()}")
+        if cents > MAX_AMOUNT_CENTS:
+            raise InvalidInput(f"at most {Money(MAX_AMOUNT_CENTS, self.currency).plain()} at the kiosk")
+
+
+@dataclass(frozen=True)
+class SoldPass:
+    id: int
+    member_id: int
+    name: str
+    cents: int
+    currency: str
+    method: str
+    reference: str
+    sold_at: datetime
+    valid_until: datetime
+    code: str | None
+    """The door code in clear: shown once on the receipt, only its hash is kept."""
+
+
+def _plan(site: Site, session: Session) -> PlanDef:
+    name = site.config.kiosk.day_pass_plan
+    plan = applied_rules(session).rules.plan(name)
+    if plan is None:
+        raise NotFound(f'no plan "{name}" in the applied rules', hint="add it to rules.toml "
+                       "(period = \"day\"), or set [kiosk] day_pass_plan")
+    if plan.period is not PlanPeriod.DAY:
+        raise InvalidInput(f'plan "{name}" lasts a {plan.period.value}, a day pass lasts a day')
+    return plan
+
+
+def offer(site: Site) -> Offer:
+    with site.store.read() as session:
+        plan = _plan(site, session)
+    suggested = plan.suggested_cents if plan.suggested_cents is not None else plan.price_cents
+    presets = tuple(sorted({p for p in plan.preset_cents if p >= plan.floor_cents}))
+    return Offer(plan.name, plan.description, max(suggested, plan.floor_cents), plan.floor_cents,
+                 presets, site.currency, site.clock.day_end(site.today()))
+
+
+def code_hash(site: Site, code: str) -> str:
+    return hmac.new(site.secret, f"day-pass-code:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def normalize_code(text: str) -> str:
+    digits = "".join(ch for ch in text if not ch.isspace())
+    if len(digits) != CODE_DIGITS or not digits.isdigit():
+        raise InvalidInput(f"a door code is {CODE_DIGITS} digits")
+    return digits
+
+
+def _new_code(site: Site, session: Session, now: datetime) -> tuple[str, str]:
+    """A code no valid pass holds (a clash would open the door for two people's passes)."""
+    while True:
+        code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+        digest = code_hash(site, code)
+        clash = session.scalar(select(DayPass.id).where(
+            DayPass.code_hash == digest, DayPass.valid_until > now))
+        if clash is None:
+            return code, digest
+
+
+def sell(site: Site, *, cents: int, method: PaymentMethod, name: str = "",
+         payment_reference: str | None = None, with_code: bool = False) -> SoldPass:
+    """Record a day pass: visitor, membership until the cut-off, charge and payment, audit."""
+    if method not in (PaymentMethod.CASH, PaymentMethod.ONLINE):
+        raise InvalidInput("a day pass is paid in the cash box or online")
+    name = " ".join(name.split())[:100] or VISITOR_NAME
+    now = site.now()
+    with site.store.write() as session:
+        plan = _plan(site, session)
+        today_offer = offer(site)
+        today_offer.check(cents)
+        if payment_reference is not None and session.scalar(
+                select(LedgerEntry.id).where(LedgerEntry.reference == payment_reference)) is not None:
+            raise Conflict(f'payment "{payment_reference}" is already in the ledger')
+        valid_from, valid_until = membership.window(plan, site.clock, now)
+        visitor = Member(name=name, email=None, note="day-pass visitor", show_on_dashboard=False,
+                         created_at=now)
+        visitor.memberships.append(Membership(plan=plan.name, valid_from=valid_from, valid_until=valid_until,
+                                              price_cents=cents, currency=site.currency, created_at=now))
+        session.add(visitor)
+        session.flush()
+        code, digest = _new_code(site, session, now) if with_code else (None, None)
+        sold = DayPass(member_id=visitor.id, amount_cents=cents, currency=site.currency,
+                       method=method.value, payment_reference=payment_reference, sold_at=now,
+                       valid_until=valid_until, code_hash=digest)
+        session.add(sold)
+        session.flush()
+        reference = f"daypass:{sold.id}"
+        if cents:
+            session.add_all([
+                LedgerEntry(member_id=visitor.id, kind=EntryKind.CHARGE.value, cents=-cents,
+                            currency=site.currency, reference=reference,
+                            description=plan.description or "Day pass", created_at=now,
+                            created_by=KIOSK_ACTOR),
+                LedgerEntry(member_id=visitor.id, kind=EntryKind.PAYMENT.value, cents=cents,
+                            currency=site.currency, method=method.value,
+                            reference=payment_reference or f"{reference}:payment",
+                            description=("Cash box" if method is PaymentMethod.CASH else "Online payment"),
+                            created_at=now, created_by=KIOSK_ACTOR)])
+        audit.record(session, site, "daypass.sell", f"{name} (#{visitor.id})", actor=KIOSK_ACTOR,
+                     day_pass=sold.id, cents=cents, method=method.value, reference=payment_reference,
+                     code=with_code)
+        return SoldPass(sold.id, visitor.id, name, cents, site.currency, method.value, reference, now,
+                        valid_until, code)
+
+
+def _valid_pass(session: Session, pass_id: int, now: datetime) -> DayPass:
+    sold = session.get(DayPass, pass_id)
+    if sold is None:
+        raise NotFound(f"no day pass #{pass_id}")
+    if sold.expired_at is not None or sold.valid_until <= now:
+        raise Conflict(f"day pass #{pass_id} has ended")
+    return sold
+
+
+@dataclass(frozen=True)
+class BoundCard:
+    id: int
+    member_id: int
+    label: str
+
+
+def bind_card(site: Site, pass_id: int, card_hash: str) -> BoundCard:
+    """Give the visitor a spare badge (by the hash the entrance node reported for its tap).
+
+    A spare badge of an ended day pass is taken back and re-bound; a member's badge is not.
+    """
+    if not re.match(CARD_HASH, card_hash):
+        raise InvalidInput("not a card hash")
+    now = site.now()
+    with site.store.write() as session:
+        sold = _valid_pass(session, pass_id, now)
+        card = session.scalars(select(Card).where(Card.card_hash == card_hash)).first()
+        if card is not None:
+            if card.member_id == sold.member_id:
+                return BoundCard(card.id, card.member_id, card.label)
+            if card.label != DAY_PASS_CARD_LABEL or _has_valid_pass(session, card.member_id, now):
+                raise Conflict("this badge belongs to someone else: take one from the spare badges")
+            card.member_id = sold.member_id
+            card.status = "active"
+            card.status_changed_at = now
+        else:
+            card = Card(card_hash=card_hash, member_id=sold.member_id, status="active",
+                        label=DAY_PASS_CARD_LABEL, enrolled_at=now)
+            session.add(card)
+        session.flush()
+        audit.record(session, site, "daypass.card", f"day pass #{pass_id}", actor=KIOSK_ACTOR,
+                     card=card.id, fingerprint=card_hash[:8])
+        return BoundCard(card.id, card.member_id, card.label)
+
+
+def _has_valid_pass(session: Session, member_id: int, now: datetime) -> bool:
+    return session.scalar(select(Membership.id).where(
+        Membership.member_id == member_id, Membership.valid_from <= now,
+        (Membership.valid_until.is_(None)) | (Membership.valid_until > now))) is not None
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    pass_id: int
+    name: str
+    valid_until: datetime
+
+
+def check_code(site: Site, text: str) -> CodeCheck:
+    """The valid day pass a door code belongs to; ``NotFound`` for a wrong or ended code."""
+    code = normalize_code(text)
+    now = site.now()
+    with site.store.read() as session:
+        row = session.execute(
+            select(DayPass.id, Member.name, DayPass.valid_until).join(Member, Member.id == DayPass.member_id)
+            .where(DayPass.code_hash == code_hash(site, code), DayPass.valid_until > now,
+                   DayPass.expired_at.is_(None))).first()
+    if row is None:
+        raise NotFound("this code is not valid (wrong, or the day pass has ended)")
+    return CodeCheck(row[0], row[1], row[2])

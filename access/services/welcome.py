@@ -1,0 +1,129 @@
+"""What the kiosk shows a member who just tapped at the entrance.
+
+The entrance node decided and opened the door; the kiosk sees the same decision over MQTT,
+possibly before the hub stored it. Whether the tap checked the member in or out is worked
+out here the way the hub will (``domain.visits.pair_taps`` over that day's allowed taps,
+this one included), so the screen and the records agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from access.domain.decide import Reason
+from access.domain.visits import Tap, pair_taps
+from access.services.context import Site
+from access.services.members import membership_status
+from access.services.rules import applied_rules
+from access.services.snapshot import balances
+from access.services.visits import forgotten_checkout
+from access.store.models import AccessEvent, LedgerEntry, Member, Training
+
+MOMENT = timedelta(microseconds=1)
+
+
+class Presence(StrEnum):
+    IN = "in"
+    OUT = "out"
+    NONE = "none"  # a denied tap, or a door that does not check people in
+
+
+@dataclass(frozen=True, slots=True)
+class TapSeen:
+    """The entrance node's decision, as the kiosk received it."""
+
+    event_id: str
+    ts: datetime
+    resource: str
+    allowed: bool
+    reason: Reason
+    member_id: int | None
+
+
+@dataclass(frozen=True)
+class Welcome:
+    tap: TapSeen
+    first_name: str | None
+    presence: Presence = Presence.NONE
+    status: str = "none"  # active, upcoming, expired, suspended, none
+    plan: str | None = None
+    valid_until: datetime | None = None
+    last_day: date | None = None
+    """The last service day of the membership (shown as "until 3 Dec", or "ended on 3 Nov")."""
+    days_left: int | None = None
+    balance_cents: int = 0
+    month_cents: int = 0
+    """What the member contributed this month (charges: machines, passes)."""
+    currency: str = "EUR"
+    trained_on: list[str] = field(default_factory=list)
+    """Machines the member may use, by their description."""
+    forgot_checkout_on: date | None = None
+    """The day the cut-off checked them out (they forgot): a gentle reminder."""
+    credit_floor_cents: int = 0
+    visitor: bool = False
+
+
+def first_name(name: str) -> str:
+    return name.split()[0] if name.split() else name
+
+
+def welcome(site: Site, tap: TapSeen) -> Welcome:
+    """Everything the welcome screen shows, in a few queries."""
+    currency = site.currency
+    if tap.member_id is None:
+        return Welcome(tap, None, currency=currency)
+    now = site.now()
+    with site.store.read() as session:
+        member = session.scalars(select(Member).options(selectinload(Member.memberships))
+                                 .where(Member.id == tap.member_id)).first()
+        if member is None:
+            return Welcome(tap, None, currency=currency)
+        rules = applied_rules(session).rules
+        checkin = {r.name for r in rules.resources if r.checkin}
+        status, current = membership_status(member, now)
+        last = (site.clock.service_day(current.valid_until - MOMENT)
+                if current is not None and current.valid_until is not None else None)
+        today = site.clock.service_day(now)
+        days_left = (last - today).days + 1 if last is not None and status == "active" else None
+        presence = (_presence(session, site, tap, checkin)
+                    if tap.allowed and tap.resource in checkin else Presence.NONE)
+        skills = {skill for (skill,) in session.execute(
+            select(Training.skill).where(Training.member_id == member.id,
+                                         (Training.expires_at.is_(None)) | (Training.expires_at > now)))}
+        trained = [r.description or r.name for r in rules.resources if r.skill and r.skill in skills]
+        month_start = site.clock.day_start(today.replace(day=1))
+        month = session.scalar(select(func.coalesce(func.sum(LedgerEntry.cents), 0)).where(
+            LedgerEntry.member_id == member.id, LedgerEntry.kind == "charge",
+            LedgerEntry.created_at >= month_start)) or 0
+        balance = balances(session, member.id).get(member.id, 0)
+        visitor = bool(current is not None and (plan := rules.plan(current.plan))
+                       and plan.period.value == "day")
+        shown = Welcome(tap, first_name(member.name), presence, status, current.plan if current else None,
+                        current.valid_until if current else None, last, days_left, balance, -int(month),
+                        currency, trained, None, site.config.site.credit_floor, visitor)
+    if presence is Presence.IN:
+        reminder = forgotten_checkout(site, tap.member_id)
+        if reminder is not None:
+            shown = replace(shown, forgot_checkout_on=reminder)
+    return shown
+
+
+def _presence(session: Session, site: Site, tap: TapSeen, checkin: set[str]) -> Presence:
+    """In or out after this tap: pair the day's allowed taps at check-in doors, this one included."""
+    day = site.clock.service_day(tap.ts)
+    start, end = site.clock.day_start(day), site.clock.day_end(day)
+    taps = {event_id: Tap(ts, event_id) for event_id, ts in session.execute(
+        select(AccessEvent.event_id, AccessEvent.ts).where(
+            AccessEvent.member_id == tap.member_id, AccessEvent.allowed.is_(True),
+            AccessEvent.resource.in_(sorted(checkin)), AccessEvent.ts >= start, AccessEvent.ts < end))}
+    taps[tap.event_id] = Tap(tap.ts, tap.event_id)
+    guard = timedelta(minutes=site.config.site.checkin_guard_minutes)
+    stays = pair_taps([t for t in taps.values() if t.at <= tap.ts], day_end=end, now=tap.ts, guard=guard)
+    if not stays:
+        return Presence.NONE
+    return Presence.IN if stays[-1].checked_out is None else Presence.OUT
