@@ -23,16 +23,18 @@ def authenticate(client: mqtt.Client, url: str, username: str = "", password: st
 
 
 def make_client(url: str, client_id: str, *, username: str = "", password: str = "",
-                will: tuple[str, bytes] | None = None, manual_ack: bool = False) -> mqtt.Client:
+                will: tuple[str, bytes] | None = None, manual_ack: bool = False,
+                persistent: bool = True) -> mqtt.Client:
     """A client for ``mqtt://host:port`` (``mqtts://`` for TLS), connecting in the background.
 
     The session is persistent (the broker keeps QoS 1 messages for us while we are away).
     ``will`` is ``(topic, payload)``, published retained by the broker if we vanish.
     ``manual_ack``: received QoS 1 messages are acknowledged by ``client.ack(mid, qos)`` once
     they are safely stored; until then the broker delivers them again after a reconnection.
+    ``persistent=False``: a fresh session each time (the kiosk: an old tap is not news).
     """
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
-                         clean_session=False, manual_ack=manual_ack)
+                         clean_session=not persistent, manual_ack=manual_ack)
     host, port = authenticate(client, url, username, password)
     if will is not None:
         client.will_set(will[0], will[1], qos=1, retain=True)

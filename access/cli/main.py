@@ -57,6 +57,7 @@ def build_parser(*, lean: bool = False) -> argparse.ArgumentParser:
         cards,
         completion,
         hub,
+        kiosk,
         ledger,
         members,
         reports,
@@ -67,7 +68,7 @@ def build_parser(*, lean: bool = False) -> argparse.ArgumentParser:
     )
 
     for module in (admin, members, cards, trainings, ledger, reports, rules, resources, nodes, snapshots,
-                   hub, completion):
+                   hub, kiosk, completion):
         module.register(commands)
     return parser
 

@@ -160,6 +160,16 @@ def sell(site: Site, *, cents: int, method: PaymentMethod, name: str = "",
                         valid_until, code)
 
 
+def issue_code(site: Site, pass_id: int) -> str:
+    """A door code for a valid pass (a new one replaces the old): shown once, hashed here."""
+    now = site.now()
+    with site.store.write() as session:
+        sold = _valid_pass(session, pass_id, now)
+        code, sold.code_hash = _new_code(site, session, now)
+        audit.record(session, site, "daypass.code", f"day pass #{pass_id}", actor=KIOSK_ACTOR)
+        return code
+
+
 def _valid_pass(session: Session, pass_id: int, now: datetime) -> DayPass:
     sold = session.get(DayPass, pass_id)
     if sold is None:

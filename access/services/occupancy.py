@@ -5,8 +5,9 @@ The hub samples the count every 15 minutes for the day's chart; the rest is read
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -109,3 +110,36 @@ def take_sample(site: Site) -> OccupancySample:
         sample.present, sample.capacity, sample.machines_in_use = present, site.config.site.capacity, machines
         session.add(sample)
         return sample
+
+
+@dataclass(frozen=True)
+class HourBar:
+    hour: int
+    """Local hour of the day (9 = 09:00-10:00)."""
+    today: float | None
+    """People in during that hour today (mean of its samples); None for hours to come."""
+    typical: float
+    """The same hour on the same weekday, averaged over the previous weeks."""
+
+
+def hourly(site: Site, *, weeks: int = 8, hours: range = range(7, 23)) -> list[HourBar]:
+    """Today's occupancy hour by hour against a typical day (same weekday, past ``weeks``)."""
+    now = site.now()
+    today = site.clock.service_day(now)
+    tz = site.clock.tz
+    first = site.clock.day_start(today - timedelta(weeks=weeks))
+    buckets: dict[tuple[date, int], list[int]] = defaultdict(list)
+    with site.store.read() as session:
+        for ts, present in session.execute(select(OccupancySample.ts, OccupancySample.present)
+                                           .where(OccupancySample.ts >= first)):
+            day = site.clock.service_day(ts)
+            if day == today or day.weekday() == today.weekday():
+                buckets[(day, ts.astimezone(tz).hour)].append(present)
+    past_days = len({day for day, _ in buckets if day != today}) or 1  # days with any sample
+    bars = []
+    for hour in hours:
+        past = [sum(v) / len(v) for (day, h), v in buckets.items() if h == hour and day != today]
+        samples = buckets.get((today, hour))
+        bars.append(HourBar(hour, sum(samples) / len(samples) if samples else None,
+                            sum(past) / past_days))
+    return bars

@@ -1,0 +1,128 @@
+"""Starting the kiosk: the Qt application, the QML engine, the bus; and ``--screenshots``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QCursor, QGuiApplication
+from PySide6.QtQml import QQmlApplicationEngine
+from PySide6.QtQuick import QQuickWindow
+
+from access.payments.provider import PaymentError, PaymentProvider, make_provider
+from access.services.context import Site
+from kiosk.bus import KioskBus
+from kiosk.controller import Kiosk
+from kiosk.strings import Language
+from kiosk.watchdog import Watchdog
+
+log = logging.getLogger(__name__)
+
+QML = Path(__file__).parent / "qml" / "Main.qml"
+SIZES = ((800, 480), (1024, 600), (1280, 800))
+
+
+def application() -> QGuiApplication:
+    os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+    os.environ.setdefault("QT_QUICK_CONTROLS_STYLE", "Basic")
+    app = QGuiApplication.instance()
+    if app is None:
+        app = QGuiApplication([])
+    return app  # type: ignore[return-value]
+
+
+def entrance_of(site: Site) -> str:
+    """The node whose taps the kiosk shows: [kiosk] entrance, else the first check-in door's."""
+    if site.config.kiosk.entrance:
+        return site.config.kiosk.entrance
+    from access.services.rules import applied_rules
+
+    with site.store.read() as session:
+        doors = [r.node for r in applied_rules(session).rules.resources if r.checkin]
+    return doors[0] if doors else "entrance"
+
+
+def provider_for(site: Site) -> PaymentProvider | None:
+    kiosk = site.config.kiosk
+    if "online" not in kiosk.payment:
+        return None
+    settings = kiosk.helloasso
+    try:
+        return make_provider(kiosk.online_provider, organization=settings.organization,
+                             client_id=settings.client_id,
+                             client_secret=site.config.read_password(settings.client_secret_file,
+                                                                     "the HelloAsso secret file"),
+                             sandbox=settings.sandbox)
+    except PaymentError as error:
+        log.error("online payment is off: %s", error)
+        return None
+
+
+def make_bus(site: Site) -> KioskBus:
+    config = site.config
+    return KioskBus(config.mqtt.url, config.site.id, entrance_of(site), username=config.mqtt.username,
+                    password=config.mqtt_password())
+
+
+class KioskWindow:
+    """The engine, its window and the root view-model, ready to show."""
+
+    def __init__(self, site: Site, *, bus: KioskBus | None, provider: PaymentProvider | None,
+                 language: Language | None = None, size: tuple[int, int] = SIZES[0],
+                 rotation: int = 0) -> None:
+        application()
+        self.kiosk = Kiosk(site, bus=bus, provider=provider, language=language)
+        self.engine = QQmlApplicationEngine()
+        self.engine.rootContext().setContextProperty("kiosk", self.kiosk)  # every screen's root model
+        self.engine.setInitialProperties({"kiosk": self.kiosk, "rotation": rotation})
+        self.engine.load(QUrl.fromLocalFile(str(QML)))
+        roots = self.engine.rootObjects()
+        if not roots:
+            raise RuntimeError(f"the kiosk screens did not load ({QML})")
+        window = roots[0]
+        assert isinstance(window, QQuickWindow)
+        self.window = window
+        self.resize(*size)
+
+    def resize(self, width: int, height: int) -> None:
+        self.window.resize(QSize(width, height))
+
+    def grab(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.window.grabWindow().save(str(path)):
+            raise OSError(f"could not write {path}")
+
+    def close(self) -> None:
+        """Stop the I/O, then tear the QML down while the view-models it reads still exist."""
+        self.kiosk.stop()
+        self.window.close()
+        self.window.deleteLater()
+        self.engine.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QCoreApplication.processEvents()
+
+
+def run(site: Site, *, windowed: bool = False) -> int:
+    """The kiosk until SIGTERM (systemd) or Ctrl-C."""
+    app = application()
+    view = KioskWindow(site, bus=make_bus(site), provider=provider_for(site))
+    if windowed:
+        view.window.show()
+    else:
+        view.window.showFullScreen()
+        app.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
+    view.kiosk.start()
+    watchdog = Watchdog()
+    watchdog.ready()
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    wake = QTimer()
+    wake.setInterval(250)  # lets Python see the signals while Qt's loop runs
+    wake.timeout.connect(lambda: None)
+    wake.start()
+    code = app.exec()
+    view.close()
+    return int(code)

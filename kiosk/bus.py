@@ -1,0 +1,89 @@
+"""The kiosk's MQTT link: the entrance's decisions, node statuses and machine states in,
+door unlock commands out. paho runs its own thread; everything reaches the GUI thread as
+queued Qt signals.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from access.bus.client import make_client
+from access.bus.schemas import (
+    DecisionEvent,
+    NodeStatus,
+    PayloadError,
+    ResourceState,
+    UnlockCommand,
+    decode,
+    encode,
+)
+from access.bus.topics import Topics
+
+log = logging.getLogger(__name__)
+
+
+class KioskBus(QObject):
+    decision = Signal(object)  # DecisionEvent
+    node_status = Signal(str, str)  # node, online/offline
+    resource_state = Signal(object)  # ResourceState
+    connected = Signal(bool)
+
+    def __init__(self, url: str, site_id: str, entrance: str, *, username: str = "", password: str = "",
+                 client_id: str | None = None) -> None:
+        super().__init__()
+        self.topics = Topics(site_id)
+        self.entrance = entrance
+        self.client = make_client(url, client_id or f"seuil-{site_id}-kiosk", username=username,
+                                  password=password, persistent=False)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = lambda *_: self.connected.emit(False)
+        self.client.on_message = self._on_message
+        self._decisions = self.topics.node_decision(entrance)
+        self._states = f"{self.topics.base}/resource/+/state"
+        self.is_connected = False
+
+    def start(self) -> None:
+        self.client.loop_start()
+
+    def stop(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def _on_connect(self, client: Any, userdata: Any, flags: Any, reason: Any, properties: Any) -> None:
+        if reason.is_failure:
+            log.warning("the broker refused the kiosk: %s", reason)
+            return
+        client.subscribe([(self._decisions, 1), (self.topics.all_statuses, 1), (self._states, 1)])
+        self.is_connected = True
+        self.connected.emit(True)
+
+    def _on_message(self, client: Any, userdata: Any, message: Any) -> None:
+        topic, raw = message.topic, bytes(message.payload)
+        try:
+            if topic == self._decisions:
+                self.decision.emit(decode(DecisionEvent, raw))
+            elif topic.endswith("/status") and (node := self.topics.node_of(topic)):
+                self.node_status.emit(node, _status(raw))
+            elif topic.endswith("/state"):
+                self.resource_state.emit(decode(ResourceState, raw))
+        except PayloadError as error:
+            log.warning("ignored a message on %s: %s", topic, error)
+
+    def unlock(self, actor: str) -> bool:
+        """Ask the entrance node to open the door; False when the broker is not there."""
+        if not self.is_connected:
+            return False
+        info = self.client.publish(self.topics.command(self.entrance, "unlock"),
+                                   encode(UnlockCommand(actor=actor)), qos=1)
+        return bool(info.rc == 0)
+
+
+def _status(raw: bytes) -> str:
+    """A node's retained status (its last will says offline); unreadable counts as offline."""
+    try:
+        return decode(NodeStatus, raw).state
+    except PayloadError:
+        return "offline"

@@ -1,0 +1,68 @@
+""""I have a code": a day-pass visitor types their 6 digits and the entrance opens.
+
+Five wrong codes in a row lock the keypad for a minute: a million codes cannot be tried.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Slot
+
+from access.errors import SeuilError
+from access.services import day_passes
+from access.services.day_passes import CodeCheck
+from kiosk.viewmodel import KioskContext, ViewModel
+
+MAX_TRIES = 5
+LOCK_S = 60
+
+
+class DoorCodeModel(ViewModel):
+    def __init__(self, ctx: KioskContext) -> None:
+        super().__init__(ctx)
+        self.wrong = 0
+        self.locked_until = 0.0
+        self.reset()
+
+    def reset(self) -> None:
+        self.message_key = ""
+        self.name = ""
+        self.opened = False
+        self.render()
+
+    @Slot(str)
+    def submit(self, digits: str) -> None:
+        left = self.locked_until - time.monotonic()
+        if left > 0:
+            self.message_key = "code.locked"
+            self.render()
+            return
+        self.ctx.background.run(lambda: day_passes.check_code(self.ctx.site, digits), self._checked,
+                                self._refused)
+
+    def _checked(self, check: CodeCheck) -> None:
+        self.wrong = 0
+        bus = self.ctx.bus
+        if bus is None or not bus.unlock(f"kiosk code, day pass #{check.pass_id}"):
+            self.message_key = "code.offline"
+        else:
+            self.message_key, self.name, self.opened = "code.opened", check.name, True
+        self.render()
+
+    def _refused(self, error: Exception) -> None:
+        if not isinstance(error, SeuilError):
+            self.message_key = "code.offline"
+        else:
+            self.wrong += 1
+            self.message_key = "code.wrong"
+            if self.wrong >= MAX_TRIES:
+                self.wrong = 0
+                self.locked_until = time.monotonic() + LOCK_S
+                self.message_key = "code.locked"
+        self.render()
+
+    def render(self) -> None:
+        seconds = max(int(self.locked_until - time.monotonic()), 0)
+        message = self.t(self.message_key, name=self.name, seconds=seconds) if self.message_key else ""
+        self.publish(message=message, opened=self.opened, error=bool(self.message_key) and not self.opened)

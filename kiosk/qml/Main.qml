@@ -1,0 +1,57 @@
+import QtQuick
+import QtQuick.Window
+import QtQuick.VirtualKeyboard
+
+// The kiosk: one frameless window; the screen shown follows kiosk.screen.
+Window {
+    id: root
+    required property var kiosk
+    property int rotation: 0
+    readonly property bool turned: rotation === 90 || rotation === 270
+    readonly property real u: Math.min(stage.width / 800, stage.height / 480)
+    width: 800; height: 480
+    visible: true
+    color: Theme.background
+    flags: Qt.FramelessWindowHint
+    title: "Seuil"
+
+    Item {
+        id: stage
+        anchors.centerIn: parent
+        width: root.turned ? root.height : root.width
+        height: root.turned ? root.width : root.height
+        rotation: root.rotation
+
+        Loader {
+            id: screen
+            objectName: "screen"
+            anchors.fill: parent
+            anchors.bottomMargin: keyboard.active ? keyboard.height : 0
+            source: {
+                switch (root.kiosk.screen) {
+                case "welcome": return "Welcome.qml";
+                case "pass": return "DayPass.qml";
+                case "code": return "DoorCode.qml";
+                case "dashboard": return "Dashboard.qml";
+                case "rollcall": return "RollCall.qml";
+                default: return "Home.qml";
+                }
+            }
+        }
+
+        // Every touch restarts the idle countdown; the touch still reaches what is under it.
+        MouseArea {
+            anchors.fill: parent
+            z: 100
+            propagateComposedEvents: true
+            onPressed: (mouse) => { root.kiosk.touched(); mouse.accepted = false }
+        }
+
+        InputPanel {
+            id: keyboard
+            z: 99
+            width: parent.width
+            y: active ? parent.height - height : parent.height
+        }
+    }
+}

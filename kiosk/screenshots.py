@@ -1,0 +1,117 @@
+"""``seuil kiosk --screenshots DIR``: every screen, both languages, three sizes (and turned), as PNG.
+
+The screens are filled from the site's own database (the demo's, or a real one: nothing is
+written) and from a made-up tap and day pass for the screens that need a person.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+from access.domain.decide import Reason
+from access.services.context import Site
+from access.services.day_passes import SoldPass
+from access.services.welcome import Presence, TapSeen, Welcome
+from kiosk.app import SIZES, KioskWindow
+from kiosk.controller import Kiosk
+from kiosk.day_pass import qr_data_url
+from kiosk.strings import LANGUAGES
+
+
+def settle(ms: int = 60) -> None:
+    """Let Qt lay out and draw (and the background thread answer)."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+    QCoreApplication.processEvents()
+
+
+def wait_idle(kiosk: Kiosk, timeout_ms: int = 5000) -> None:
+    waited = 0
+    while kiosk.background.pending and waited < timeout_ms:
+        settle(20)
+        waited += 20
+    settle()
+
+
+def sample_welcome(site: Site, *, allowed: bool = True, reason: Reason = Reason.ALLOWED) -> Welcome:
+    now = site.now()
+    today = site.today()
+    tap = TapSeen(str(uuid.uuid4()), now, "front-door", allowed, reason, 1)
+    return Welcome(tap, "Camille", Presence.IN if allowed else Presence.NONE, "active", "monthly",
+                   site.clock.day_end(today), today.replace(day=28) if today.day < 28 else today, 12,
+                   -350 if reason is Reason.NOT_ENOUGH_CREDIT else 1250, 800, site.currency,
+                   ["Prusa MK4", "Brother Innov-is"], today if allowed else None,
+                   site.config.site.credit_floor)
+
+
+SCENES = ("home", "welcome", "welcome-out", "denied-expired", "denied-credit", "pass-name", "pass-amount",
+          "pass-method", "pass-cash", "pass-online", "pass-credential", "pass-card", "pass-receipt",
+          "code", "code-wrong", "dashboard", "rollcall")
+
+
+def stage(view: KioskWindow, scene: str) -> None:
+    kiosk = view.kiosk
+    site = kiosk.site
+    kiosk.go_home()
+    wait_idle(kiosk)
+    if scene.startswith("welcome") or scene.startswith("denied"):
+        facts = sample_welcome(site)
+        if scene == "welcome-out":
+            facts = replace(facts, presence=Presence.OUT, forgot_checkout_on=None)
+        elif scene == "denied-expired":
+            facts = sample_welcome(site, allowed=False, reason=Reason.MEMBERSHIP_EXPIRED)
+        elif scene == "denied-credit":
+            facts = sample_welcome(site, allowed=False, reason=Reason.NOT_ENOUGH_CREDIT)
+        kiosk.model("welcome")._show(facts)
+    elif scene.startswith("pass"):
+        flow = kiosk.model("pass")
+        kiosk.go("pass")
+        wait_idle(kiosk)
+        step = scene.removeprefix("pass-")
+        if step != "name":
+            flow.name, flow.cents = "Camille", 1000
+        if step in ("cash", "online", "credential", "card", "receipt"):
+            flow.qr = qr_data_url("https://www.helloasso.com/associations/example/checkout/123")
+        if step in ("credential", "card", "receipt"):
+            now = site.now()
+            flow.sold = SoldPass(42, 1, "Camille", 1000, site.currency, "cash", "daypass:42", now,
+                                 site.clock.day_end(site.today()), None)
+        if step == "receipt":
+            flow.code = "482913"
+        flow.step = step
+        flow.render()
+    elif scene.startswith("code"):
+        kiosk.go("code")
+        if scene == "code-wrong":
+            model = kiosk.model("code")
+            model.message_key = "code.wrong"
+            model.render()
+    else:
+        kiosk.go(scene)
+    wait_idle(kiosk)
+    # the language follows the scene's file name: set after go_home() reset it
+    settle()
+
+
+def render_all(site: Site, out: Path, *, scenes: tuple[str, ...] = SCENES) -> list[Path]:
+    written = []
+    sizes = [(w, h, 0) for w, h in SIZES] + [(SIZES[0][1], SIZES[0][0], 90)]
+    for width, height, rotation in sizes:
+        view = KioskWindow(site, bus=None, provider=None, size=(width, height), rotation=rotation)
+        view.window.show()
+        view.kiosk.start()
+        for language in LANGUAGES:
+            for scene in scenes:
+                view.kiosk.default_language = language
+                stage(view, scene)
+                suffix = f"-r{rotation}" if rotation else ""
+                path = out / f"{width}x{height}{suffix}" / language / f"{scene}.png"
+                view.grab(path)
+                written.append(path)
+        view.close()
+    return written
