@@ -15,7 +15,7 @@ python="${PYTHON:-python3}"
 # Debian packages the tests need: the broker, and the libraries Qt loads offscreen.
 dev_packages=(
   mosquitto python3-venv
-  libglib2.0-0 libgl1 libxkbcommon0 libegl1 libfreetype6 libfontconfig1 libdbus-1-3
+  libglib2.0-0 libgl1 libxkbcommon0 libegl1 libfreetype6 libfontconfig1 libdbus-1-3 libpulse0
 )
 
 usage() {

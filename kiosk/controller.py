@@ -48,9 +48,10 @@ class Kiosk(QObject):
         self._code = DoorCodeModel(self.ctx)
         self._dash = DashboardModel(self.ctx)
         self.models = (self._welcome, self._pass, self._code, self._dash)
+        self.idle_ms = site.config.kiosk.idle_seconds * 1000
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
-        self.idle.setInterval(site.config.kiosk.idle_seconds * 1000)
+        self.idle.setInterval(self.idle_ms)
         self.idle.timeout.connect(self.go_home)
         self.refresher = QTimer(self)
         self.refresher.setInterval(REFRESH_MS)
@@ -115,7 +116,7 @@ class Kiosk(QObject):
         self.screenChanged.emit()
         self.touched()
         if screen == "welcome":
-            self.idle.start(min(WELCOME_MS, self.idle.interval()))
+            self.idle.start(min(WELCOME_MS, self.idle_ms))
 
     @Slot()
     def go_home(self) -> None:
@@ -131,7 +132,7 @@ class Kiosk(QObject):
     def touched(self) -> None:
         """Any touch: the idle return waits again."""
         if self._screen != "home":
-            self.idle.start(self.site.config.kiosk.idle_seconds * 1000)
+            self.idle.start(self.idle_ms)
 
     @Slot()
     def toggleLanguage(self) -> None:

@@ -1,0 +1,244 @@
+"""The kiosk, driven offscreen like a person would: taps through a real mosquitto, a real SQLite file."""
+
+import json
+import threading
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+pytest.importorskip("PySide6.QtQuick")
+
+from PySide6.QtQuick import QQuickItem
+from sqlalchemy import select
+
+from access.bus.client import make_client
+from access.bus.schemas import DecisionEvent, encode
+from access.bus.topics import Topics
+from access.domain.decide import Reason
+from access.payments.fake import FakeProvider
+from access.services import day_passes
+from access.store.models import Card, LedgerEntry
+from kiosk.app import KioskWindow, make_bus
+from kiosk.screenshots import SCENES, stage
+from tests.integration.cli_helpers import run
+
+SPARE = "c" * 64
+
+
+@pytest.fixture
+def site(site_dir, broker, monkeypatch):
+    from access.bootstrap import open_site
+
+    monkeypatch.setenv("SEUIL_MQTT_URL", broker.url)
+    for argv in (("member", "add", "Ada Lovelace", "--email", "ada@example.org", "--group", "members",
+                  "--plan", "monthly", "--until", "2099-12-31"),
+                 ("member", "add", "Bob Marley", "--group", "members", "--plan", "monthly",
+                  "--from", "2020-01-01", "--until", "2020-12-31")):
+        assert run(*argv).code == 0
+    opened = open_site()
+    kiosk_config = opened.config.kiosk.model_copy(update={"payment": ("cash", "online"),
+                                                          "online_provider": "fake"})
+    opened.config = opened.config.model_copy(update={"kiosk": kiosk_config})
+    yield opened
+    opened.store.close()
+
+
+class Node:
+    """Plays the entrance node: publishes decisions, records the commands it receives."""
+
+    def __init__(self, broker, site_id: str) -> None:
+        self.topics = Topics(site_id)
+        self.commands: list[tuple[str, dict]] = []
+        self.client = make_client(broker.url, f"test-entrance-{uuid.uuid4().hex[:6]}", persistent=False)
+        subscribed = threading.Event()
+        self.client.on_connect = lambda c, *a: c.subscribe(self.topics.node_commands("entrance"), qos=1)
+        self.client.on_subscribe = lambda *a: subscribed.set()
+        self.client.on_message = lambda c, u, m: self.commands.append((m.topic, json.loads(m.payload)))
+        self.client.loop_start()
+        assert subscribed.wait(10)
+        self.seq = 0
+
+    def decide(self, member_id: int | None, *, allowed: bool = True, reason: Reason = Reason.ALLOWED,
+               card: str = "a" * 64) -> None:
+        self.seq += 1
+        decision = DecisionEvent(event_id=uuid.uuid4(), ts=datetime.now(UTC), node="entrance", seq=self.seq,
+                                 tap_id=uuid.uuid4(), resource="front-door", card=card, allowed=allowed,
+                                 reason=reason, rule="members-door" if allowed else None,
+                                 member_id=member_id, snapshot_version=1)
+        info = self.client.publish(self.topics.node_decision("entrance"), encode(decision), qos=1)
+        info.wait_for_publish(5)
+
+    def stop(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+@pytest.fixture
+def view(qtbot, site):
+    provider = FakeProvider(paid_after=2)
+    window = KioskWindow(site, bus=make_bus(site), provider=provider)
+    window.kiosk.model("pass").poll.setInterval(50)
+    window.window.show()
+    window.kiosk.start()
+    qtbot.waitUntil(lambda: window.kiosk.bus.is_connected, timeout=10_000)
+    yield window
+    window.close()
+
+
+@pytest.fixture
+def node(broker, site):
+    player = Node(broker, site.config.site.id)
+    yield player
+    player.stop()
+
+
+def shown(view) -> dict:
+    return view.kiosk.model("welcome").state
+
+
+def test_a_member_taps_and_is_welcomed_by_first_name_checked_in_then_out(qtbot, view, node):
+    node.decide(1)
+    qtbot.waitUntil(lambda: view.kiosk.screen == "welcome", timeout=5000)
+    assert shown(view)["title"] == "Bonjour Ada\u00a0!"
+    assert "enregistré" in shown(view)["headline"]
+    assert any("Adhésion monthly" in line for line in shown(view)["lines"])
+    view.kiosk.go_home()
+
+
+def test_a_refused_tap_says_why_and_what_to_do(qtbot, view, node):
+    node.decide(2, allowed=False, reason=Reason.MEMBERSHIP_EXPIRED)
+    qtbot.waitUntil(lambda: view.kiosk.screen == "welcome", timeout=5000)
+    state = shown(view)
+    assert state["allowed"] is False
+    assert "a pris fin le 31 déc." in state["lines"][0] and "pass journée" in state["lines"][0]
+
+
+def test_the_language_switch_changes_words_and_money(qtbot, view, node):
+    view.kiosk.toggleLanguage()
+    assert view.kiosk.language == "en" and view.kiosk.s["home.tap"] == "Tap your badge"
+    assert run("ledger", "add", "ada", "payment", "2.50").code == 0
+    node.decide(1)
+    qtbot.waitUntil(lambda: view.kiosk.screen == "welcome", timeout=5000)
+    assert "Balance: €2.50" in shown(view)["lines"]
+    view.kiosk.toggleLanguage()
+    assert "Solde\u00a0: 2,50\u00a0€" in shown(view)["lines"]
+
+
+def test_every_screen_returns_home_when_left_alone(qtbot, view):
+    view.kiosk.idle_ms = 200
+    view.kiosk.set_language("en")
+    for screen in ("pass", "code", "dashboard", "rollcall"):
+        view.kiosk.go(screen)
+        qtbot.waitUntil(lambda: view.kiosk.screen == "home", timeout=3000)
+    assert view.kiosk.language == "fr"  # the next person starts in the site's language
+
+
+def _wait_step(qtbot, flow, step: str) -> None:
+    qtbot.waitUntil(lambda: flow.state.get("step") == step and not flow.state.get("busy"), timeout=5000)
+
+
+def test_a_day_pass_paid_in_the_cash_box_with_a_door_code_that_opens_the_door(qtbot, view, node, site):
+    flow = view.kiosk.model("pass")
+    view.kiosk.go("pass")
+    _wait_step(qtbot, flow, "name")
+    flow.setName("Camille")
+    _wait_step(qtbot, flow, "amount")
+    flow.choose(700)
+    _wait_step(qtbot, flow, "method")
+    flow.pay("cash")
+    _wait_step(qtbot, flow, "cash")
+    flow.cashDone()
+    _wait_step(qtbot, flow, "credential")
+    flow.credential("code")
+    _wait_step(qtbot, flow, "receipt")
+    code = flow.state["code"]
+    assert len(code) == 6 and any("7,00\u00a0€ (espèces)" in line for line in flow.state["receipt"])
+    with site.store.read() as session:
+        entries = session.execute(select(LedgerEntry.kind, LedgerEntry.cents, LedgerEntry.method)
+                                  .order_by(LedgerEntry.id)).all()
+    assert entries == [("charge", -700, None), ("payment", 700, "cash")]
+    view.kiosk.go_home()
+    view.kiosk.go("code")
+    view.kiosk.model("code").submit(code)
+    qtbot.waitUntil(lambda: bool(view.kiosk.model("code").state.get("opened")), timeout=5000)
+    qtbot.waitUntil(lambda: bool(node.commands), timeout=5000)
+    topic, body = node.commands[0]
+    assert topic.endswith("/cmd/entrance/unlock") and "day pass" in body["actor"]
+
+
+def test_wrong_codes_lock_the_keypad_after_five_tries(qtbot, view, node):
+    codes = view.kiosk.model("code")
+    view.kiosk.go("code")
+    for _ in range(5):
+        codes.submit("000000")
+        qtbot.wait(50)
+    qtbot.waitUntil(lambda: "Trop d'essais" in codes.state.get("message", ""), timeout=5000)
+    assert node.commands == []
+
+
+def test_a_day_pass_paid_online_through_the_provider_with_a_spare_badge(qtbot, view, node, site):
+    flow = view.kiosk.model("pass")
+    view.kiosk.go("pass")
+    _wait_step(qtbot, flow, "name")
+    flow.setName("")
+    _wait_step(qtbot, flow, "amount")
+    flow.chooseText("12,5")
+    _wait_step(qtbot, flow, "method")
+    flow.pay("online")
+    qtbot.waitUntil(lambda: flow.state.get("qr", "").startswith("data:image/png;base64,"), timeout=5000)
+    _wait_step(qtbot, flow, "credential")  # the fake provider says paid on its second poll
+    flow.credential("card")
+    _wait_step(qtbot, flow, "card")
+    node.decide(None, allowed=False, reason=Reason.UNKNOWN_CARD, card=SPARE)
+    _wait_step(qtbot, flow, "receipt")
+    assert view.kiosk.screen == "pass"  # the spare badge's tap did not open a welcome
+    with site.store.read() as session:
+        card = session.scalars(select(Card).where(Card.card_hash == SPARE)).one()
+        payment = session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "payment")).one()
+        assert card.label == "day pass" and payment.cents == 1250 and payment.method == "online"
+        assert payment.reference == "order-fake-1"
+
+
+def test_an_amount_under_the_floor_is_refused_kindly(qtbot, view, site, tmp_path):
+    rules = (site.config.rules_path.read_text().replace("floor = 0 ", "floor = 3 ")
+             .replace("presets = [0, 5, 10, 15, 20]", "presets = [5, 10, 15, 20]"))
+    (tmp_path / "rules.toml").write_text(rules)
+    assert run("rules", "apply", str(tmp_path / "rules.toml")).code == 0
+    flow = view.kiosk.model("pass")
+    view.kiosk.go("pass")
+    _wait_step(qtbot, flow, "name")
+    flow.setName("Zoé")
+    _wait_step(qtbot, flow, "amount")
+    flow.chooseText("1")
+    assert flow.state["step"] == "amount" and "minimum est 3,00" in flow.state["error"]
+    assert day_passes.offer(site).floor_cents == 300
+
+
+def _texts(item: QQuickItem):
+    for child in item.childItems():
+        if child.isVisible():
+            if child.inherits("QQuickText"):
+                yield child
+            yield from _texts(child)
+
+
+def test_no_label_overflows_its_box_at_800x480_in_french(qtbot, site):
+    window = KioskWindow(site, bus=None, provider=None, size=(800, 480))
+    window.window.show()
+    window.kiosk.start()
+    problems = []
+    try:
+        for scene in SCENES:
+            stage(window, scene)
+            for text in _texts(window.window.contentItem()):
+                content = text.property("text")
+                if not content:
+                    continue
+                if text.property("truncated"):
+                    problems.append(f"{scene}: cut off: {content!r}")
+                elif text.property("contentWidth") > text.width() + 1 and text.width() > 0:
+                    problems.append(f"{scene}: too wide: {content!r}")
+    finally:
+        window.close()
+    assert problems == []
