@@ -88,7 +88,7 @@ Item {
             Column {
                 anchors { right: parent.right; top: parent.top }
                 spacing: 8 * page.uu
-                Label { u: page.uu; text: page.k.s["pass.free_amount"] + " : " + (amountPad.value || "…")
+                Label { u: page.uu; text: page.k.s["pass.free_amount"] + (page.k.language === "fr" ? "\u00a0: " : ": ") + (amountPad.value || "…")
                         font.bold: true; maximumLineCount: 1 }
                 Keypad { id: amountPad; objectName: "amountPad"; u: page.uu * 0.8; decimal: true; maxLength: 6 }
                 BigButton {
