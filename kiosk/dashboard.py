@@ -12,6 +12,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from access.bus.schemas import ResourceState
 from access.services import occupancy
 from access.services.occupancy import Dashboard, HourBar
+from access.services.rules import applied_rules
 from kiosk import strings
 from kiosk.viewmodel import KioskContext, ViewModel
 
@@ -26,8 +27,6 @@ class Facts:
 
 
 def gather(ctx: KioskContext) -> Facts:
-    from access.services.rules import applied_rules
-
     site = ctx.site
     with site.store.read() as session:
         rules = applied_rules(session).rules
@@ -74,6 +73,10 @@ class DashboardModel(ViewModel):
         board = facts.board
         named = [p.name for p in board.present if p.name]
         others = board.count - len(named)
+        if not board.count:
+            others_text = self.t("dash.nobody")
+        else:
+            others_text = self.t("dash.others", count=others) if others else ""
         peak = max([b.typical for b in facts.bars] + [b.today or 0 for b in facts.bars] + [1.0])
         in_use = {m.resource: m for m in board.machines}
         machines = []
@@ -104,9 +107,7 @@ class DashboardModel(ViewModel):
             homeMachines=self.t("home.machines_in_use", count=busy),
             count=self.t("dash.count", count=board.count, capacity=board.capacity),
             ratio=min(board.count / board.capacity, 1.0),
-            names=named, others=self.t("dash.others", count=others) if others and named else (
-                self.t("dash.nobody") if not board.count else (
-                    self.t("dash.others", count=others) if others else "")),
+            names=named, others=others_text,
             machines=machines,
             bars=[{"hour": f"{b.hour}", "today": (b.today or 0) / peak, "typical": b.typical / peak,
                    "future": b.today is None} for b in facts.bars],

@@ -25,7 +25,6 @@ from kiosk import strings
 from kiosk.viewmodel import KioskContext, ViewModel
 
 POLL_MS = 2000
-STEPS = ("name", "amount", "method", "cash", "online", "credential", "card", "receipt")
 
 
 class DayPassModel(ViewModel):
@@ -203,10 +202,10 @@ class DayPassModel(ViewModel):
     def email(self, address: str) -> None:
         if self.sold is None:
             return
-        sold, lines = self.sold, self.receipt_lines()
+        sold, subject, lines = self.sold, self.t("pass.receipt"), self.receipt_lines()
         self.busy = True
-        self.ctx.background.run(lambda: receipts.send(self.ctx.site, address, self.t("pass.receipt"),
-                                                      lines, sold), self._emailed, self._failed)
+        self.ctx.background.run(lambda: receipts.send(self.ctx.site, address, subject, lines, sold),
+                                self._emailed, self._failed)
 
     def _emailed(self, address: str) -> None:
         self.busy, self.email_sent = False, address

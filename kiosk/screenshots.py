@@ -94,8 +94,6 @@ def stage(view: KioskWindow, scene: str) -> None:
     else:
         kiosk.go(scene)
     wait_idle(kiosk)
-    # the language follows the scene's file name: set after go_home() reset it
-    settle()
 
 
 def render_all(site: Site, out: Path, *, scenes: tuple[str, ...] = SCENES) -> list[Path]:

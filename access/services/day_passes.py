@@ -27,7 +27,7 @@ from access.domain.ruleset import PlanDef, PlanPeriod
 from access.errors import Conflict, InvalidInput, NotFound
 from access.services import audit
 from access.services.context import Site
-from access.services.ledger import EntryKind, PaymentMethod
+from access.services.ledger import EntryKind, PaymentMethod, check_reference
 from access.services.rules import applied_rules
 from access.store.models import Card, DayPass, LedgerEntry, Member, Membership
 
@@ -85,7 +85,10 @@ def _plan(site: Site, session: Session) -> PlanDef:
 
 def offer(site: Site) -> Offer:
     with site.store.read() as session:
-        plan = _plan(site, session)
+        return _offer(site, _plan(site, session))
+
+
+def _offer(site: Site, plan: PlanDef) -> Offer:
     suggested = plan.suggested_cents if plan.suggested_cents is not None else plan.price_cents
     presets = tuple(sorted({p for p in plan.preset_cents if p >= plan.floor_cents}))
     return Offer(plan.name, plan.description, max(suggested, plan.floor_cents), plan.floor_cents,
@@ -123,11 +126,8 @@ def sell(site: Site, *, cents: int, method: PaymentMethod, name: str = "",
     now = site.now()
     with site.store.write() as session:
         plan = _plan(site, session)
-        today_offer = offer(site)
-        today_offer.check(cents)
-        if payment_reference is not None and session.scalar(
-                select(LedgerEntry.id).where(LedgerEntry.reference == payment_reference)) is not None:
-            raise Conflict(f'payment "{payment_reference}" is already in the ledger')
+        _offer(site, plan).check(cents)
+        check_reference(session, payment_reference)
         valid_from, valid_until = membership.window(plan, site.clock, now)
         visitor = Member(name=name, email=None, note="day-pass visitor", show_on_dashboard=False,
                          created_at=now)
@@ -200,7 +200,7 @@ def bind_card(site: Site, pass_id: int, card_hash: str) -> BoundCard:
         if card is not None:
             if card.member_id == sold.member_id:
                 return BoundCard(card.id, card.member_id, card.label)
-            if card.label != DAY_PASS_CARD_LABEL or _has_valid_pass(session, card.member_id, now):
+            if card.label != DAY_PASS_CARD_LABEL or _has_valid_membership(session, card.member_id, now):
                 raise Conflict("this badge belongs to someone else: take one from the spare badges")
             card.member_id = sold.member_id
             card.status = "active"
@@ -215,7 +215,7 @@ def bind_card(site: Site, pass_id: int, card_hash: str) -> BoundCard:
         return BoundCard(card.id, card.member_id, card.label)
 
 
-def _has_valid_pass(session: Session, member_id: int, now: datetime) -> bool:
+def _has_valid_membership(session: Session, member_id: int, now: datetime) -> bool:
     return session.scalar(select(Membership.id).where(
         Membership.member_id == member_id, Membership.valid_from <= now,
         (Membership.valid_until.is_(None)) | (Membership.valid_until > now))) is not None

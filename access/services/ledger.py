@@ -107,7 +107,7 @@ def parse_hours(text: str, option: str = "hours") -> int:
     return int(hours * 3600)
 
 
-def _check_reference(session: Session, reference: str | None) -> None:
+def check_reference(session: Session, reference: str | None) -> None:
     if reference is None:
         return
     existing = session.scalars(select(LedgerEntry).where(LedgerEntry.reference == reference)).first()
@@ -133,7 +133,7 @@ def add_entry(site: Site, member_ref: str, kind: EntryKind, cents: int, *,
         raise InvalidInput(f"--date {on} is in the future")
     with site.store.write() as session:
         member = find_member(session, member_ref)
-        _check_reference(session, reference)
+        check_reference(session, reference)
         entry = LedgerEntry(member_id=member.id, kind=kind.value,
                             cents=-cents if kind is EntryKind.CHARGE else cents,
                             currency=site.currency, method=method.value if method else None,
@@ -168,7 +168,7 @@ def waive(site: Site, entry_id: int, *, description: str = "") -> EntryInfo:
         if charge.kind != EntryKind.CHARGE:
             raise InvalidInput(f"entry #{entry_id} is a {charge.kind}: only a charge can be waived")
         reference = f"waiver:{entry_id}"
-        _check_reference(session, reference)
+        check_reference(session, reference)
         member = session.get_one(Member, charge.member_id)
         text = f"waives #{entry_id} ({charge.description})" if charge.description else f"waives #{entry_id}"
         entry = LedgerEntry(member_id=member.id, kind=EntryKind.WAIVER.value, cents=-charge.cents,

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from access.domain.decide import Reason
+from access.domain.ruleset import PlanPeriod
 from access.domain.visits import Tap, pair_taps
 from access.services.context import Site
 from access.services.members import membership_status
@@ -102,7 +103,7 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
             LedgerEntry.created_at >= month_start)) or 0
         balance = balances(session, member.id).get(member.id, 0)
         visitor = bool(current is not None and (plan := rules.plan(current.plan))
-                       and plan.period.value == "day")
+                       and plan.period is PlanPeriod.DAY)
         shown = Welcome(tap, first_name(member.name), presence, status, current.plan if current else None,
                         current.valid_until if current else None, last, days_left, balance, -int(month),
                         currency, trained, None, site.config.site.credit_floor, visitor)

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import MetaData, select, text
 
@@ -62,3 +63,13 @@ def reset_database(url: str) -> None:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     finally:
         engine.dispose()
+
+
+def apply_day_pass_floor(rules_path: Path, workdir: Path) -> None:
+    """Apply the sample rules with the day pass's floor raised to 3.00 (presets above it)."""
+    rules = (rules_path.read_text().replace("floor = 0 ", "floor = 3 ")
+             .replace("presets = [0, 5, 10, 15, 20]", "presets = [5, 10, 15, 20]"))
+    path = workdir / "rules.toml"
+    path.write_text(rules)
+    result = run("rules", "apply", str(path))
+    assert result.code == 0, result.err

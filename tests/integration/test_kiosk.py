@@ -21,7 +21,7 @@ from access.services import day_passes
 from access.store.models import Card, LedgerEntry
 from kiosk.app import KioskWindow, make_bus
 from kiosk.screenshots import SCENES, stage
-from tests.integration.cli_helpers import run
+from tests.integration.cli_helpers import apply_day_pass_floor, run
 
 SPARE = "c" * 64
 
@@ -138,12 +138,18 @@ def _wait_step(qtbot, flow, step: str) -> None:
     qtbot.waitUntil(lambda: flow.state.get("step") == step and not flow.state.get("busy"), timeout=5000)
 
 
-def test_a_day_pass_paid_in_the_cash_box_with_a_door_code_that_opens_the_door(qtbot, view, node, site):
+def _to_amount(qtbot, view, name: str):
+    """Home -> day pass -> the name typed -> the amount step; returns the flow's view-model."""
     flow = view.kiosk.model("pass")
     view.kiosk.go("pass")
     _wait_step(qtbot, flow, "name")
-    flow.setName("Camille")
+    flow.setName(name)
     _wait_step(qtbot, flow, "amount")
+    return flow
+
+
+def test_a_day_pass_paid_in_the_cash_box_with_a_door_code_that_opens_the_door(qtbot, view, node, site):
+    flow = _to_amount(qtbot, view, "Camille")
     flow.choose(700)
     _wait_step(qtbot, flow, "method")
     flow.pay("cash")
@@ -178,11 +184,7 @@ def test_wrong_codes_lock_the_keypad_after_five_tries(qtbot, view, node):
 
 
 def test_a_day_pass_paid_online_through_the_provider_with_a_spare_badge(qtbot, view, node, site):
-    flow = view.kiosk.model("pass")
-    view.kiosk.go("pass")
-    _wait_step(qtbot, flow, "name")
-    flow.setName("")
-    _wait_step(qtbot, flow, "amount")
+    flow = _to_amount(qtbot, view, "")
     flow.chooseText("12,5")
     _wait_step(qtbot, flow, "method")
     flow.pay("online")
@@ -201,15 +203,8 @@ def test_a_day_pass_paid_online_through_the_provider_with_a_spare_badge(qtbot, v
 
 
 def test_an_amount_under_the_floor_is_refused_kindly(qtbot, view, site, tmp_path):
-    rules = (site.config.rules_path.read_text().replace("floor = 0 ", "floor = 3 ")
-             .replace("presets = [0, 5, 10, 15, 20]", "presets = [5, 10, 15, 20]"))
-    (tmp_path / "rules.toml").write_text(rules)
-    assert run("rules", "apply", str(tmp_path / "rules.toml")).code == 0
-    flow = view.kiosk.model("pass")
-    view.kiosk.go("pass")
-    _wait_step(qtbot, flow, "name")
-    flow.setName("Zoé")
-    _wait_step(qtbot, flow, "amount")
+    apply_day_pass_floor(site.config.rules_path, tmp_path)
+    flow = _to_amount(qtbot, view, "Zoé")
     flow.chooseText("1")
     assert flow.state["step"] == "amount" and "minimum est 3,00" in flow.state["error"]
     assert day_passes.offer(site).floor_cents == 300

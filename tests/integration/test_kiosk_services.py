@@ -20,7 +20,7 @@ from access.services.ingest import Ingestor
 from access.services.ledger import PaymentMethod, member_balance
 from access.services.welcome import Presence, TapSeen, welcome
 from access.store.models import Card, DayPass, LedgerEntry, Visit
-from tests.integration.cli_helpers import db_dump, run
+from tests.integration.cli_helpers import apply_day_pass_floor, db_dump, run
 from tests.integration.hub_helpers import FakeNode
 
 pytestmark = pytest.mark.both_backends
@@ -84,11 +84,7 @@ def test_a_free_pass_writes_no_money_and_bad_amounts_change_nothing(site, db):
 
 
 def test_the_floor_is_enforced(site, tmp_path):
-    rules = (site.config.rules_path.read_text().replace("floor = 0 ", "floor = 3 ")
-             .replace("presets = [0, 5, 10, 15, 20]", "presets = [5, 10, 15, 20]"))
-    path = tmp_path / "rules.toml"
-    path.write_text(rules)
-    assert run("rules", "apply", str(path)).code == 0
+    apply_day_pass_floor(site.config.rules_path, tmp_path)
     offer = day_passes.offer(site)
     assert offer.floor_cents == 300 and offer.presets_cents == (500, 1000, 1500, 2000)
     with pytest.raises(InvalidInput, match=r"the least you can pay is 3\.00"):
