@@ -15,7 +15,6 @@ import random
 import sqlite3
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -45,26 +44,9 @@ from access.services.reports import Period  # noqa: E402
 from access.store.models import IngestedEvent, LedgerEntry  # noqa: E402
 from tests.support.broker import Broker  # noqa: E402
 from tests.support.node_events import workday_stream  # noqa: E402
+from tests.support.sites import bench_site  # noqa: E402
 
 MEMBERS = 40
-
-
-def make_site(workdir: Path, broker: Broker) -> Path:
-    site = workdir / "site"
-    os.environ["SEUIL_MQTT_URL"] = broker.url
-    os.environ.pop("SEUIL_DATABASE_URL", None)
-    with open(os.devnull, "w") as quiet:
-        stdout, sys.stdout = sys.stdout, quiet
-        try:
-            assert seuil(["init", str(site)]) == 0
-            os.environ["SEUIL_CONFIG"] = str(site / "seuil.toml")
-            for i in range(MEMBERS):
-                assert seuil(["member", "add", f"Member {i:03d}", "--group", "members", "--plan", "monthly",
-                              "--from", "2020-01-01"]) == 0
-                assert seuil(["card", "enroll", f"#{i + 1}", "--uid", f"{0xA0000000 + i:08X}"]) == 0
-        finally:
-            sys.stdout = stdout
-    return site
 
 
 def ingested(site) -> int:  # type: ignore[no-untyped-def]
@@ -345,22 +327,13 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--skip-history", action="store_true", help="skip the five-year query figures")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="seuil-bench-hub-") as tmp:
-        workdir = Path(tmp)
-        (workdir / "mosquitto").mkdir()
-        broker = Broker(workdir / "mosquitto")
-        broker.start()
-        try:
-            make_site(workdir, broker)
-            hub_rate = bench_ingest(workdir, broker, args.events)
-            raw_rate = bench_raw(workdir, broker, args.events)
-            print(f"ratio hub / raw insert loop: {hub_rate / raw_rate:.2f}")
-            bench_rules_to_nodes(workdir, args.applies)
-            if not args.skip_history:
-                bench_queries(args.years)
-        finally:
-            broker.stop()
-
+    with bench_site("hub", MEMBERS) as (workdir, broker):
+        hub_rate = bench_ingest(workdir, broker, args.events)
+        raw_rate = bench_raw(workdir, broker, args.events)
+        print(f"ratio hub / raw insert loop: {hub_rate / raw_rate:.2f}")
+        bench_rules_to_nodes(workdir, args.applies)
+        if not args.skip_history:
+            bench_queries(args.years)
 
 if __name__ == "__main__":
     main()

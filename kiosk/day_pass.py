@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 import uuid
 from decimal import Decimal, InvalidOperation
 
@@ -16,13 +17,15 @@ import segno
 from PySide6.QtCore import QTimer, Slot
 
 from access.bus.schemas import DecisionEvent
-from access.errors import SeuilError
+from access.errors import InvalidInput, SeuilError
 from access.payments.provider import Checkout, CheckoutStatus, PaymentError, PaymentState
 from access.services import day_passes, receipts
 from access.services.day_passes import Offer, SoldPass
 from access.services.ledger import PaymentMethod
 from kiosk import strings
 from kiosk.viewmodel import KioskContext, ViewModel
+
+log = logging.getLogger(__name__)
 
 POLL_MS = 2000
 
@@ -33,6 +36,7 @@ class DayPassModel(ViewModel):
         self.poll = QTimer(self)
         self.poll.setInterval(POLL_MS)
         self.poll.timeout.connect(self._poll)
+        self.show_email = False
         self.reset()
 
     # --- facts ------------------------------------------------------------------------------
@@ -52,6 +56,11 @@ class DayPassModel(ViewModel):
         self.error_key = ""
         self.email_sent = ""
         self.busy = False
+
+    @property
+    def can_email(self) -> bool:
+        """The receipt can be mailed: the site configured [mail] (the screenshots force it on)."""
+        return self.show_email or bool(self.ctx.site.config.mail.host)
 
     @property
     def methods(self) -> tuple[str, ...]:
@@ -205,10 +214,20 @@ class DayPassModel(ViewModel):
         sold, subject, lines = self.sold, self.t("pass.receipt"), self.receipt_lines()
         self.busy = True
         self.ctx.background.run(lambda: receipts.send(self.ctx.site, address, subject, lines, sold),
-                                self._emailed, self._failed)
+                                self._emailed, lambda error: self._email_failed(address, error))
 
     def _emailed(self, address: str) -> None:
-        self.busy, self.email_sent = False, address
+        self.busy, self.email_sent, self.error = False, address, ""
+        self.render()
+
+    def _email_failed(self, address: str, error: Exception) -> None:
+        """A typo is the visitor's to fix; a server problem is a volunteer's (it is in the log)."""
+        self.busy = False
+        if isinstance(error, InvalidInput):
+            self.error = self.t("pass.email_invalid", email=address.strip())
+        else:
+            log.warning("receipt e-mail to %s failed: %s", address.strip(), error)
+            self.error = self.t("pass.email_failed")
         self.render()
 
     @Slot()
@@ -275,7 +294,7 @@ class DayPassModel(ViewModel):
             onlineHint=self.t("pass.online_hint", amount=amount), qr=self.qr,
             code=self.code or "", codeHint=self.t("pass.code_hint", time=until),
             cardBound=self.t("pass.card_bound", time=until),
-            receipt=self.receipt_lines(), canEmail=bool(self.ctx.site.config.mail.host),
+            receipt=self.receipt_lines(), canEmail=self.can_email,
             emailSent=self.t("pass.email_sent", email=self.email_sent) if self.email_sent else "",
             error=self.error or (self.t(self.error_key, amount=self.money(offer.floor_cents))
                                  if self.error_key and offer else ""))

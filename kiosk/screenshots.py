@@ -51,7 +51,7 @@ def sample_welcome(site: Site, *, allowed: bool = True, reason: Reason = Reason.
 
 SCENES = ("home", "welcome", "welcome-out", "denied-expired", "denied-credit", "pass-name", "pass-amount",
           "pass-method", "pass-cash", "pass-online", "pass-credential", "pass-card", "pass-receipt",
-          "code", "code-wrong", "dashboard", "rollcall")
+          "pass-receipt-mail", "code", "code-wrong", "dashboard", "rollcall")
 
 
 def stage(view: KioskWindow, scene: str) -> None:
@@ -72,7 +72,8 @@ def stage(view: KioskWindow, scene: str) -> None:
         flow = kiosk.model("pass")
         kiosk.go("pass")
         wait_idle(kiosk)
-        step = scene.removeprefix("pass-")
+        step = scene.removeprefix("pass-").removesuffix("-mail")
+        flow.show_email = scene.endswith("-mail")  # the e-mail form, as on a site with [mail]
         if step != "name":
             flow.name, flow.cents = "Camille", 1000
         if step in ("cash", "online", "credential", "card", "receipt"):

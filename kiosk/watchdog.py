@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import socket
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Slot
 
 
 def notify(message: str) -> bool:
@@ -31,6 +31,7 @@ class Watchdog(QObject):
         self.timer.timeout.connect(lambda: notify("WATCHDOG=1"))
         self.enabled = usec > 0
 
+    @Slot()
     def ready(self) -> None:
         notify("READY=1")
         if self.enabled:

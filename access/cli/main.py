@@ -6,13 +6,13 @@ Exit codes: 0 ok; 1 denied, invalid input or a problem in a file; 2 usage error.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
 
 from access import __version__
-from access.cli import nodes
 from access.cli.context import CommandContext
 from access.errors import FileInvalid, SeuilError
 
@@ -29,9 +29,10 @@ EPILOG = """examples:
 The config is read from --config, then $SEUIL_CONFIG, then /etc/seuil/seuil.toml."""
 
 
-# Commands that run on a node's Pi: the parser for them imports no database layer, which
-# keeps `seuil node` near 40 MB instead of 70 (SQLAlchemy, Alembic, Babel stay unloaded).
-LEAN_COMMANDS = frozenset({"node", "tap"})
+# Daemons whose parser registers only their own module: `seuil node` on a node's Pi imports no
+# database layer (near 40 MB instead of 70: SQLAlchemy, Alembic, Babel stay unloaded), and
+# `seuil kiosk` reaches its home screen sooner (no admin commands, no Alembic).
+LEAN_COMMANDS = {"node": "nodes", "tap": "nodes", "kiosk": "kiosk"}
 
 
 def _command_of(argv: Sequence[str]) -> str | None:
@@ -42,15 +43,16 @@ def _command_of(argv: Sequence[str]) -> str | None:
     return str(known.command) if known.command else None
 
 
-def build_parser(*, lean: bool = False) -> argparse.ArgumentParser:
+def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
+    """Every command, or ``only`` the commands of one module of ``access.cli`` (see LEAN_COMMANDS)."""
     parser = argparse.ArgumentParser(
         prog="seuil", description="Seuil: badges, doors, machines and contributions.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", metavar="PATH", help="seuil.toml to use")
     parser.add_argument("--version", action="version", version=f"seuil {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    if lean:
-        nodes.register(commands)
+    if only is not None:
+        importlib.import_module(f"access.cli.{only}").register(commands)
         return parser
     from access.cli import (
         admin,
@@ -60,6 +62,7 @@ def build_parser(*, lean: bool = False) -> argparse.ArgumentParser:
         kiosk,
         ledger,
         members,
+        nodes,
         reports,
         resources,
         rules,
@@ -89,7 +92,7 @@ def _report(error: SeuilError) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(lean=_command_of(argv) in LEAN_COMMANDS)
+    parser = build_parser(only=LEAN_COMMANDS.get(_command_of(argv) or ""))
     args = parser.parse_args(argv)  # exits 2 with usage on a typo
     ctx = CommandContext(args)
     try:

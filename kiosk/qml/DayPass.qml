@@ -90,7 +90,8 @@ Item {
                 spacing: 8 * page.uu
                 Label { u: page.uu; text: page.k.s["pass.free_amount"] + (page.k.language === "fr" ? "\u00a0: " : ": ") + (amountPad.value || "…")
                         font.bold: true; maximumLineCount: 1 }
-                Keypad { id: amountPad; objectName: "amountPad"; u: page.uu * 0.8; decimal: true; maxLength: 6 }
+                Keypad { id: amountPad; objectName: "amountPad"; u: page.uu * 0.8; decimal: true; maxLength: 6
+                         separator: page.k.s["keypad.decimal"] }
                 BigButton {
                     objectName: "amountOk"
                     u: page.uu
@@ -204,10 +205,11 @@ Item {
             visible: page.step === "receipt"
             spacing: 20 * page.uu
             Column {
-                width: body.width * 0.55
+                id: receiptColumn
+                width: body.width * (page.p.canEmail ? 0.55 : 1)
                 spacing: 8 * page.uu
                 Label { u: page.uu; width: parent.width; text: page.k.s["pass.thanks"]
-                        font.pixelSize: 30 * page.uu; font.bold: true; color: Theme.accent; maximumLineCount: 1 }
+                        font.pixelSize: 30 * page.uu; font.bold: true; color: Theme.accent; maximumLineCount: 2 }
                 Label {
                     objectName: "passCode"
                     u: page.uu; width: parent.width
@@ -220,7 +222,7 @@ Item {
                         maximumLineCount: 3 }
                 Repeater {
                     model: page.p.receipt || []
-                    Label { required property string modelData; u: page.uu; width: body.width * 0.55
+                    Label { required property string modelData; u: page.uu; width: receiptColumn.width
                             text: modelData; color: Theme.muted; maximumLineCount: 2 }
                 }
             }

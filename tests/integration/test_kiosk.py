@@ -15,13 +15,15 @@ from sqlalchemy import select
 from access.bus.client import make_client
 from access.bus.schemas import DecisionEvent, encode
 from access.bus.topics import Topics
+from access.config import MailConfig
 from access.domain.decide import Reason
 from access.payments.fake import FakeProvider
 from access.services import day_passes
-from access.store.models import Card, LedgerEntry
+from access.store.models import AuditEntry, Card, LedgerEntry
 from kiosk.app import KioskWindow, make_bus
 from kiosk.screenshots import SCENES, stage
 from tests.integration.cli_helpers import apply_day_pass_floor, run
+from tests.support.smtp import SmtpServer
 
 SPARE = "c" * 64
 
@@ -149,15 +151,7 @@ def _to_amount(qtbot, view, name: str):
 
 
 def test_a_day_pass_paid_in_the_cash_box_with_a_door_code_that_opens_the_door(qtbot, view, node, site):
-    flow = _to_amount(qtbot, view, "Camille")
-    flow.choose(700)
-    _wait_step(qtbot, flow, "method")
-    flow.pay("cash")
-    _wait_step(qtbot, flow, "cash")
-    flow.cashDone()
-    _wait_step(qtbot, flow, "credential")
-    flow.credential("code")
-    _wait_step(qtbot, flow, "receipt")
+    flow = _sell_cash_pass_with_code(qtbot, view, "Camille", 700)
     code = flow.state["code"]
     assert len(code) == 6 and any("7,00\u00a0€ (espèces)" in line for line in flow.state["receipt"])
     with site.store.read() as session:
@@ -210,6 +204,48 @@ def test_an_amount_under_the_floor_is_refused_kindly(qtbot, view, site, tmp_path
     assert day_passes.offer(site).floor_cents == 300
 
 
+def _sell_cash_pass_with_code(qtbot, view, name: str, cents: int):
+    flow = _to_amount(qtbot, view, name)
+    flow.choose(cents)
+    _wait_step(qtbot, flow, "method")
+    flow.pay("cash")
+    _wait_step(qtbot, flow, "cash")
+    flow.cashDone()
+    _wait_step(qtbot, flow, "credential")
+    flow.credential("code")
+    _wait_step(qtbot, flow, "receipt")
+    return flow
+
+
+def test_the_receipt_is_emailed_through_the_sites_smtp_server(qtbot, view, site, site_dir):
+    (site_dir / "mail.secret").write_text("s3cret\n")
+    with SmtpServer(password="s3cret") as smtp:
+        site.config = site.config.model_copy(update={"mail": MailConfig(
+            host=smtp.host, port=smtp.port, starttls=False, username="kiosk", password_file="mail.secret",
+            sender="La Ruche <tresorerie@example.org>")})
+        flow = _sell_cash_pass_with_code(qtbot, view, "Camille", 500)
+        assert flow.state["canEmail"] is True
+        flow.email("camille at example")
+        qtbot.waitUntil(lambda: "n'est pas une adresse" in flow.state.get("error", ""), timeout=5000)
+        assert smtp.messages == []
+        flow.email(" camille@example.org ")
+        qtbot.waitUntil(lambda: bool(flow.state.get("emailSent")), timeout=5000)
+        assert "camille@example.org" in flow.state["emailSent"]
+        (sent,) = smtp.messages
+        assert sent.recipients == ["camille@example.org"] and sent.login == ("kiosk", "s3cret")
+        assert sent.message["From"] == "La Ruche <tresorerie@example.org>"
+        assert sent.message["Subject"].startswith("La Ruche — Reçu #")
+        body = sent.message.get_content()
+        assert "Camille" in body and "5,00\u00a0€ (espèces)" in body
+        (site_dir / "mail.secret").write_text("wrong\n")
+        flow.email("camille@example.org")
+        qtbot.waitUntil(lambda: "demandez-le à un·e bénévole" in flow.state.get("error", ""), timeout=5000)
+    assert len(smtp.messages) == 1
+    with site.store.read() as session:
+        assert session.scalars(select(AuditEntry.action).where(AuditEntry.action == "receipt.email")).all() \
+            == ["receipt.email"]
+
+
 def _texts(item: QQuickItem):
     for child in item.childItems():
         if child.isVisible():
@@ -218,8 +254,10 @@ def _texts(item: QQuickItem):
             yield from _texts(child)
 
 
-def test_no_label_overflows_its_box_at_800x480_in_french(qtbot, site):
-    window = KioskWindow(site, bus=None, provider=None, size=(800, 480))
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_no_label_is_cut_off_at_800x480(qtbot, site, language):
+    """French is the longer language, but English has its own long lines (the receipt's thanks)."""
+    window = KioskWindow(site, bus=None, provider=None, size=(800, 480), language=language)
     window.window.show()
     window.kiosk.start()
     problems = []
