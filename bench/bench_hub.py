@@ -136,7 +136,7 @@ def bench_raw(workdir: Path, broker: Broker, events: int) -> float:
     def connect() -> mqtt.Client:
         client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="raw-bench", clean_session=False)
         client.on_connect = lambda c, u, f, r, p: c.subscribe(
-            [(topics.all_taps, 1), (topics.all_decisions, 1), (topics.session_events, 1)])
+            [(topic, 1) for topic in topics.all_node_events])
         client.on_subscribe = lambda c, u, m, r, p: subscribed.set()
         client.on_message = on_message
         client.connect(broker.host, broker.port)

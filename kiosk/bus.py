@@ -42,7 +42,7 @@ class KioskBus(QObject):
         self.client.on_disconnect = lambda *_: self.connected.emit(False)
         self.client.on_message = self._on_message
         self._decisions = self.topics.node_decision(entrance)
-        self._states = f"{self.topics.base}/resource/+/state"
+        self._states = self.topics.all_states
         self.is_connected = False
 
     def start(self) -> None:
@@ -67,7 +67,7 @@ class KioskBus(QObject):
                 self.decision.emit(decode(DecisionEvent, raw))
             elif topic.endswith("/status") and (node := self.topics.node_of(topic)):
                 self.node_status.emit(node, _status(raw))
-            elif topic.endswith("/state"):
+            elif topic.endswith("/state") and self.topics.node_of(topic):
                 self.resource_state.emit(decode(ResourceState, raw))
         except PayloadError as error:
             log.warning("ignored a message on %s: %s", topic, error)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ROOT = "seuil"
+NODE_EVENTS = ("tap", "decision", "session", "training", "service")
+"""The event topics under ``node/<id>/``: a node publishes only under its own id (the broker's
+ACL says so, and the hub rejects an event whose ``node`` differs from its topic's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,21 +38,22 @@ class Topics:
         """Retained, versioned: what the node needs to decide alone."""
         return f"{self.base}/node/{node}/snapshot"
 
-    def resource_state(self, resource: str) -> str:
-        """Retained: locked, unlocked, in use (by whom, since when), out of service."""
-        return f"{self.base}/resource/{resource}/state"
+    def node_state(self, node: str) -> str:
+        """Retained: the state of the node's resource (locked, unlocked, in use by whom, since
+        when, out of service); the payload names the resource."""
+        return f"{self.base}/node/{node}/state"
 
-    @property
-    def session_events(self) -> str:
-        return f"{self.base}/events/session"
+    def node_session(self, node: str) -> str:
+        """A machine session's start and stop."""
+        return f"{self.base}/node/{node}/session"
 
-    @property
-    def training_events(self) -> str:
-        return f"{self.base}/events/training"
+    def node_training(self, node: str) -> str:
+        """An induction given at the machine."""
+        return f"{self.base}/node/{node}/training"
 
-    @property
-    def service_events(self) -> str:
-        return f"{self.base}/events/service"
+    def node_service(self, node: str) -> str:
+        """Out of service (or back) reported at the machine."""
+        return f"{self.base}/node/{node}/service"
 
     def command(self, node: str, action: str) -> str:
         return f"{self.base}/cmd/{node}/{action}"
@@ -66,6 +70,15 @@ class Topics:
     @property
     def all_statuses(self) -> str:
         return f"{self.base}/node/+/status"
+
+    @property
+    def all_states(self) -> str:
+        return f"{self.base}/node/+/state"
+
+    @property
+    def all_node_events(self) -> tuple[str, ...]:
+        """What the hub stores: every node's taps, decisions, sessions, trainings, service reports."""
+        return tuple(f"{self.base}/node/+/{kind}" for kind in NODE_EVENTS)
 
     def node_commands(self, node: str) -> str:
         return f"{self.base}/cmd/{node}/#"

@@ -66,8 +66,7 @@ class HubRunner:
         self.link = BrokerLink(
             LinkSettings(config.mqtt.url, f"seuil-{config.site.id}-hub", config.mqtt.username,
                          config.mqtt_password(),
-                         ((t.all_taps, 1), (t.all_decisions, 1), (t.session_events, 1),
-                          (t.training_events, 1), (t.service_events, 1), (t.all_statuses, 1))),
+                         (*((topic, 1) for topic in t.all_node_events), (t.all_statuses, 1))),
             on_messages=self._on_messages, on_connected=self._on_connected,
             on_subscribed=self._on_subscribed)
         self.connected = threading.Event()

@@ -367,7 +367,7 @@ class NodeCore:
                          end_reason: str | None = None) -> Message:
         stopped = action == "stop"
         sensed = self.devices.running_sense is not None
-        return self._event(SessionEvent, self.topics.session_events, now, action=action,
+        return self._event(SessionEvent, self.topics.node_session(self.node_id), now, action=action,
                            session_id=session.session_id, resource=session.resource,
                            member_id=session.member_id, started_at=session.started_at,
                            ended_at=now if stopped else None,
@@ -404,8 +404,9 @@ class NodeCore:
         self.overrides = self.overrides.trained(member_id, window.skill)
         self._apply_overrides()
         log.info("member #%s trained on %s by #%s", member_id, window.skill, window.trainer_id)
-        return self._event(TrainingEvent, self.topics.training_events, now, resource=self.resource.name,
-                           skill=window.skill, member_id=member_id, trainer_id=window.trainer_id)
+        return self._event(TrainingEvent, self.topics.node_training(self.node_id), now,
+                           resource=self.resource.name, skill=window.skill, member_id=member_id,
+                           trainer_id=window.trainer_id)
 
     # --- service ------------------------------------------------------------------------------
     def _is_maintainer(self, member_id: int) -> bool:
@@ -420,8 +421,9 @@ class NodeCore:
         self._apply_overrides()
         log.warning("%s marked %s by %s", self.resource.name,
                     "out of service" if out_of_service else "back in service", source)
-        return [self._event(ServiceEvent, self.topics.service_events, now, resource=self.resource.name,
-                            out_of_service=out_of_service, member_id=member_id, source=source),
+        return [self._event(ServiceEvent, self.topics.node_service(self.node_id), now,
+                            resource=self.resource.name, out_of_service=out_of_service,
+                            member_id=member_id, source=source),
                 self._machine_state(now)]
 
     def _mark_out_of_service(self, source: str) -> None:
@@ -545,7 +547,7 @@ class NodeCore:
 
     def _door_state(self, now: datetime, *, unlocked: bool, seconds: float | None = None) -> Message:
         until = now + timedelta(seconds=seconds or self.settings.unlock_seconds) if unlocked else None
-        return self._retained(self.topics.resource_state(self._resource_name()), ResourceState(
+        return self._retained(self.topics.node_state(self.node_id), ResourceState(
             resource=self._resource_name(), node=self.node_id, ts=now,
             state="unlocked" if unlocked else "locked", until=until, door_closed=self.door_closed))
 
@@ -560,7 +562,7 @@ class NodeCore:
             broken = self.snapshot is not None and name in self.snapshot.out_of_service
             state = ResourceState(resource=name, node=self.node_id, ts=now,
                                   state="out_of_service" if broken else "idle")
-        return self._retained(self.topics.resource_state(name), state)
+        return self._retained(self.topics.node_state(self.node_id), state)
 
     def _record(self, messages: list[Message], state: dict[str, str | None] | None = None) -> None:
         if messages or state:

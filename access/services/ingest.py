@@ -125,10 +125,9 @@ class Ingestor:
         self.topics = Topics(site.config.site.id)
         self.nodes = frozenset(site.config.nodes)
         self.checkin_guard = timedelta(minutes=site.config.site.checkin_guard_minutes)
-        self._kinds: dict[str, tuple[str, type[Event]]] = {
-            self.topics.session_events: ("session", SessionEvent),
-            self.topics.training_events: ("training", TrainingEvent),
-            self.topics.service_events: ("service", ServiceEvent),
+        self._kinds: dict[str, type[Event]] = {
+            "tap": TapEvent, "decision": DecisionEvent, "session": SessionEvent,
+            "training": TrainingEvent, "service": ServiceEvent,
         }
         self._rules_version: int | None = None
         self._rules = RuleSet()
@@ -231,14 +230,12 @@ class Ingestor:
         return self._event_kind(topic) is not None
 
     def _event_kind(self, topic: str) -> tuple[str, type[Event]] | None:
-        if topic in self._kinds:
-            return self._kinds[topic]
-        if self.topics.node_of(topic) is not None:
-            if topic.endswith("/tap"):
-                return "tap", TapEvent
-            if topic.endswith("/decision"):
-                return "decision", DecisionEvent
-        return None
+        """``seuil/<site>/node/<id>/<kind>`` for the kinds of ``NODE_EVENTS``."""
+        if self.topics.node_of(topic) is None or topic.count("/") != 4:
+            return None
+        kind = topic.rsplit("/", 1)[1]
+        model = self._kinds.get(kind)
+        return (kind, model) if model is not None else None
 
     def _kind_of(self, topic: str) -> tuple[str, type[Event]]:
         kind = self._event_kind(topic)
@@ -287,6 +284,13 @@ class Ingestor:
         if resource is not None and resource not in resources:
             raise Rejected(f'unknown resource "{resource}" (not in the applied rules)', item.event_id,
                            event.node)
+        # Sessions, inductions and service reports change bills and states: only the resource's
+        # own node may send them. (Taps and decisions are kept as they happened.)
+        defined = self._rules.resource(resource) if resource is not None else None
+        if (defined is not None and defined.node != event.node
+                and isinstance(event, SessionEvent | TrainingEvent | ServiceEvent)):
+            raise Rejected(f'node "{event.node}" reported on "{resource}", which is node '
+                           f'"{defined.node}"\'s', item.event_id, event.node)
         for member in item.members:
             if member not in members:
                 raise Rejected(f"unknown member #{member}", item.event_id, event.node)

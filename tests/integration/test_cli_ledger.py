@@ -203,7 +203,7 @@ def test_samples_and_dead_letters_are_listed(site):
     occupancy.take_sample(site)  # twice at the same minute: one sample
     with site.store.read() as session:
         assert len(session.scalars(select(OccupancySample)).all()) == 1
-    Ingestor(site).ingest([Incoming("seuil/la-ruche/events/session", b"garbage")])
+    Ingestor(site).ingest([Incoming("seuil/la-ruche/node/printer/session", b"garbage")])
     result = run("dead-letters")
     assert result.code == 0 and "not a valid SessionEvent" in result.out
 

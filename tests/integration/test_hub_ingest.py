@@ -153,7 +153,7 @@ def test_training_and_service_events_reach_the_database(hub_site, topics):
     ingestor = Ingestor(hub_site)
     training = TrainingEvent(event_id=_uuid(1), ts=MORNING, node="printer", seq=1, resource="3d-printer",
                              skill="3d-printing", member_id=2, trainer_id=3)
-    ingestor.ingest([Incoming(topics.training_events, encode(training))])
+    ingestor.ingest([Incoming(topics.node_training("printer"), encode(training))])
     with hub_site.store.read() as session:
         row = session.execute(select(Training.skill, Training.granted_by_id)
                               .where(Training.member_id == 2)).one()
@@ -171,12 +171,15 @@ def test_malformed_events_are_set_aside_with_the_reason(hub_site, topics):
     ingestor = Ingestor(hub_site)
     ingestor.ingest(good)
     cases = [
-        (Incoming(topics.session_events, b"{not json"), "not a valid SessionEvent"),
-        (Incoming(topics.session_events, b'{"v": 1, "event_id": "x"}'), "event_id"),
+        (Incoming(topics.node_session("printer"), b"{not json"), "not a valid SessionEvent"),
+        (Incoming(topics.node_session("printer"), b'{"v": 1, "event_id": "x"}'), "event_id"),
         (stranger.tap(1, MORNING)[1], 'unknown node "garage"'),
         (FakeNode(topics, "printer", "laser-cutter").tap(1, MORNING)[1], 'unknown resource "laser-cutter"'),
         (FakeNode(topics, "printer", "3d-printer").session(99, MORNING, 60)[-1], "unknown member #99"),
-        (Incoming(topics.session_events, encode(other_body)), "duplicate event id with a different body"),
+        (Incoming(topics.node_session("printer"), encode(other_body)),
+         "duplicate event id with a different body"),
+        (FakeNode(topics, "sewing", "3d-printer").session(1, MORNING, 60)[-1],
+         'node "sewing" reported on "3d-printer", which is node "printer"\'s'),
         (Incoming(topics.node_decision("sewing"), good[1].payload), 'says node "printer"'),
         (Incoming(topics.node_status("printer"), b"{}"), "does not take events on"),
     ]
@@ -216,8 +219,8 @@ def test_a_service_event_older_than_the_last_change_does_not_win(hub_site, topic
                          resource="3d-printer", out_of_service=False, member_id=3, source="maintainer")
     older = ServiceEvent(event_id=_uuid(3), ts=MORNING, node="printer", seq=1, resource="3d-printer",
                          out_of_service=True, source="button")
-    ingestor.ingest([Incoming(topics.service_events, encode(newer))])
-    ingestor.ingest([Incoming(topics.service_events, encode(older))])
+    ingestor.ingest([Incoming(topics.node_service("printer"), encode(newer))])
+    ingestor.ingest([Incoming(topics.node_service("printer"), encode(older))])
     with hub_site.store.read() as session:
         assert session.scalar(select(Resource.out_of_service).where(Resource.name == "3d-printer")) is False
 

@@ -56,7 +56,7 @@ def test_door_state_is_retained_with_the_contact(nodes, watcher):
     door.tap("ada")
 
     def states():
-        return [decode(ResourceState, raw) for raw in watcher.on("/resource/front-door/state")]
+        return [decode(ResourceState, raw) for raw in watcher.on("/node/entrance/state")]
 
     assert wait_until(lambda: any(s.state == "unlocked" for s in states()))
     unlocked = next(s for s in states() if s.state == "unlocked")

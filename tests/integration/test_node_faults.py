@@ -146,7 +146,7 @@ def test_sigkill_mid_session_keeps_power_on_and_the_session_ends_correctly(maker
         assert wait_until(lambda: (site_dir / "node-printer.snapshot.json").exists(), 20)
         _tap_until_accepted(UIDS["ada"])
         assert wait_until(lambda: _relay_log(first_log) == ["1"], 10)
-        assert wait_until(lambda: len(watcher.on("/events/session")) == 1, 10)
+        assert wait_until(lambda: len(watcher.on("/node/printer/session")) == 1, 10)
         time.sleep(1.0)
     finally:
         node.send_signal(signal.SIGKILL)
@@ -182,4 +182,4 @@ def _makers_at_any_hour(site_dir: Path) -> None:
 
 
 def _sessions(watcher) -> list[SessionEvent]:
-    return [decode(SessionEvent, raw) for raw in watcher.on("/events/session")]
+    return [decode(SessionEvent, raw) for raw in watcher.on("/node/printer/session")]

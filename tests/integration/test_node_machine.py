@@ -14,7 +14,7 @@ from tests.integration.node_helpers import BUTTON, BUZZER, LED, RELAY, wait_unti
 
 
 def sessions(watcher) -> list[SessionEvent]:
-    return [decode(SessionEvent, raw) for raw in watcher.on("/events/session")]
+    return [decode(SessionEvent, raw) for raw in watcher.on("/node/printer/session")]
 
 
 def decisions(watcher) -> list[DecisionEvent]:
@@ -96,8 +96,8 @@ def test_trainer_then_trainee_within_the_window_trains_the_trainee(nodes, watche
     printer.tap("grace")  # the trainer switches the machine on
     printer.advance(seconds=20)
     printer.tap("bob")  # within 30 s: bob is inducted
-    assert wait_until(lambda: watcher.on("/events/training"))
-    training = decode(TrainingEvent, watcher.on("/events/training")[0])
+    assert wait_until(lambda: watcher.on("/node/printer/training"))
+    training = decode(TrainingEvent, watcher.on("/node/printer/training")[0])
     assert training.skill == "3d-printing"
     assert training.resource == "3d-printer"
     assert training.trainer_id != training.member_id
@@ -113,7 +113,7 @@ def test_an_induction_needs_the_trainee_within_the_window(nodes, watcher):
     printer.advance(seconds=31)
     printer.tap("bob")
     time.sleep(0.3)
-    assert watcher.on("/events/training") == []
+    assert watcher.on("/node/printer/training") == []
     assert decisions(watcher)[-1].reason == "machine_in_use"
 
 
@@ -122,7 +122,7 @@ def test_a_plain_member_cannot_train(nodes, watcher):
     printer.tap("ada")  # trained, but not a trainer
     printer.tap("bob")
     time.sleep(0.3)
-    assert watcher.on("/events/training") == []
+    assert watcher.on("/node/printer/training") == []
 
 
 def test_long_press_puts_it_out_of_service_and_only_a_maintainer_brings_it_back(nodes, watcher):
@@ -130,7 +130,7 @@ def test_long_press_puts_it_out_of_service_and_only_a_maintainer_brings_it_back(
     printer.pin(BUTTON).drive_low()
     time.sleep(0.8)  # held past long_press_seconds (0.5)
     printer.pin(BUTTON).drive_high()
-    assert wait_until(lambda: watcher.on("/events/service"))
+    assert wait_until(lambda: watcher.on("/node/printer/service"))
     printer.core.sync()
     printer.tap("ada")
     assert not printer.is_on(RELAY)
@@ -141,11 +141,11 @@ def test_long_press_puts_it_out_of_service_and_only_a_maintainer_brings_it_back(
     printer.tap("ada")
     assert printer.is_on(RELAY)
     def states():
-        return [decode(ResourceState, raw).state for raw in watcher.on("/resource/3d-printer/state")]
+        return [decode(ResourceState, raw).state for raw in watcher.on("/node/printer/state")]
 
     assert wait_until(lambda: states()[-1:] == ["in_use"])
     assert "out_of_service" in states()
-    events = [decode(ServiceEvent, raw) for raw in watcher.on("/events/service")]
+    events = [decode(ServiceEvent, raw) for raw in watcher.on("/node/printer/service")]
     assert [(e.out_of_service, e.source) for e in events] == [(True, "button"), (False, "maintainer")]
     assert [d.reason for d in decisions(watcher)][:2] == ["out_of_service", "out_of_service"]
 
@@ -157,4 +157,4 @@ def test_a_short_press_does_not_mark_it_out_of_service(nodes, watcher):
     time.sleep(0.7)
     printer.tap("ada")
     assert printer.is_on(RELAY)
-    assert watcher.on("/events/service") == []
+    assert watcher.on("/node/printer/service") == []

@@ -63,7 +63,7 @@ class FakeNode:
         event = SessionEvent(event_id=self._id(), ts=at, node=self.node, seq=self._next(),
                              action=action, session_id=session_id, resource=self.resource,
                              member_id=member_id, started_at=start, **extra)  # type: ignore[arg-type]
-        return Incoming(self.topics.session_events, encode(event))
+        return Incoming(self.topics.node_session(self.node), encode(event))
 
 
 def workday_stream(topics: Topics, members: list[int], first_day: datetime, *, events: int,

@@ -29,8 +29,9 @@ def tap(seq: int = 1) -> TapEvent:
 def test_topics_live_under_the_site_root_and_name_their_node():
     assert TOPICS.node_tap("entrance") == "seuil/la-ruche/node/entrance/tap"
     assert TOPICS.node_status("entrance") == "seuil/la-ruche/node/entrance/status"
-    assert TOPICS.resource_state("3d-printer") == "seuil/la-ruche/resource/3d-printer/state"
-    assert TOPICS.session_events == "seuil/la-ruche/events/session"
+    assert TOPICS.node_state("printer") == "seuil/la-ruche/node/printer/state"
+    assert TOPICS.node_session("printer") == "seuil/la-ruche/node/printer/session"
+    assert "seuil/la-ruche/node/+/training" in TOPICS.all_node_events
     assert TOPICS.all_taps == "seuil/la-ruche/node/+/tap"
     assert TOPICS.node_of("seuil/la-ruche/node/makerspace/decision") == "makerspace"
     assert TOPICS.node_of("seuil/other-site/node/makerspace/decision") is None

@@ -17,8 +17,7 @@ MODELS = {name: getattr(schemas, name, None) for _, name, _ in EXAMPLES} | {
 def test_the_page_has_one_example_per_topic():
     kinds = {re.sub(r"seuil/la-ruche/(node|cmd)/[a-z-]+/", r"\1/ID/", topic) for topic, _, _ in EXAMPLES}
     assert kinds >= {"node/ID/status", "node/ID/tap", "node/ID/decision", "node/ID/snapshot",
-                     "seuil/la-ruche/resource/3d-printer/state", "seuil/la-ruche/events/session",
-                     "seuil/la-ruche/events/training", "seuil/la-ruche/events/service",
+                     "node/ID/state", "node/ID/session", "node/ID/training", "node/ID/service",
                      "cmd/ID/unlock", "cmd/ID/service", "cmd/ID/stop-session"}
 
 
