@@ -172,9 +172,25 @@ class KioskConfig(_Section):
     helloasso: HelloAssoConfig = HelloAssoConfig()
 
 
+MQTT_ROLE = r"^(hub|kiosk|node-[a-z0-9][a-z0-9-]{0,39})$"
+
+
 class MqttConfig(_Section):
+    """How Seuil's programs reach the broker, and who they say they are.
+
+    Each program signs in as its role: ``hub`` (also the admin's ``seuil`` commands),
+    ``kiosk``, ``node-<id>``. The broker's ACL (``seuil mqtt setup``) lets each role write
+    only its own topics.
+    """
+
     url: str = Field("mqtt://127.0.0.1:1883", pattern=r"^mqtts?://[^/:]+(:\d+)?/?$")
+    """``mqtts://host:8883`` when the broker has TLS (its certificate must be trusted by the system)."""
+    password_dir: str = ""
+    """One password file per role, named after it (``hub``, ``kiosk``, ``node-entrance``), written
+    by ``seuil mqtt setup``. Empty, with no ``username`` either: no sign-in (a laptop, the tests)."""
     username: str = ""
+    """A single identity for every program using this file, e.g. ``node-printer`` on the
+    printer's own Pi (with ``password_file``). Empty: each program uses its role."""
     password_file: str = ""
 
 
@@ -297,8 +313,16 @@ class Config(_Section):
             raise NotFound(f'no node "{node_id}" in {self.source}{guess}; it defines: {known}')
         return self.nodes[node_id]
 
-    def mqtt_password(self) -> str:
-        return self.read_password(self.mqtt.password_file, "the MQTT password file")
+    def mqtt_credentials(self, role: str) -> tuple[str, str]:
+        """(username, password) for a program of ``role`` (``hub``, ``kiosk``, ``node-<id>``)."""
+        if not re.match(MQTT_ROLE, role):
+            raise ValueError(f"not an MQTT role: {role!r}")
+        if self.mqtt.username:
+            return self.mqtt.username, self.read_password(self.mqtt.password_file, "the MQTT password file")
+        if self.mqtt.password_dir:
+            return role, self.read_password(f"{self.mqtt.password_dir}/{role}",
+                                            f"the MQTT password of {role} (seuil mqtt setup writes it)")
+        return "", ""
 
     def read_password(self, relative: str, what: str) -> str:
         """The first line of a secret file named in the config ("" when none is named)."""

@@ -14,6 +14,7 @@ from PySide6.QtQuick import QQuickWindow
 
 from access.payments.provider import PaymentError, PaymentProvider, make_provider
 from access.services.context import Site
+from access.services.rules import entrance_node
 from kiosk.bus import KioskBus
 from kiosk.controller import Kiosk
 from kiosk.strings import Language
@@ -34,17 +35,6 @@ def application() -> QGuiApplication:
     return app  # type: ignore[return-value]
 
 
-def entrance_of(site: Site) -> str:
-    """The node whose taps the kiosk shows: [kiosk] entrance, else the first check-in door's."""
-    if site.config.kiosk.entrance:
-        return site.config.kiosk.entrance
-    from access.services.rules import applied_rules
-
-    with site.store.read() as session:
-        doors = [r.node for r in applied_rules(session).rules.resources if r.checkin]
-    return doors[0] if doors else "entrance"
-
-
 def provider_for(site: Site) -> PaymentProvider | None:
     kiosk = site.config.kiosk
     if "online" not in kiosk.payment:
@@ -63,8 +53,9 @@ def provider_for(site: Site) -> PaymentProvider | None:
 
 def make_bus(site: Site) -> KioskBus:
     config = site.config
-    return KioskBus(config.mqtt.url, config.site.id, entrance_of(site), username=config.mqtt.username,
-                    password=config.mqtt_password())
+    username, password = config.mqtt_credentials("kiosk")
+    return KioskBus(config.mqtt.url, config.site.id, entrance_node(site), username=username,
+                    password=password)
 
 
 class KioskWindow:

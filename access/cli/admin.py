@@ -16,7 +16,8 @@ from access.store.migrate import current_revision, head_revision, upgrade
 
 
 def init(ctx: CommandContext) -> int:
-    result = init_site(Path(ctx.args.dir), site_name=ctx.args.site_name, site_id=ctx.args.site_id)
+    result = init_site(Path(ctx.args.dir), site_name=ctx.args.site_name, site_id=ctx.args.site_id,
+                       mqtt_passwords=ctx.args.mqtt_passwords)
     print(f"wrote {result.config_path}")
     print(f"wrote {result.rules_path} (applied as version {result.rules.version})")
     print(f"wrote {result.secret_path} (mode 0600: keep it, it keys every card)")
@@ -85,6 +86,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("dir")
     p.add_argument("--site-name", default="Seuil", help="shown on the kiosk")
     p.add_argument("--site-id", help="MQTT topic root (default: from the name)")
+    p.add_argument("--mqtt-passwords", action="store_true",
+                   help='programs sign in to the broker ([mqtt] password_dir = "mqtt"; then run '
+                        "`seuil mqtt setup`); install.sh uses it on a Pi")
     p.set_defaults(handler=init)
 
     db = commands.add_parser("db", help="database migrations",

@@ -62,6 +62,7 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
         kiosk,
         ledger,
         members,
+        mqtt,
         nodes,
         reports,
         resources,
@@ -71,7 +72,7 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
     )
 
     for module in (admin, members, cards, trainings, ledger, reports, rules, resources, nodes, snapshots,
-                   hub, kiosk, completion):
+                   mqtt, hub, kiosk, completion):
         module.register(commands)
     return parser
 

@@ -38,8 +38,9 @@ def _node_of(ctx: CommandContext, name: str, *, machine: bool) -> str:
 
 def _send(ctx: CommandContext, node: str, action: str, payload: bytes) -> None:
     config = ctx.site().config
+    username, password = config.mqtt_credentials("hub")
     oneshot.publish(config.mqtt.url, [(Topics(config.site.id).command(node, action), payload)],
-                    username=config.mqtt.username, password=config.mqtt_password())
+                    username=username, password=password)
 
 
 def service(ctx: CommandContext) -> int:

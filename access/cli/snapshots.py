@@ -19,8 +19,9 @@ def publish_snapshot(ctx: CommandContext) -> int:
     with site.store.read() as session:
         snapshots = node_snapshots(session, site, nodes)
     topics = Topics(config.site.id)
+    username, password = config.mqtt_credentials("hub")
     oneshot.publish(config.mqtt.url, [(topics.node_snapshot(s.node), s.raw) for s in snapshots],
-                    retain=True, username=config.mqtt.username, password=config.mqtt_password())
+                    retain=True, username=username, password=password)
     for snapshot in snapshots:
         print(f"snapshot {snapshot.payload.version} for {snapshot.node}: "
               f"{len(snapshot.payload.members)} members, {len(snapshot.payload.cards)} cards, "

@@ -64,8 +64,7 @@ class HubRunner:
         self.queue: queue.Queue[Received | _Job | _Stop] = queue.Queue()
         t = self.topics
         self.link = BrokerLink(
-            LinkSettings(config.mqtt.url, f"seuil-{config.site.id}-hub", config.mqtt.username,
-                         config.mqtt_password(),
+            LinkSettings(config.mqtt.url, f"seuil-{config.site.id}-hub", *config.mqtt_credentials("hub"),
                          (*((topic, 1) for topic in t.all_node_events), (t.all_statuses, 1))),
             on_messages=self._on_messages, on_connected=self._on_connected,
             on_subscribed=self._on_subscribed)

@@ -45,8 +45,9 @@ class NodeRunner:
         self.outbox = Outbox(data_dir / f"node-{node_id}.outbox.db")
         self.devices = NodeDevices(settings, pin_factory=pin_factory)
         offline = encode(NodeStatus(node=node_id, state="offline"))
+        username, password = config.mqtt_credentials(f"node-{node_id}")
         self.client = make_client(config.mqtt.url, f"seuil-{config.site.id}-node-{node_id}",
-                                  username=config.mqtt.username, password=config.mqtt_password(),
+                                  username=username, password=password,
                                   will=(self.topics.node_status(node_id), offline))
         self.client.on_message = self._on_message
         self.publisher = OutboxPublisher(self.client, self.outbox, on_connected=self._on_connected)

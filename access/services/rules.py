@@ -45,6 +45,15 @@ def applied_rules(session: Session) -> AppliedRules:
                         row.applied_by, row.filename, row.source)
 
 
+def entrance_node(site: Site) -> str:
+    """The node whose taps the kiosk shows: [kiosk] entrance, else the first check-in door's."""
+    if site.config.kiosk.entrance:
+        return site.config.kiosk.entrance
+    with site.store.read() as session:
+        doors = [r.node for r in applied_rules(session).rules.resources if r.checkin]
+    return doors[0] if doors else "entrance"
+
+
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")

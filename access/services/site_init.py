@@ -46,7 +46,10 @@ class InitResult:
     rules: ApplyResult
 
 
-def init_site(directory: Path, *, site_name: str = "Seuil", site_id: str | None = None) -> InitResult:
+def init_site(directory: Path, *, site_name: str = "Seuil", site_id: str | None = None,
+              mqtt_passwords: bool = False) -> InitResult:
+    """``mqtt_passwords``: the programs sign in to the broker with the passwords that ``seuil mqtt
+    setup`` writes in ``mqtt/`` (a Pi); without it they connect anonymously (a laptop, the tests)."""
     site_id = site_id or slugify(site_name)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", site_id):
         raise InvalidInput(f'site id "{site_id}" must be lower-case letters, digits and dashes')
@@ -60,7 +63,8 @@ def init_site(directory: Path, *, site_name: str = "Seuil", site_id: str | None 
     directory.mkdir(parents=True, exist_ok=True)
     samples = resources.files("access.samples")
     config_text = (samples.joinpath("seuil.toml").read_text(encoding="utf-8")
-                   .replace("{site_name}", site_name).replace("{site_id}", site_id))
+                   .replace("{site_name}", site_name).replace("{site_id}", site_id)
+                   .replace("{mqtt_password_dir}", "mqtt" if mqtt_passwords else ""))
     _write_new(targets[0], config_text, CONFIG_MODE)
     _write_new(targets[1], samples.joinpath("rules.toml").read_text(encoding="utf-8"), CONFIG_MODE)
     _write_new(targets[2], secrets.token_hex(SECRET_BYTES) + "\n", SECRET_MODE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -20,18 +21,25 @@ def free_port() -> int:
 class Broker:
     host = "127.0.0.1"
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *, include_dir: Path | None = None, port: int | None = None) -> None:
+        """``include_dir``: mosquitto reads its configuration there instead (``seuil mqtt setup``
+        writes the listener, sign-in and ACL), on ``port``; this only adds where to persist."""
         executable = shutil.which("mosquitto") or shutil.which("mosquitto", path=SEARCH_PATH)
         if executable is None:
             raise RuntimeError("mosquitto is not installed: `./install.sh --dev` installs it")
         self.executable = executable
-        self.port = free_port()
+        self.port = port or free_port()
         self.workdir = workdir
         self.config = workdir / "mosquitto.conf"
-        self.config.write_text(
-            f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
-            f"persistence true\npersistence_location {workdir}/\n"
-            "max_queued_messages 100000\nmax_inflight_messages 0\n")
+        if include_dir is None:
+            self.config.write_text(
+                f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
+                f"persistence true\npersistence_location {workdir}/\n"
+                "max_queued_messages 100000\nmax_inflight_messages 0\n")
+        else:
+            # As root, mosquitto would switch to its own user, who cannot read our 0600 files.
+            stay = "user root\n" if os.geteuid() == 0 else ""
+            self.config.write_text(f"{stay}persistence_location {workdir}/\ninclude_dir {include_dir}\n")
         self.log = workdir / "mosquitto.log"
         self.process: subprocess.Popen[bytes] | None = None
 

@@ -1,0 +1,59 @@
+"""``seuil mqtt setup|acl``: the broker's passwords, ACL and configuration, from seuil.toml."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from access.cli.context import CommandContext
+from access.errors import InvalidInput
+from access.services import broker_setup
+from access.services.rules import entrance_node
+
+
+def setup(ctx: CommandContext) -> int:
+    args = ctx.args
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise InvalidInput("--tls-cert and --tls-key go together")
+    tls = (broker_setup.Tls(Path(args.tls_cert).resolve(), Path(args.tls_key).resolve(), args.tls_port)
+           if args.tls_cert else None)
+    files = broker_setup.setup(ctx.site(), Path(args.dir).resolve(), listen=args.listen, port=args.port,
+                               tls=tls)
+    for role in files.new_passwords:
+        print(f"new password for {role} in {files.password_dir / role}")
+    print(f"wrote {files.passwd} (hashed), {files.acl}, {files.conf}")
+    print("next: make mosquitto read it (install.sh does this):")
+    print(f"  ln -sf {files.conf} /etc/mosquitto/conf.d/seuil.conf && systemctl restart mosquitto")
+    return 0
+
+
+def acl(ctx: CommandContext) -> int:
+    site = ctx.site()
+    print(broker_setup.acl_text(site.config, entrance_node(site)), end="")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser("mqtt", help="the broker's passwords and access rules",
+                            description="Generate mosquitto's password file, ACL and configuration "
+                                        "from seuil.toml: each program (hub, kiosk, node-<id>) signs "
+                                        "in with its own password and may write only its own topics.")
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    s = sub.add_parser("setup", help="write seuil.passwd, seuil.acl and seuil.conf into DIR",
+                       description="Create a password for every role that has none yet (in [mqtt] "
+                                   "password_dir), then write DIR/seuil.passwd (hashed with "
+                                   "mosquitto_passwd), DIR/seuil.acl and DIR/seuil.conf, a fragment "
+                                   "for /etc/mosquitto/conf.d. Safe to run again: passwords are kept; "
+                                   "run it after adding a node.")
+    s.add_argument("dir", metavar="DIR", help="where mosquitto's files go, e.g. /etc/mosquitto/seuil")
+    s.add_argument("--listen", metavar="ADDRESS",
+                   help="address of the plain listener (default: 127.0.0.1 when [mqtt] url is on this "
+                        "machine, else every interface)")
+    s.add_argument("--port", type=int, default=1883, help="plain MQTT port (default 1883)")
+    s.add_argument("--tls-cert", metavar="FILE", help="the broker's certificate: adds a TLS listener")
+    s.add_argument("--tls-key", metavar="FILE", help="its private key")
+    s.add_argument("--tls-port", type=int, default=8883, help="TLS port (default 8883)")
+    s.set_defaults(handler=setup)
+    a = sub.add_parser("acl", help="print the ACL that setup would write",
+                       description="Print mosquitto's ACL for this config, to review it.")
+    a.set_defaults(handler=acl)
