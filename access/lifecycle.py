@@ -1,15 +1,44 @@
-"""How a daemon runs under systemd: start, wait for SIGTERM or SIGINT, stop. Stdlib only."""
+"""How a daemon runs under systemd: start, say READY, ping the watchdog while alive, stop on
+SIGTERM or SIGINT. systemd's notify protocol is a datagram to $NOTIFY_SOCKET. Stdlib only."""
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
 import threading
+import time
 from collections.abc import Callable
 from types import FrameType
 
 
-def run_until_signalled(start: Callable[[], None], stop: Callable[[], None]) -> None:
-    """``start()``, then block until SIGTERM (systemd stop) or SIGINT (Ctrl-C), then ``stop()``."""
+def notify(message: str) -> bool:
+    """Send ``message`` (``READY=1``, ``WATCHDOG=1``...) to systemd; False when not run by it."""
+    address = os.environ.get("NOTIFY_SOCKET")
+    if not address:
+        return False
+    if address.startswith("@"):
+        address = "\0" + address[1:]
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            sock.connect(address)
+            sock.sendall(message.encode())
+    except OSError:
+        return False
+    return True
+
+
+def watchdog_period_s() -> float | None:
+    """Half of systemd's WatchdogSec (pings twice per period), or None when there is none."""
+    usec = int(os.environ.get("WATCHDOG_USEC", "0") or 0)
+    return usec / 2_000_000 if usec > 0 else None
+
+
+def run_until_signalled(start: Callable[[], None], stop: Callable[[], None], *,
+                        alive: Callable[[], bool] | None = None) -> None:
+    """``start()``, tell systemd READY, then block until SIGTERM (systemd stop) or SIGINT (Ctrl-C),
+    then ``stop()``. With ``WatchdogSec=``, ping only while ``alive()`` says the worker is well:
+    a stuck worker stops the pings, and systemd restarts the daemon."""
     stopping = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -18,8 +47,15 @@ def run_until_signalled(start: Callable[[], None], stop: Callable[[], None]) -> 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     start()
+    notify("READY=1")
+    period = watchdog_period_s()
+    next_ping = 0.0
     try:
-        while not stopping.wait(1.0):
-            pass
+        while not stopping.wait(min(1.0, period or 1.0)):
+            now = time.monotonic()
+            if period is not None and now >= next_ping and (alive is None or alive()):
+                notify("WATCHDOG=1")
+                next_ping = now + period
     finally:
+        notify("STOPPING=1")
         stop()

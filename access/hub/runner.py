@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 BATCH_MAX = 2000
 WATCH_INTERVAL_S = 0.25
 BUSY_WATCH_DELAY_S = 0.5
+STUCK_AFTER_S = 240.0
+"""No turn of the worker's loop for this long: stop the watchdog pings (WatchdogSec=300 in
+seuil-hub.service). A nightly backup of a large database stays well under it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,7 @@ class HubRunner:
         self.batch_max = batch_max
         self.watch_interval_s = watch_interval_s
         self.stats = HubStats()
+        self.heartbeat = time.monotonic()
         self.queue: queue.Queue[Received | _Job | _Stop] = queue.Queue()
         t = self.topics
         self.link = BrokerLink(
@@ -100,7 +104,11 @@ class HubRunner:
 
     def run_forever(self) -> None:
         """Run until SIGTERM or SIGINT (systemd stop, Ctrl-C)."""
-        run_until_signalled(self.start, self.stop)
+        run_until_signalled(self.start, self.stop, alive=self.alive)
+
+    def alive(self) -> bool:
+        """The worker goes round its loop (at least every watch interval, after each batch or job)."""
+        return self._worker.is_alive() and time.monotonic() - self.heartbeat < STUCK_AFTER_S
 
     def submit(self, name: str, run: Callable[[], object]) -> None:
         """Run ``run`` on the worker thread, between two batches (scheduler jobs use this)."""
@@ -130,6 +138,7 @@ class HubRunner:
 
     def _run(self) -> None:
         while True:
+            self.heartbeat = time.monotonic()
             wait = max(self._next_watch - time.monotonic(), 0.0)
             try:
                 items = [self.queue.get(timeout=wait)]

@@ -190,7 +190,7 @@ class NodeCore:
             self._thread.join(timeout=10)
 
     def sync(self, timeout_s: float = 10.0) -> bool:
-        """Wait until every event put so far has been handled (tests, benchmarks)."""
+        """Wait until every event put so far has been handled (the watchdog's probe, tests)."""
         done = threading.Event()
         self.queue.put(Sync(done))
         return done.wait(timeout_s)

@@ -30,6 +30,8 @@ from access.node.devices import NodeDevices, open_reader, tap_socket_path
 from access.node.snapshot_file import SnapshotFile
 
 log = logging.getLogger(__name__)
+ALIVE_TIMEOUT_S = 5.0
+"""The worker must answer the watchdog's probe within this (it handles a tap in milliseconds)."""
 
 
 class NodeRunner:
@@ -117,4 +119,4 @@ class NodeRunner:
 
     def run_forever(self) -> None:
         """Run until SIGTERM or SIGINT (systemd stop, Ctrl-C)."""
-        run_until_signalled(self.start, self.stop)
+        run_until_signalled(self.start, self.stop, alive=lambda: self.core.sync(ALIVE_TIMEOUT_S))

@@ -1,0 +1,101 @@
+"""The systemd units, and the daemons' side of systemd's notify protocol (READY, WATCHDOG, STOPPING)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.integration.node_helpers import use_test_nodes
+
+ROOT = Path(__file__).resolve().parents[2]
+UNITS = sorted((ROOT / "systemd").glob("*.service")) + sorted((ROOT / "systemd").glob("*.timer"))
+SYSTEM_UNITS = Path("/usr/lib/systemd/system")
+
+
+def test_the_units_pass_systemd_analyze_verify(tmp_path):
+    """In a scratch root holding the programs the units start, as install.sh lays them out."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None or not (SYSTEM_UNITS / "sysinit.target").exists():
+        pytest.skip("systemd is not installed here")
+    root = tmp_path / "root"
+    for program in ("opt/seuil/venv/bin/seuil", "usr/bin/cage"):
+        path = root / program
+        path.parent.mkdir(parents=True)
+        path.write_text("#!/bin/sh\n")
+        path.chmod(0o755)
+    shutil.copytree(SYSTEM_UNITS, root / "usr/lib/systemd/system", symlinks=True)
+    installed = root / "etc/systemd/system"
+    installed.mkdir(parents=True)
+    names = []
+    for unit in UNITS:
+        shutil.copy(unit, installed)
+        names.append(unit.name.replace("@.", "@entrance."))
+    assert {"seuil-hub.service", "seuil-node@entrance.service", "seuil-kiosk.service"} <= set(names)
+    result = subprocess.run([analyze, "verify", "--man=no", f"--root={root}", *names], cwd=installed,
+                            capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("unit", ["seuil-hub.service", "seuil-node@.service", "seuil-kiosk.service"])
+def test_each_daemon_is_watched_restarted_and_fenced(unit):
+    text = (ROOT / "systemd" / unit).read_text()
+    settings = {line.split("=", 1)[0]: line.split("=", 1)[1] for line in text.splitlines()
+                if "=" in line and not line.startswith("#")}
+    assert settings["Type"] == "notify" and int(settings["WatchdogSec"]) > 0
+    assert settings["Restart"] == "always" and settings["User"] == "seuil"
+    assert settings["NoNewPrivileges"] == "yes" and settings["ProtectSystem"] == "strict"
+    assert settings["PrivateTmp"] == "yes" and settings["StateDirectory"] == "seuil"
+    assert "mosquitto.service" in text and "time-sync.target" in text
+
+
+class NotifySocket:
+    """What systemd would receive from a daemon it started with Type=notify."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(str(path))
+        self.sock.settimeout(0.5)
+        self.received: list[str] = []
+
+    def wait_for(self, message: str, timeout_s: float) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while message not in self.received and time.monotonic() < deadline:
+            with contextlib.suppress(TimeoutError):
+                self.received.extend(self.sock.recv(256).decode().split("\n"))
+        return message in self.received
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.mark.parametrize("command", [["hub"], ["node", "--node", "entrance"]], ids=["hub", "node"])
+def test_a_daemon_says_ready_pings_the_watchdog_and_says_stopping(site_dir, broker, tmp_path, command):
+    use_test_nodes(site_dir)
+    notify = NotifySocket(tmp_path / "notify.sock")
+    env = {**os.environ, "SEUIL_CONFIG": str(site_dir / "seuil.toml"), "SEUIL_MQTT_URL": broker.url,
+           "NOTIFY_SOCKET": str(notify.path), "WATCHDOG_USEC": "1000000", "GPIOZERO_PIN_FACTORY": "mock"}
+    with open(tmp_path / "daemon.log", "wb") as log:
+        process = subprocess.Popen([sys.executable, "-c", "import sys; from access.cli.main import main; "
+                                    "sys.exit(main())", *command], env=env, stdout=log, stderr=log)
+    try:
+        assert notify.wait_for("READY=1", 30), (tmp_path / "daemon.log").read_text()
+        assert notify.wait_for("WATCHDOG=1", 3)
+        pings = notify.received.count("WATCHDOG=1")
+        assert notify.wait_for("never", 1.6) is False and notify.received.count("WATCHDOG=1") > pings
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+        assert notify.wait_for("STOPPING=1", 2)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        notify.close()
