@@ -1,28 +1,89 @@
 #!/usr/bin/env bash
 # Seuil installer.
 #
-#   ./install.sh --dev      set up a development checkout: system packages (when root or
-#                           sudo is available), a venv in ./.venv, Seuil and its test tools
-#   ./install.sh --test     the same, then run the whole test suite (extra args go to pytest)
+# On a laptop or a development checkout (Debian, Ubuntu, Raspberry Pi OS):
+#   ./install.sh --dev        system packages (when root or sudo is available), a venv in
+#                             ./.venv with Seuil and its test tools
+#   ./install.sh --test       the same, then the whole test suite (extra args go to pytest)
 #
-# Safe to run again: it only installs what is missing.
+# On a Raspberry Pi (Raspberry Pi OS Lite 64-bit, Bookworm or Trixie), as root:
+#   sudo ./install.sh --role hub,node,kiosk --node entrance --node printer
+#                             set up this Pi: packages, the seuil user, /opt/seuil/venv,
+#                             /etc/seuil (seuil init, once), /var/lib/seuil, mosquitto with
+#                             passwords and an ACL (hub), SPI (node), systemd units. A small
+#                             space runs all three roles on one Pi.
+#        --site-name NAME     the site's name for a first install (default "Seuil")
+#        --tls-cert F --tls-key F   the hub's broker also listens with TLS on 8883
+#        --dry-run            print every action, change nothing (no root needed)
+#   sudo ./install.sh --uninstall [--dry-run]
+#                             remove Seuil's programs, units, broker files and user; keep
+#                             /etc/seuil (the config) and /var/lib/seuil (the data)
+#
+# Safe to run again: it only does what is missing, and upgrades Seuil in place.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="${SEUIL_VENV:-$here/.venv}"
 python="${PYTHON:-python3}"
 
-# Debian packages the tests need: the broker, and the libraries Qt loads offscreen.
+# Debian packages the tests need: the broker, the Qt libraries Qt loads offscreen, the checkers.
 dev_packages=(
-  mosquitto python3-venv
+  mosquitto python3-venv shellcheck
   libglib2.0-0 libgl1 libxkbcommon0 libegl1 libfreetype6 libfontconfig1 libdbus-1-3 libpulse0
 )
 
+# On a Pi. Qt itself comes from PySide6's wheels; these are the system libraries it loads.
+pi_packages_common=(python3-venv python3-pip)
+pi_packages_hub=(mosquitto)
+pi_packages_node=(python3-lgpio python3-spidev python3-evdev)
+pi_packages_kiosk=(cage libgl1 libegl1 libgles2 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0
+                   fonts-dejavu-core)
+
+pi_venv=/opt/seuil/venv
+etc_dir=/etc/seuil
+data_dir=/var/lib/seuil
+mosquitto_dir=/etc/mosquitto/seuil
+units_dir=/etc/systemd/system
+udev_rule=/etc/udev/rules.d/99-seuil-readers.rules
+rc522="mfrc522==0.0.7"
+
+dry_run=0
+
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 say() { printf '==> %s\n' "$*"; }
+
+die() {
+  printf 'install.sh: %s\n' "$*" >&2
+  exit 2
+}
+
+# Every change to the Pi goes through `act`: printed in a dry run, run otherwise.
+act() {
+  if [ "$dry_run" -eq 1 ]; then
+    printf 'would run:'
+    printf ' %q' "$@"
+    printf '\n'
+  else
+    "$@"
+  fi
+}
+
+# A file written whole: printed in a dry run.
+write_file() {
+  local path="$1" mode="$2" content="$3"
+  if [ "$dry_run" -eq 1 ]; then
+    printf 'would write: %s (mode %s)\n' "$path" "$mode"
+  else
+    printf '%s' "$content" > "$path"
+    chmod "$mode" "$path"
+  fi
+}
+
+# What is already there. A dry run describes a fresh Pi, so it sees nothing.
+exists() { [ "$dry_run" -eq 0 ] && [ -e "$1" ]; }
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then
@@ -34,18 +95,29 @@ as_root() {
   fi
 }
 
-install_system_packages() {
-  local missing=() package
+missing_packages() {
+  local package
   for package in "$@"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
-      || missing+=("$package")
+    if [ "$dry_run" -eq 1 ] \
+       || ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+      printf '%s\n' "$package"
+    fi
   done
+}
+
+install_system_packages() {
+  local missing=()
+  mapfile -t missing < <(missing_packages "$@")
   [ "${#missing[@]}" -eq 0 ] && return 0
-  if ! command -v apt-get >/dev/null 2>&1; then
+  if [ "$dry_run" -eq 0 ] && ! command -v apt-get >/dev/null 2>&1; then
     say "not a Debian system: install these yourself: ${missing[*]}"
     return 0
   fi
   say "installing ${missing[*]}"
+  if [ "$dry_run" -eq 1 ]; then
+    act apt-get install -y --no-install-recommends "${missing[@]}"
+    return 0
+  fi
   if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
      || ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
     say "could not install ${missing[*]} (need root or sudo): install them, then run again"
@@ -53,7 +125,9 @@ install_system_packages() {
   fi
 }
 
-setup_venv() {
+# --- a development checkout ----------------------------------------------------------------
+
+setup_dev_venv() {
   if [ ! -x "$venv/bin/python" ]; then
     say "creating $venv"
     "$python" -m venv "$venv"
@@ -61,37 +135,255 @@ setup_venv() {
   local stamp="$venv/.seuil-installed" wanted
   # mfrc522 is pure Python but depends on RPi.GPIO and spidev, which only build on a Pi:
   # off a Pi it is installed alone, so the tests run the real driver code on fake modules.
-  local rc522="mfrc522==0.0.7"
   wanted="$( (cat "$here/pyproject.toml"; echo "$rc522") | sha256sum | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
     return 0
   fi
   say "installing Seuil and its test tools into $venv"
   "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet -e "${here}[dev,kiosk,postgres]"
+  "$venv/bin/python" -m pip install --quiet -e "${here}[dev,kiosk,postgres,demo]"
   "$venv/bin/python" -m pip install --quiet --no-deps "$rc522"
   echo "$wanted" > "$stamp"
 }
 
-mode="${1:-}"
+# --- a Raspberry Pi --------------------------------------------------------------------------
+
+has_role() { [[ ",$roles," == *",$1,"* ]]; }
+
+pi_packages() {
+  local packages=("${pi_packages_common[@]}")
+  has_role hub && packages+=("${pi_packages_hub[@]}")
+  has_role node && packages+=("${pi_packages_node[@]}")
+  has_role kiosk && packages+=("${pi_packages_kiosk[@]}")
+  install_system_packages "${packages[@]}"
+}
+
+pi_user() {
+  if ! { [ "$dry_run" -eq 0 ] && id seuil >/dev/null 2>&1; }; then
+    say "creating the seuil system user"
+    act useradd --system --home-dir "$data_dir" --no-create-home --shell /usr/sbin/nologin seuil
+  fi
+  local group wanted=()
+  has_role node && wanted+=(gpio spi input)
+  has_role kiosk && wanted+=(video render input)
+  [ "${#wanted[@]}" -eq 0 ] && return 0
+  mapfile -t wanted < <(printf '%s\n' "${wanted[@]}" | sort -u)
+  for group in "${wanted[@]}"; do
+    if [ "$dry_run" -eq 1 ] || getent group "$group" >/dev/null; then
+      act usermod -a -G "$group" seuil
+    fi
+  done
+}
+
+pi_venv() {
+  local extras="" seuil_cmd="$pi_venv/bin/seuil"
+  has_role kiosk && extras="[kiosk]"
+  if ! exists "$pi_venv/bin/python"; then
+    say "creating $pi_venv (with the system's lgpio, spidev and evdev)"
+    act mkdir -p "$(dirname "$pi_venv")"
+    act python3 -m venv --system-site-packages "$pi_venv"
+  fi
+  say "installing Seuil into $pi_venv (upgrades in place)"
+  act "$pi_venv/bin/python" -m pip install --quiet --upgrade pip
+  act "$pi_venv/bin/python" -m pip install --quiet --upgrade "${here}${extras}"
+  has_role node && act "$pi_venv/bin/python" -m pip install --quiet --no-deps "$rc522"
+  act ln -sf "$seuil_cmd" /usr/local/bin/seuil
+}
+
+as_seuil() { act runuser -u seuil -- env SEUIL_CONFIG="$etc_dir/seuil.toml" "$pi_venv/bin/seuil" "$@"; }
+
+pi_config() {
+  act install -d -m 0750 -o seuil -g seuil "$data_dir"
+  if exists "$etc_dir/seuil.toml"; then
+    say "keeping $etc_dir; migrating the database if the new version needs it"
+    has_role hub && as_seuil db upgrade
+  elif ! has_role hub; then
+    die "no $etc_dir/seuil.toml: on a Pi without the hub, copy seuil.toml, secret.key and mqtt/node-ID
+from the hub's $etc_dir first (docs/install-pi.md, \"More than one Pi\"), then run this again"
+  else
+    say "first install: a sample site in $etc_dir, its data in $data_dir (edit seuil.toml, rules.toml)"
+    act "$pi_venv/bin/seuil" init "$etc_dir" --data-dir "$data_dir" --mqtt-passwords --site-name "$site_name"
+    act chown -R seuil:seuil "$data_dir"
+  fi
+  act chown -R root:seuil "$etc_dir"
+  act chmod 0750 "$etc_dir"
+  act chmod 0640 "$etc_dir/seuil.toml" "$etc_dir/rules.toml"
+  act chown seuil:seuil "$etc_dir/secret.key"
+  act chmod 0600 "$etc_dir/secret.key"
+}
+
+pi_mosquitto() {
+  local tls=()
+  if [ -n "$tls_cert" ]; then
+    tls=(--tls-cert "$tls_cert" --tls-key "$tls_key")
+  fi
+  say "mosquitto: a password per program, an ACL, no anonymous clients"
+  act env SEUIL_CONFIG="$etc_dir/seuil.toml" "$pi_venv/bin/seuil" mqtt setup "$mosquitto_dir" "${tls[@]}"
+  act chown -R seuil:seuil "$etc_dir/mqtt"
+  act chown mosquitto:mosquitto "$mosquitto_dir/seuil.passwd" "$mosquitto_dir/seuil.acl"
+  act ln -sf "$mosquitto_dir/seuil.conf" /etc/mosquitto/conf.d/seuil.conf
+  act systemctl enable mosquitto
+  act systemctl restart mosquitto
+}
+
+boot_config() {
+  local candidate
+  for candidate in /boot/firmware/config.txt /boot/config.txt; do
+    if [ "$dry_run" -eq 1 ] || [ -f "$candidate" ]; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+pi_spi() {
+  local config
+  if ! config="$(boot_config)"; then
+    say "no config.txt found: enable SPI yourself (dtparam=spi=on) if a node uses an RC522"
+    return 0
+  fi
+  if exists "$config" && grep -q '^# seuil: begin' "$config"; then
+    return 0
+  fi
+  say "enabling SPI in $config (takes effect at the next reboot)"
+  if [ "$dry_run" -eq 1 ]; then
+    printf 'would append: %s to %s\n' "$here/firmware_config/config.txt" "$config"
+  else
+    cat "$here/firmware_config/config.txt" >> "$config"
+  fi
+}
+
+pi_udev() {
+  act install -m 0644 "$here/firmware_config/99-seuil-readers.rules" "$udev_rule"
+  act udevadm control --reload-rules
+}
+
+pi_units() {
+  local unit node
+  for unit in seuil-hub.service seuil-node@.service seuil-kiosk.service; do
+    act install -m 0644 "$here/systemd/$unit" "$units_dir/$unit"
+  done
+  act systemctl daemon-reload
+  # The hub first: its persistent session must exist before the nodes publish.
+  if has_role hub; then
+    act systemctl enable seuil-hub.service
+    act systemctl restart seuil-hub.service
+  fi
+  if has_role node; then
+    for node in "${nodes[@]}"; do
+      act systemctl enable "seuil-node@$node.service"
+      act systemctl restart "seuil-node@$node.service"
+    done
+  fi
+  if has_role kiosk; then
+    act systemctl enable seuil-kiosk.service
+    act systemctl restart seuil-kiosk.service
+  fi
+}
+
+install_pi() {
+  local role
+  for role in ${roles//,/ }; do
+    case "$role" in hub|node|kiosk) ;; *) die "unknown role \"$role\" (hub, node, kiosk)";; esac
+  done
+  if has_role node && [ "${#nodes[@]}" -eq 0 ]; then
+    die "--role node needs --node ID (a [nodes.ID] of seuil.toml), once per reader on this Pi"
+  fi
+  if [ -n "$tls_cert" ] && [ -z "$tls_key" ]; then die "--tls-cert needs --tls-key"; fi
+  if [ "$dry_run" -eq 0 ] && [ "$(id -u)" -ne 0 ]; then
+    die "run it as root: sudo ./install.sh --role $roles ... (or --dry-run to see what it would do)"
+  fi
+  say "setting up this Pi as: $roles"
+  pi_packages
+  pi_user
+  pi_venv
+  pi_config
+  has_role hub && pi_mosquitto
+  if has_role node; then
+    pi_spi
+    pi_udev
+  fi
+  pi_units
+  say "done. Logs: journalctl -u 'seuil-*' -f. Next: docs/first-day.md"
+}
+
+uninstall_pi() {
+  if [ "$dry_run" -eq 0 ] && [ "$(id -u)" -ne 0 ]; then
+    die "run it as root: sudo ./install.sh --uninstall (or add --dry-run)"
+  fi
+  local unit units=(seuil-kiosk.service)
+  say "removing Seuil; keeping $etc_dir and $data_dir"
+  if [ "$dry_run" -eq 1 ]; then
+    units+=("seuil-node@ID.service")
+  else
+    for unit in "$units_dir"/*.wants/seuil-node@?*.service; do
+      [ -e "$unit" ] && units+=("$(basename "$unit")")
+    done
+  fi
+  units+=(seuil-hub.service)
+  for unit in "${units[@]}"; do
+    act systemctl disable --now "$unit" || true
+  done
+  act rm -f "$units_dir/seuil-hub.service" "$units_dir/seuil-node@.service" "$units_dir/seuil-kiosk.service"
+  act systemctl daemon-reload
+  act rm -f /etc/mosquitto/conf.d/seuil.conf
+  act rm -rf "$mosquitto_dir"
+  act systemctl try-restart mosquitto
+  act rm -f "$udev_rule" /usr/local/bin/seuil
+  act rm -rf /opt/seuil
+  act userdel seuil
+  say "removed. Your config ($etc_dir) and data ($data_dir) are still there."
+}
+
+# --- command line ------------------------------------------------------------------------------
+
+mode=""
+roles=""
+nodes=()
+site_name="Seuil"
+tls_cert=""
+tls_key=""
+pytest_args=()
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --dev|--test|--uninstall) mode="$1" ;;
+    --role) [ "$#" -ge 2 ] || die "--role needs hub, node or kiosk (comma-separated)"
+            mode="--role"; roles="$2"; shift ;;
+    --node) [ "$#" -ge 2 ] || die "--node needs an id"; nodes+=("$2"); shift ;;
+    --site-name) [ "$#" -ge 2 ] || die "--site-name needs a name"; site_name="$2"; shift ;;
+    --tls-cert) [ "$#" -ge 2 ] || die "--tls-cert needs a file"; tls_cert="$2"; shift ;;
+    --tls-key) [ "$#" -ge 2 ] || die "--tls-key needs a file"; tls_key="$2"; shift ;;
+    --dry-run) dry_run=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *)
+      if [ "$mode" = "--test" ]; then
+        pytest_args+=("$1")
+      else
+        usage >&2
+        exit 2
+      fi
+      ;;
+  esac
+  shift
+done
+
 case "$mode" in
   --dev)
     install_system_packages "${dev_packages[@]}"
-    setup_venv
+    setup_dev_venv
     say "ready: . $venv/bin/activate, then seuil --help"
     ;;
   --test)
-    shift
     install_system_packages "${dev_packages[@]}"
-    setup_venv
+    setup_dev_venv
     say "running the tests"
     cd "$here"
     export PATH="$PATH:/usr/sbin:/sbin"  # mosquitto lives in /usr/sbin on Debian
-    exec "$venv/bin/python" -m pytest "$@"
+    exec "$venv/bin/python" -m pytest "${pytest_args[@]}"
     ;;
-  -h|--help)
-    usage
-    ;;
+  --role) install_pi ;;
+  --uninstall) uninstall_pi ;;
   *)
     usage >&2
     exit 2

@@ -17,7 +17,8 @@ from access.store.migrate import current_revision, head_revision, upgrade
 
 def init(ctx: CommandContext) -> int:
     result = init_site(Path(ctx.args.dir), site_name=ctx.args.site_name, site_id=ctx.args.site_id,
-                       mqtt_passwords=ctx.args.mqtt_passwords)
+                       mqtt_passwords=ctx.args.mqtt_passwords,
+                       data_dir=Path(ctx.args.data_dir) if ctx.args.data_dir else None)
     print(f"wrote {result.config_path}")
     print(f"wrote {result.rules_path} (applied as version {result.rules.version})")
     print(f"wrote {result.secret_path} (mode 0600: keep it, it keys every card)")
@@ -89,6 +90,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--mqtt-passwords", action="store_true",
                    help='programs sign in to the broker ([mqtt] password_dir = "mqtt"; then run '
                         "`seuil mqtt setup`); install.sh uses it on a Pi")
+    p.add_argument("--data-dir", metavar="DIR",
+                   help="put the database, node files and backups in DIR (default: beside the config; "
+                        "install.sh uses /var/lib/seuil)")
     p.set_defaults(handler=init)
 
     db = commands.add_parser("db", help="database migrations",

@@ -46,25 +46,41 @@ class InitResult:
     rules: ApplyResult
 
 
+def _placed(key: str, value: str, width: int) -> dict[str, str]:
+    """The value and the spaces that keep the sample's comments in their column."""
+    return {key: value, f"pad_{key}": " " * max(1, width - len(value))}
+
+
 def init_site(directory: Path, *, site_name: str = "Seuil", site_id: str | None = None,
-              mqtt_passwords: bool = False) -> InitResult:
+              mqtt_passwords: bool = False, data_dir: Path | None = None) -> InitResult:
     """``mqtt_passwords``: the programs sign in to the broker with the passwords that ``seuil mqtt
-    setup`` writes in ``mqtt/`` (a Pi); without it they connect anonymously (a laptop, the tests)."""
+    setup`` writes in ``mqtt/`` (a Pi); without it they connect anonymously (a laptop, the tests).
+    ``data_dir``: the database, node files and backups go there (/var/lib/seuil on a Pi) instead
+    of beside the config."""
     site_id = site_id or slugify(site_name)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", site_id):
         raise InvalidInput(f'site id "{site_id}" must be lower-case letters, digits and dashes')
     if '"' in site_name or "\\" in site_name:
         raise InvalidInput("the site name cannot contain quotes or backslashes")
-    targets = [directory / n for n in ("seuil.toml", "rules.toml", "secret.key", "seuil.db")]
+    data = data_dir.resolve() if data_dir is not None else None
+    database = (data / "seuil.db") if data is not None else directory / "seuil.db"
+    targets = [*(directory / n for n in ("seuil.toml", "rules.toml", "secret.key")), database]
     present = [str(p) for p in targets if p.exists()]
     if present:
         raise Conflict("refusing to overwrite: " + ", ".join(present),
                        hint="choose an empty folder, or move these files away first")
     directory.mkdir(parents=True, exist_ok=True)
+    if data is not None:
+        data.mkdir(mode=0o750, parents=True, exist_ok=True)
     samples = resources.files("access.samples")
-    config_text = (samples.joinpath("seuil.toml").read_text(encoding="utf-8")
-                   .replace("{site_name}", site_name).replace("{site_id}", site_id)
-                   .replace("{mqtt_password_dir}", "mqtt" if mqtt_passwords else ""))
+    values = {"site_name": site_name, "site_id": site_id,
+              "mqtt_password_dir": "mqtt" if mqtt_passwords else "",
+              **_placed("data", str(data) if data else ".", 19),
+              **_placed("db", "sqlite:///" + (str(database) if data else "seuil.db"), 24),
+              **_placed("backups", str(data / "backups") if data else "backups", 24)}
+    config_text = samples.joinpath("seuil.toml").read_text(encoding="utf-8")
+    for key, value in values.items():
+        config_text = config_text.replace("{" + key + "}", value)
     _write_new(targets[0], config_text, CONFIG_MODE)
     _write_new(targets[1], samples.joinpath("rules.toml").read_text(encoding="utf-8"), CONFIG_MODE)
     _write_new(targets[2], secrets.token_hex(SECRET_BYTES) + "\n", SECRET_MODE)

@@ -1,0 +1,97 @@
+"""install.sh: shellcheck-clean, and what its dry run says it would do to a fresh Pi."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+INSTALL = ROOT / "install.sh"
+
+
+def dry_run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", str(INSTALL), *args, "--dry-run"], capture_output=True, text=True,
+                          check=False, cwd=ROOT)
+
+
+def actions(output: str) -> list[str]:
+    return [line.split(": ", 1)[1] for line in output.splitlines() if line.startswith("would ")]
+
+
+def index(steps: list[str], fragment: str) -> int:
+    found = [i for i, step in enumerate(steps) if fragment in step]
+    assert found, f"no step with {fragment!r} in:\n" + "\n".join(steps)
+    return found[0]
+
+
+def test_the_installer_and_the_ci_script_pass_shellcheck():
+    shellcheck = shutil.which("shellcheck")
+    if shellcheck is None:
+        pytest.skip("shellcheck is not installed (./install.sh --dev installs it)")
+    result = subprocess.run([shellcheck, "--severity=style", str(INSTALL), str(ROOT / ".ci" / "run")],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout
+
+
+def test_a_one_pi_site_gets_everything_in_order():
+    result = dry_run("--role", "hub,node,kiosk", "--node", "entrance", "--node", "printer",
+                     "--site-name", "La Ruche")
+    assert result.returncode == 0, result.stderr
+    steps = actions(result.stdout)
+    apt = steps[index(steps, "apt-get install")]
+    for package in ("mosquitto", "cage", "python3-venv", "python3-lgpio", "python3-spidev", "python3-evdev",
+                    "libegl1"):
+        assert f" {package}" in apt
+    assert "useradd --system" in steps[index(steps, "useradd")]
+    for group in ("gpio", "spi", "input", "video", "render"):
+        assert f"usermod -a -G {group} seuil" in steps
+    assert "python3 -m venv --system-site-packages /opt/seuil/venv" in steps
+    assert steps[index(steps, "pip install --quiet --upgrade /")].endswith("\\[kiosk\\]")  # printed with %q
+    init = steps[index(steps, "seuil init")]
+    assert "/etc/seuil --data-dir /var/lib/seuil --mqtt-passwords --site-name La\\ Ruche" in init
+    assert "chmod 0600 /etc/seuil/secret.key" in steps and "chmod 0640 /etc/seuil/seuil.toml /etc/seuil/rules.toml" in steps
+    assert "seuil mqtt setup /etc/mosquitto/seuil" in steps[index(steps, "mqtt setup")]
+    assert "ln -sf /etc/mosquitto/seuil/seuil.conf /etc/mosquitto/conf.d/seuil.conf" in steps
+    assert index(steps, "firmware_config/config.txt to /boot/firmware/config.txt") > 0
+    assert "udev/rules.d/99-seuil-readers.rules" in steps[index(steps, "99-seuil-readers.rules")]
+    # the broker before the daemons, the hub before the nodes, the nodes before the kiosk
+    order = [index(steps, "restart mosquitto"), index(steps, "restart seuil-hub.service"),
+             index(steps, "restart seuil-node@entrance.service"),
+             index(steps, "restart seuil-node@printer.service"), index(steps, "restart seuil-kiosk.service")]
+    assert order == sorted(order)
+    assert index(steps, "enable seuil-hub.service") < order[1]
+
+
+def test_every_file_the_installer_copies_is_in_the_repository():
+    steps = actions(dry_run("--role", "hub,node,kiosk", "--node", "entrance").stdout)
+    copied = [word for step in steps for word in step.split() if word.startswith(str(ROOT))]
+    assert copied and all(Path(path.removesuffix("\\[kiosk\\]")).exists() for path in copied), copied
+    units = {Path(p).name for p in copied if "/systemd/" in p}
+    assert units == {p.name for p in (ROOT / "systemd").glob("*.service")}
+
+
+def test_a_machine_only_pi_gets_no_broker_and_no_kiosk_and_needs_the_hubs_config():
+    result = dry_run("--role", "node", "--node", "printer")
+    assert result.returncode == 2 and "copy seuil.toml, secret.key and mqtt/node-ID" in result.stderr
+    steps = actions(result.stdout)
+    assert "mosquitto" not in steps[index(steps, "apt-get install")].split()
+    assert not any("cage" in step or "seuil-kiosk" in step for step in steps)
+
+
+def test_mistakes_on_the_command_line_exit_2_and_change_nothing():
+    for args in (("--role", "router"), ("--role", "node"), ("--role", "hub", "--tls-cert", "a.pem"), ("--frobnicate",)):
+        result = dry_run(*args)
+        assert result.returncode == 2, args
+        assert not actions(result.stdout), args
+
+
+def test_uninstall_keeps_the_config_and_the_data():
+    result = dry_run("--uninstall")
+    assert result.returncode == 0
+    steps = actions(result.stdout)
+    assert "rm -rf /opt/seuil" in steps and "rm -rf /etc/mosquitto/seuil" in steps and "userdel seuil" in steps
+    assert not any("/etc/seuil" in step.split() or "/var/lib/seuil" in step for step in steps)
+    assert "config (/etc/seuil) and data (/var/lib/seuil) are still there" in result.stdout
