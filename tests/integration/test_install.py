@@ -52,7 +52,8 @@ def test_a_one_pi_site_gets_everything_in_order():
     assert steps[index(steps, "pip install --quiet --upgrade /")].endswith("\\[kiosk\\]")  # printed with %q
     init = steps[index(steps, "seuil init")]
     assert "/etc/seuil --data-dir /var/lib/seuil --mqtt-passwords --site-name La\\ Ruche" in init
-    assert "chmod 0600 /etc/seuil/secret.key" in steps and "chmod 0640 /etc/seuil/seuil.toml /etc/seuil/rules.toml" in steps
+    assert "chmod 0600 /etc/seuil/secret.key" in steps
+    assert "chmod 0640 /etc/seuil/seuil.toml /etc/seuil/rules.toml" in steps
     assert "seuil mqtt setup /etc/mosquitto/seuil" in steps[index(steps, "mqtt setup")]
     assert "ln -sf /etc/mosquitto/seuil/seuil.conf /etc/mosquitto/conf.d/seuil.conf" in steps
     assert index(steps, "firmware_config/config.txt to /boot/firmware/config.txt") > 0
@@ -82,7 +83,8 @@ def test_a_machine_only_pi_gets_no_broker_and_no_kiosk_and_needs_the_hubs_config
 
 
 def test_mistakes_on_the_command_line_exit_2_and_change_nothing():
-    for args in (("--role", "router"), ("--role", "node"), ("--role", "hub", "--tls-cert", "a.pem"), ("--frobnicate",)):
+    for args in (("--role", "router"), ("--role", "node"), ("--role", "hub", "--tls-cert", "a.pem"),
+                 ("--frobnicate",)):
         result = dry_run(*args)
         assert result.returncode == 2, args
         assert not actions(result.stdout), args
@@ -92,6 +94,7 @@ def test_uninstall_keeps_the_config_and_the_data():
     result = dry_run("--uninstall")
     assert result.returncode == 0
     steps = actions(result.stdout)
-    assert "rm -rf /opt/seuil" in steps and "rm -rf /etc/mosquitto/seuil" in steps and "userdel seuil" in steps
+    for step in ("rm -rf /opt/seuil", "rm -rf /etc/mosquitto/seuil", "userdel seuil"):
+        assert step in steps
     assert not any("/etc/seuil" in step.split() or "/var/lib/seuil" in step for step in steps)
     assert "config (/etc/seuil) and data (/var/lib/seuil) are still there" in result.stdout
