@@ -58,6 +58,7 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
         admin,
         cards,
         completion,
+        demo,
         hub,
         kiosk,
         ledger,
@@ -72,7 +73,7 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
     )
 
     for module in (admin, members, cards, trainings, ledger, reports, rules, resources, nodes, snapshots,
-                   mqtt, hub, kiosk, completion):
+                   mqtt, hub, kiosk, demo, completion):
         module.register(commands)
     return parser
 

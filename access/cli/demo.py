@@ -1,0 +1,93 @@
+"""``seuil demo``: the whole of Seuil on this machine, with simulated hardware and sample data."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from access.cli.context import CommandContext
+from access.errors import NotInitialised
+
+
+def _workdir(ctx: CommandContext) -> tuple[Path, bool]:
+    """The folder for the demo's site and broker, and whether to delete it at the end."""
+    if ctx.args.dir:
+        folder = Path(ctx.args.dir).resolve()
+        if folder.exists() and any(folder.iterdir()):
+            raise NotInitialised(f"{folder} is not empty", hint="give a new folder, or leave --dir out")
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder, False
+    return Path(tempfile.mkdtemp(prefix="seuil-demo-")), True
+
+
+def demo(ctx: CommandContext) -> int:
+    from access.demo.check import CheckFailed, run_check
+
+    logging.getLogger().setLevel(logging.WARNING)
+    workdir, throwaway = _workdir(ctx)
+    try:
+        if ctx.args.check:
+            try:
+                run_check(workdir, broker_kind=ctx.args.broker)
+            except (CheckFailed, RuntimeError) as error:
+                print(f"demo check FAILED: {error}")
+                return 1
+            return 0
+        return _interactive(workdir, ctx.args.broker)
+    finally:
+        if throwaway:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _interactive(workdir: Path, broker_kind: str) -> int:
+    try:
+        from kiosk import demo as windows
+    except ImportError as error:
+        raise NotInitialised(f"the demo's windows need PySide6 ({error.name} is missing)",
+                             hint="./install.sh --demo installs everything; `seuil demo --check` "
+                                  "runs without windows") from None
+    from access.demo.broker import DemoBroker
+    from access.demo.dataset import make_site
+    from access.demo.stack import DemoStack
+
+    (workdir / "broker").mkdir(parents=True, exist_ok=True)
+    broker = DemoBroker(workdir / "broker", prefer=broker_kind)
+    broker.start()
+    stack = None
+    try:
+        print(f"building the demo association in {workdir / 'site'} (eight weeks of history)...")
+        site = make_site(str(workdir / "site"), broker.url)
+        stack = DemoStack(site)
+        stack.start()
+        config = workdir / "site" / "seuil.toml"
+        os.environ["SEUIL_CONFIG"] = str(config)
+        print(f"running: broker ({broker.kind}) on {broker.url}, hub, nodes {', '.join(stack.nodes)}, kiosk")
+        print("tap the sample badges in the panel window; in another terminal, try:")
+        print(f"  SEUIL_CONFIG={config} seuil member list")
+        print(f"  SEUIL_CONFIG={config} seuil report occupancy")
+        print("close the windows (or Ctrl-C) to stop; the demo's files are then deleted")
+        return windows.run(stack)
+    finally:
+        if stack is not None:
+            stack.stop()
+        broker.stop()
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser(
+        "demo", help="the whole of Seuil on this machine, simulated hardware, sample data",
+        description="Starts a broker (mosquitto if installed, else the embedded amqtt), the hub, the "
+                    "nodes of a sample association on simulated pins and readers, the kiosk in a "
+                    "window and a panel to tap sample badges. Its data lives in a temporary folder.")
+    p.add_argument("--check", action="store_true",
+                   help="no windows: tap every sample badge at the door and the printer, check the "
+                        "relays and the ledger, exit 0 (or 1 saying what went wrong)")
+    p.add_argument("--dir", metavar="DIR", help="keep the demo's site in DIR (new or empty) instead of a "
+                                                "temporary folder")
+    p.add_argument("--broker", choices=("auto", "mosquitto", "amqtt"), default="auto",
+                   help="which broker to start (default: mosquitto if installed)")
+    p.set_defaults(handler=demo)

@@ -1,0 +1,49 @@
+"""``seuil demo``'s windows: the kiosk, and the panel of simulated readers and relays."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtQml import QQmlApplicationEngine
+
+from access.demo.stack import DemoStack
+from access.payments.fake import FakeProvider
+from kiosk.app import KioskWindow, application, make_bus
+from kiosk.demo_panel import DemoPanel
+
+PANEL_QML = Path(__file__).parent / "qml" / "DemoPanel.qml"
+
+
+class PanelWindow:
+    def __init__(self, stack: DemoStack) -> None:
+        application()
+        self.panel = DemoPanel(stack)
+        self.engine = QQmlApplicationEngine()
+        self.engine.setInitialProperties({"demo": self.panel})
+        self.engine.load(QUrl.fromLocalFile(str(PANEL_QML)))
+        roots = self.engine.rootObjects()
+        if not roots:
+            raise RuntimeError(f"the demo panel did not load ({PANEL_QML})")
+        self.window = roots[0]
+
+
+def run(stack: DemoStack) -> int:
+    """Both windows until they are closed, or Ctrl-C."""
+    app = application()
+    site = stack.site
+    kiosk = KioskWindow(site, bus=make_bus(site), provider=FakeProvider(paid_after=3))
+    kiosk.window.setTitle("Seuil kiosk (demo)")
+    kiosk.window.show()
+    kiosk.kiosk.start()
+    panel = PanelWindow(stack)
+    panel.window.setProperty("x", kiosk.window.x() + 820)
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    wake = QTimer()
+    wake.setInterval(250)  # lets Python see Ctrl-C while Qt's loop runs
+    wake.timeout.connect(lambda: None)
+    wake.start()
+    code = app.exec()
+    kiosk.close()
+    return int(code)

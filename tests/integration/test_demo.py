@@ -1,0 +1,70 @@
+"""`seuil demo --check` from a clean clone installed into a new venv: the packaging (data files,
+migrations, QML, samples) and the whole stack, as a newcomer would get them."""
+
+from __future__ import annotations
+
+import os
+import site
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(*argv: str | Path, cwd: Path, timeout: int = 300, env: dict[str, str] | None = None
+         ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(a) for a in argv], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                          check=False, env=env)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """A clone of this repository's HEAD, installed (not editable) into a new venv.
+
+    The new venv sees this one's packages through a path file, so nothing is downloaded: what is
+    tested is Seuil's own packaging, not the network.
+    """
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    work = tmp_path_factory.mktemp("clean")
+    clone = work / "seuil"
+    result = _run("git", "clone", "--quiet", ROOT, clone, cwd=work)
+    assert result.returncode == 0, result.stderr
+    venv = work / "venv"
+    assert _run(sys.executable, "-m", "venv", venv, cwd=work).returncode == 0
+    inner = next((venv / "lib").glob("python3*/site-packages"))
+    (inner / "outer.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    result = _run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps",
+                  "--no-build-isolation", "--no-index", clone, cwd=work)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return venv
+
+
+def test_the_demo_check_passes_from_a_clean_install(installed, tmp_path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SEUIL_")}
+    env["PATH"] = f"{env.get('PATH', '')}:/usr/sbin:/sbin"
+    where = _run(installed / "bin" / "python", "-c", "import access, kiosk; print(access.__file__, kiosk.__file__)",
+                 cwd=tmp_path, env=env)
+    assert where.returncode == 0 and where.stdout.count(str(installed)) == 2, where.stdout + where.stderr
+    result = _run(installed / "bin" / "seuil", "demo", "--check", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "demo check passed" in result.stdout
+    assert "Ada charged 0.50 once" in result.stdout and "Unknown  stays shut" in result.stdout
+
+
+def test_the_demo_check_runs_on_the_embedded_broker_too(installed, tmp_path):
+    pytest.importorskip("amqtt")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SEUIL_")}
+    result = _run(installed / "bin" / "seuil", "demo", "--check", "--broker", "amqtt", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "broker: amqtt" in result.stdout
+
+
+def test_a_demo_folder_that_is_not_empty_is_refused(installed, tmp_path):
+    (tmp_path / "keep.txt").write_text("mine")
+    result = _run(installed / "bin" / "seuil", "demo", "--check", "--dir", tmp_path, cwd=tmp_path)
+    assert result.returncode == 1 and "is not empty" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
