@@ -34,7 +34,9 @@ def installed(tmp_path_factory) -> Path:
     result = _run("git", "clone", "--quiet", ROOT, clone, cwd=work)
     assert result.returncode == 0, result.stderr
     venv = work / "venv"
-    assert _run(sys.executable, "-m", "venv", venv, cwd=work).returncode == 0
+    # --without-pip: pip and setuptools come from this venv too (a new venv's own setuptools is older
+    # than the one pyproject.toml needs, and would be found first).
+    assert _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=work).returncode == 0
     inner = next((venv / "lib").glob("python3*/site-packages"))
     (inner / "outer.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     result = _run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps",
@@ -46,8 +48,8 @@ def installed(tmp_path_factory) -> Path:
 def test_the_demo_check_passes_from_a_clean_install(installed, tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith("SEUIL_")}
     env["PATH"] = f"{env.get('PATH', '')}:/usr/sbin:/sbin"
-    where = _run(installed / "bin" / "python", "-c", "import access, kiosk; print(access.__file__, kiosk.__file__)",
-                 cwd=tmp_path, env=env)
+    where = _run(installed / "bin" / "python", "-c",
+                 "import access, kiosk; print(access.__file__, kiosk.__file__)", cwd=tmp_path, env=env)
     assert where.returncode == 0 and where.stdout.count(str(installed)) == 2, where.stdout + where.stderr
     result = _run(installed / "bin" / "seuil", "demo", "--check", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
