@@ -2,6 +2,8 @@
 # Seuil installer.
 #
 # On a laptop or a development checkout (Debian, Ubuntu, Raspberry Pi OS):
+#   ./install.sh --demo       set up (as --dev), then start `seuil demo`: the whole stack
+#                             with simulated hardware and a sample association
 #   ./install.sh --dev        system packages (when root or sudo is available), a venv in
 #                             ./.venv with Seuil and its test tools
 #   ./install.sh --test       the same, then the whole test suite (extra args go to pytest)
@@ -32,6 +34,12 @@ dev_packages=(
   libglib2.0-0 libgl1 libxkbcommon0 libegl1 libfreetype6 libfontconfig1 libdbus-1-3 libpulse0
 )
 
+# The demo's windows on a desktop (X11 or Wayland): what Qt's xcb plugin loads besides.
+demo_packages=(
+  libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0
+  libxcb-image0 libxcb-randr0 libxcb-xfixes0 libwayland-client0 libwayland-cursor0 libwayland-egl1
+)
+
 # On a Pi. Qt itself comes from PySide6's wheels; these are the system libraries it loads.
 pi_packages_common=(python3-venv python3-pip)
 pi_packages_hub=(mosquitto)
@@ -50,7 +58,7 @@ rc522="mfrc522==0.0.7"
 dry_run=0
 
 usage() {
-  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 say() { printf '==> %s\n' "$*"; }
@@ -347,7 +355,7 @@ tls_key=""
 pytest_args=()
 while [ "$#" -gt 0 ]; do
   case "$1" in
-    --dev|--test|--uninstall) mode="$1" ;;
+    --dev|--test|--demo|--uninstall) mode="$1" ;;
     --role) [ "$#" -ge 2 ] || die "--role needs hub, node or kiosk (comma-separated)"
             mode="--role"; roles="$2"; shift ;;
     --node) [ "$#" -ge 2 ] || die "--node needs an id"; nodes+=("$2"); shift ;;
@@ -373,6 +381,13 @@ case "$mode" in
     install_system_packages "${dev_packages[@]}"
     setup_dev_venv
     say "ready: . $venv/bin/activate, then seuil --help"
+    ;;
+  --demo)
+    install_system_packages "${dev_packages[@]}" "${demo_packages[@]}"
+    setup_dev_venv
+    say "starting the demo (close its windows or press Ctrl-C to stop)"
+    export PATH="$PATH:/usr/sbin:/sbin"
+    exec "$venv/bin/seuil" demo
     ;;
   --test)
     install_system_packages "${dev_packages[@]}"

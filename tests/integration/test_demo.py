@@ -24,8 +24,8 @@ def _run(*argv: str | Path, cwd: Path, timeout: int = 300, env: dict[str, str] |
 def installed(tmp_path_factory) -> Path:
     """A clone of this repository's HEAD, installed (not editable) into a new venv.
 
-    The new venv sees this one's packages through a path file, so nothing is downloaded: what is
-    tested is Seuil's own packaging, not the network.
+    The new venv sees this one's packages through a path file, so only the build backend is
+    fetched (pip's cache keeps it): what is tested is Seuil's own packaging.
     """
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
@@ -39,8 +39,7 @@ def installed(tmp_path_factory) -> Path:
     assert _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=work).returncode == 0
     inner = next((venv / "lib").glob("python3*/site-packages"))
     (inner / "outer.pth").write_text("\n".join(site.getsitepackages()) + "\n")
-    result = _run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps",
-                  "--no-build-isolation", "--no-index", clone, cwd=work)
+    result = _run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps", clone, cwd=work)
     assert result.returncode == 0, result.stdout + result.stderr
     return venv
 
