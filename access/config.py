@@ -167,6 +167,8 @@ class KioskConfig(_Section):
     """How visitors may pay at the kiosk. ``online`` needs [kiosk.helloasso] (or the fake provider)."""
     online_provider: Literal["helloasso", "fake"] = "helloasso"
     """``fake`` accepts every payment after a few seconds: for the demo and tests only."""
+    rotation: Literal[0, 90, 180, 270] = 0
+    """Turn the screens by this many degrees (a panel mounted upside down or upright)."""
     credential: tuple[Literal["card", "code"], ...] = Field(("card", "code"), min_length=1)
     """What a visitor gets to open the door: a spare badge bound at the kiosk, a 6-digit code."""
     helloasso: HelloAssoConfig = HelloAssoConfig()

@@ -99,7 +99,8 @@ class KioskWindow:
 def run(site: Site, *, windowed: bool = False) -> int:
     """The kiosk until SIGTERM (systemd) or Ctrl-C."""
     app = application()
-    view = KioskWindow(site, bus=make_bus(site), provider=provider_for(site))
+    view = KioskWindow(site, bus=make_bus(site), provider=provider_for(site),
+                       rotation=site.config.kiosk.rotation)
     if windowed:
         view.window.show()
     else:

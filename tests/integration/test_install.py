@@ -98,3 +98,13 @@ def test_uninstall_keeps_the_config_and_the_data():
         assert step in steps
     assert not any("/etc/seuil" in step.split() or "/var/lib/seuil" in step for step in steps)
     assert "config (/etc/seuil) and data (/var/lib/seuil) are still there" in result.stdout
+
+
+def test_the_sample_pi_config_loads_and_uses_real_readers_and_signed_in_programs():
+    from access.config import load_config
+
+    config = load_config(ROOT / "firmware_config" / "seuil.toml")
+    assert set(config.nodes) == {"entrance", "printer", "sewing"}
+    assert {node.reader for node in config.nodes.values()} == {"mfrc522"}
+    assert all(node.relay is not None and node.relay.pin == 5 for node in config.nodes.values())
+    assert config.mqtt.password_dir == "mqtt" and config.data_dir == Path("/var/lib/seuil")
