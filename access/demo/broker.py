@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 import socket
 import subprocess
 import threading
@@ -12,16 +11,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from access.local import find_program, free_port
+
 log = logging.getLogger(__name__)
-
-SEARCH_PATH = "/usr/sbin:/usr/local/sbin:/usr/bin:/usr/local/bin"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
 
 def _listening(port: int) -> bool:
     try:
@@ -38,7 +30,7 @@ class DemoBroker:
         self.workdir = workdir
         self.port = free_port()
         self.url = f"mqtt://127.0.0.1:{self.port}"
-        mosquitto = shutil.which("mosquitto") or shutil.which("mosquitto", path=SEARCH_PATH)
+        mosquitto = find_program("mosquitto")
         if prefer == "mosquitto" and mosquitto is None:
             raise RuntimeError("mosquitto is not installed (apt install mosquitto)")
         self.mosquitto = mosquitto if prefer in ("auto", "mosquitto") else None

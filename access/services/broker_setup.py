@@ -13,7 +13,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +21,12 @@ from urllib.parse import urlparse
 from access.bus.topics import NODE_EVENTS, Topics
 from access.config import Config
 from access.errors import InvalidInput, NotInitialised
+from access.local import find_program
 from access.services.context import Site
 from access.services.rules import entrance_node
 
 PASSWORD_BYTES = 24
 FILE_MODE = 0o600
-SEARCH_PATH = "/usr/bin:/usr/sbin:/usr/local/bin:/usr/local/sbin"
 NODE_WRITES = ("status", "state", *NODE_EVENTS)
 
 
@@ -120,7 +119,7 @@ def _write(path: Path, text: str) -> None:
 
 
 def _mosquitto_passwd() -> str:
-    found = shutil.which("mosquitto_passwd") or shutil.which("mosquitto_passwd", path=SEARCH_PATH)
+    found = find_program("mosquitto_passwd")
     if found is None:
         raise NotInitialised("mosquitto_passwd is not installed", hint="apt install mosquitto")
     return found

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import time
 from pathlib import Path
 
-SEARCH_PATH = "/usr/sbin:/usr/local/sbin:/usr/bin:/usr/local/bin"
+from access.local import find_program, free_port
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+__all__ = ["Broker", "free_port"]
 
 
 class Broker:
@@ -24,7 +19,7 @@ class Broker:
     def __init__(self, workdir: Path, *, include_dir: Path | None = None, port: int | None = None) -> None:
         """``include_dir``: mosquitto reads its configuration there instead (``seuil mqtt setup``
         writes the listener, sign-in and ACL), on ``port``; this only adds where to persist."""
-        executable = shutil.which("mosquitto") or shutil.which("mosquitto", path=SEARCH_PATH)
+        executable = find_program("mosquitto")
         if executable is None:
             raise RuntimeError("mosquitto is not installed: `./install.sh --dev` installs it")
         self.executable = executable
