@@ -218,6 +218,9 @@ from the hub's $etc_dir first (docs/install-pi.md, \"More than one Pi\"), then r
   act chmod 0640 "$etc_dir/seuil.toml" "$etc_dir/rules.toml"
   act chown seuil:seuil "$etc_dir/secret.key"
   act chmod 0600 "$etc_dir/secret.key"
+  if exists "$etc_dir/mqtt"; then  # copied from the hub onto a node's Pi: the programs read them
+    act chown -R seuil:seuil "$etc_dir/mqtt"
+  fi
 }
 
 pi_mosquitto() {

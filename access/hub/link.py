@@ -19,6 +19,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -135,6 +136,8 @@ class BrokerLink:
 # --- the child process ------------------------------------------------------------------------
 
 def _child_main(conn: Connection, settings: LinkSettings, epoch: int) -> None:
+    # Ctrl-C reaches the whole process group: the parent stops this child in order.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from access.bus.client import make_client
 
