@@ -108,3 +108,18 @@ def test_the_sample_pi_config_loads_and_uses_real_readers_and_signed_in_programs
     assert {node.reader for node in config.nodes.values()} == {"mfrc522"}
     assert all(node.relay is not None and node.relay.pin == 5 for node in config.nodes.values())
     assert config.mqtt.password_dir == "mqtt" and config.data_dir == Path("/var/lib/seuil")
+
+
+def test_the_mosquitto_examples_are_what_setup_writes_for_the_sample_site():
+    """firmware_config/mosquitto/ shows what `seuil mqtt setup /etc/mosquitto/seuil` writes for
+    firmware_config/seuil.toml; this keeps the examples from drifting from the code."""
+    from access.config import load_config
+    from access.services.broker_setup import acl_text, conf_text, default_listen
+
+    config = load_config(ROOT / "firmware_config" / "seuil.toml").model_copy(
+        update={"source": "/etc/seuil/seuil.toml"})
+    examples = ROOT / "firmware_config" / "mosquitto"
+    conf = conf_text(config, Path("/etc/mosquitto/seuil"), listen=default_listen(config), port=1883, tls=None)
+    assert (examples / "seuil.conf").read_text() == conf
+    assert (examples / "seuil.acl").read_text() == acl_text(config, config.kiosk.entrance)
+    assert "listener 1883\n" in conf  # the url names the hub: the broker listens on the network
