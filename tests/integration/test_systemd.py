@@ -99,3 +99,21 @@ def test_a_daemon_says_ready_pings_the_watchdog_and_says_stopping(site_dir, brok
         if process.poll() is None:
             process.kill()
         notify.close()
+
+
+@pytest.mark.parametrize("alive", [True, False], ids=["well", "stuck"])
+def test_the_watchdog_is_pinged_only_while_the_worker_is_alive(tmp_path, alive):
+    notify = NotifySocket(tmp_path / "notify.sock")
+    code = ("from access.lifecycle import run_until_signalled; "
+            f"run_until_signalled(lambda: None, lambda: None, alive=lambda: {alive})")
+    env = {**os.environ, "NOTIFY_SOCKET": str(notify.path), "WATCHDOG_USEC": "400000"}
+    process = subprocess.Popen([sys.executable, "-c", code], env=env)
+    try:
+        assert notify.wait_for("READY=1", 10)
+        assert notify.wait_for("WATCHDOG=1", 1.5) is alive
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0 and notify.wait_for("STOPPING=1", 2)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        notify.close()
