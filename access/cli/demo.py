@@ -37,13 +37,13 @@ def demo(ctx: CommandContext) -> int:
                 print(f"demo check FAILED: {error}")
                 return 1
             return 0
-        return _interactive(workdir, ctx.args.broker)
+        return _interactive(workdir, ctx.args.broker, throwaway)
     finally:
         if throwaway:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _interactive(workdir: Path, broker_kind: str) -> int:
+def _interactive(workdir: Path, broker_kind: str, throwaway: bool) -> int:
     try:
         from kiosk import demo as windows
     except ImportError as error:
@@ -69,7 +69,8 @@ def _interactive(workdir: Path, broker_kind: str) -> int:
         print("tap the sample badges in the panel window; in another terminal, try:")
         print(f"  SEUIL_CONFIG={config} seuil member list")
         print(f"  SEUIL_CONFIG={config} seuil report occupancy")
-        print("close the windows (or Ctrl-C) to stop; the demo's files are then deleted")
+        print("close the windows (or Ctrl-C) to stop; "
+              + ("the demo's files are then deleted" if throwaway else f"the demo's files stay in {workdir}"))
         return windows.run(stack)
     finally:
         if stack is not None:
