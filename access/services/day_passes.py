@@ -200,7 +200,9 @@ def bind_card(site: Site, pass_id: int, card_hash: str) -> BoundCard:
         if card is not None:
             if card.member_id == sold.member_id:
                 return BoundCard(card.id, card.member_id, card.label)
-            if card.label != DAY_PASS_CARD_LABEL or _has_valid_membership(session, card.member_id, now):
+            holder_valid = session.scalar(select(Membership.id).where(
+                Membership.member_id == card.member_id, Membership.active_at_clause(now))) is not None
+            if card.label != DAY_PASS_CARD_LABEL or holder_valid:
                 raise Conflict("this badge belongs to someone else: take one from the spare badges")
             card.member_id = sold.member_id
             card.status = "active"
@@ -213,12 +215,6 @@ def bind_card(site: Site, pass_id: int, card_hash: str) -> BoundCard:
         audit.record(session, site, "daypass.card", f"day pass #{pass_id}", actor=KIOSK_ACTOR,
                      card=card.id, fingerprint=card_hash[:8])
         return BoundCard(card.id, card.member_id, card.label)
-
-
-def _has_valid_membership(session: Session, member_id: int, now: datetime) -> bool:
-    return session.scalar(select(Membership.id).where(
-        Membership.member_id == member_id, Membership.valid_from <= now,
-        (Membership.valid_until.is_(None)) | (Membership.valid_until > now))) is not None
 
 
 @dataclass(frozen=True)

@@ -114,8 +114,7 @@ class MemberDetail(MemberSummary):
 
 def membership_status(member: Member, now: datetime) -> tuple[str, Membership | None]:
     """active, upcoming (paid, not started), expired, none; suspended overrides them."""
-    active = [m for m in member.memberships
-              if m.valid_from <= now and (m.valid_until is None or now < m.valid_until)]
+    active = [m for m in member.memberships if m.active_at(now)]
     upcoming = [m for m in member.memberships if m.valid_from > now]
     current: Membership | None
     if active:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    ColumnElement,
     ForeignKey,
     Index,
     Integer,
@@ -15,6 +16,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    or_,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -106,6 +109,15 @@ class Membership(Base):
     created_at: Mapped[datetime]
 
     member: Mapped[Member] = relationship(back_populates="memberships")
+
+    def active_at(self, at: datetime) -> bool:
+        """Valid at ``at``: started, and not ended (``valid_until`` is the first instant after)."""
+        return self.valid_from <= at and (self.valid_until is None or at < self.valid_until)
+
+    @classmethod
+    def active_at_clause(cls, at: datetime) -> ColumnElement[bool]:
+        """``active_at`` as a SQL condition (same as the snapshot's ``MembershipWindow.active_at``)."""
+        return and_(cls.valid_from <= at, or_(cls.valid_until.is_(None), cls.valid_until > at))
 
 
 class Training(Base):
