@@ -110,12 +110,19 @@ def run(site: Site, *, windowed: bool = False) -> int:
     watchdog = Watchdog()
     # READY once the home screen is on the glass: systemd (and bench_kiosk) time the start to here
     view.window.frameSwapped.connect(watchdog.ready, Qt.ConnectionType.SingleShotConnection)
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
-    wake = QTimer()
-    wake.setInterval(250)  # lets Python see the signals while Qt's loop runs
-    wake.timeout.connect(lambda: None)
-    wake.start()
+    wake = quit_on_signals(app)  # noqa: F841 (kept alive for the loop)
     code = app.exec()
     view.close()
     return int(code)
+
+
+def quit_on_signals(app: QGuiApplication) -> QTimer:
+    """SIGTERM (systemd) and SIGINT (Ctrl-C) end Qt's loop. Keep the returned timer: it wakes
+    Python every 250 ms, so the handlers run while Qt waits."""
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    wake = QTimer()
+    wake.setInterval(250)
+    wake.timeout.connect(lambda: None)
+    wake.start()
+    return wake

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtQml import QQmlApplicationEngine
 
 from access.demo.stack import DemoStack
 from access.payments.fake import FakeProvider
-from kiosk.app import KioskWindow, application, make_bus
+from kiosk.app import KioskWindow, application, make_bus, quit_on_signals
 from kiosk.demo_panel import DemoPanel
 
 PANEL_QML = Path(__file__).parent / "qml" / "DemoPanel.qml"
@@ -39,11 +38,7 @@ def run(stack: DemoStack) -> int:
     kiosk.kiosk.start()
     panel = PanelWindow(stack)
     panel.window.setProperty("x", kiosk.window.x() + 820)
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
-    wake = QTimer()
-    wake.setInterval(250)  # lets Python see Ctrl-C while Qt's loop runs
-    wake.timeout.connect(lambda: None)
-    wake.start()
+    wake = quit_on_signals(app)  # noqa: F841 (kept alive for the loop)
     code = app.exec()
     kiosk.close()
     return int(code)

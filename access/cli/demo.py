@@ -54,13 +54,12 @@ def _interactive(workdir: Path, broker_kind: str, throwaway: bool) -> int:
     from access.demo.dataset import make_site
     from access.demo.stack import DemoStack
 
-    (workdir / "broker").mkdir(parents=True, exist_ok=True)
     broker = DemoBroker(workdir / "broker", prefer=broker_kind)
     broker.start()
     stack = None
     try:
         print(f"building the demo association in {workdir / 'site'} (eight weeks of history)...")
-        site = make_site(str(workdir / "site"), broker.url)
+        site = make_site(workdir / "site", broker.url)
         stack = DemoStack(site)
         stack.start()
         config = workdir / "site" / "seuil.toml"

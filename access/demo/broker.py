@@ -27,6 +27,7 @@ class DemoBroker:
     """``start()`` then ``url``; ``stop()`` at the end. ``kind`` says which broker runs."""
 
     def __init__(self, workdir: Path, *, prefer: str = "auto") -> None:
+        workdir.mkdir(parents=True, exist_ok=True)
         self.workdir = workdir
         self.port = free_port()
         self.url = f"mqtt://127.0.0.1:{self.port}"
