@@ -34,6 +34,9 @@ _TEXT: dict[Reason, dict[Language, str]] = {
     Reason.MEMBERSHIP_EXPIRED: {
         "fr": "Votre adhésion a pris fin{ended}. Renouvelez-la à la borne ou auprès d'un·e bénévole.",
         "en": "Your membership ended{ended}. Renew it at the kiosk or ask a volunteer."},
+    Reason.MEMBERSHIP_NOT_STARTED: {
+        "fr": "Votre adhésion commence le {starts}. D'ici là, prenez un pass journée.",
+        "en": "Your membership starts on {starts}. Until then, take a day pass."},
     Reason.NO_ACCESS: {
         "fr": "Votre formule ne donne pas accès à « {resource} ».",
         "en": "Your plan does not include \u201c{resource}\u201d."},
@@ -56,6 +59,10 @@ _TEXT: dict[Reason, dict[Language, str]] = {
         "fr": "« {resource} » n'est pas configuré ici.",
         "en": "\u201c{resource}\u201d is not configured here."},
 }
+
+_NO_MEMBERSHIP = {
+    "fr": "Vous n'avez pas d'adhésion en cours. Prenez un pass journée ou demandez à un·e bénévole.",
+    "en": "You have no current membership. Take a day pass or ask a volunteer."}
 
 _CARD_STATUS = {"fr": {"lost": "déclaré perdu", "revoked": "révoqué", "active": "actif"},
                 "en": {"lost": "reported lost", "revoked": "revoked", "active": "active"}}
@@ -80,10 +87,14 @@ def explain(decision: Decision, language: Language, *, clock: SiteClock | None =
             currency: str = "EUR") -> str:
     """The sentence shown for a decision."""
     clock = clock or SiteClock()
-    ended = ""
-    if decision.reason is Reason.MEMBERSHIP_EXPIRED and decision.until is not None:
+    ended = starts = ""
+    if decision.reason is Reason.MEMBERSHIP_EXPIRED:
+        if decision.until is None:
+            return _NO_MEMBERSHIP[language]
         on = day(clock.last_day(decision.until), language)
         ended = f" le {on}" if language == "fr" else f" on {on}"
+    if decision.reason is Reason.MEMBERSHIP_NOT_STARTED and decision.until is not None:
+        starts = day(clock.service_day(decision.until), language)
     first_name = (decision.member_name or "").split(" ")[0]
     return _TEXT[decision.reason][language].format(
         first_name=first_name,
@@ -91,6 +102,7 @@ def explain(decision: Decision, language: Language, *, clock: SiteClock | None =
         rule=decision.rule or "",
         skill=decision.skill or "",
         ended=ended,
+        starts=starts,
         card_status=_CARD_STATUS[language].get(str(decision.card_status), ""),
         balance=money(decision.balance_cents or 0, currency, language),
         floor=money(decision.floor_cents or 0, currency, language),

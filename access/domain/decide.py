@@ -26,6 +26,7 @@ class Reason(StrEnum):
     CARD_REVOKED = "card_revoked"
     MEMBER_SUSPENDED = "member_suspended"
     MEMBERSHIP_EXPIRED = "membership_expired"
+    MEMBERSHIP_NOT_STARTED = "membership_not_started"
     NO_ACCESS = "no_access"
     OUTSIDE_HOURS = "outside_hours"
     TRAINING_REQUIRED = "training_required"
@@ -45,7 +46,7 @@ class Decision:
     member_id: int | None = None
     member_name: str | None = None
     rule: str | None = None
-    until: datetime | None = None  # allowed: membership end; expired: when it ended
+    until: datetime | None = None  # allowed: membership end; expired: its end; not started: its start
     skill: str | None = None
     balance_cents: int | None = None
     floor_cents: int | None = None
@@ -103,6 +104,8 @@ def decide(
 
     plans = member.active_plans(now)
     if not plans:
+        if (starts := member.starts_at(now)) is not None:
+            return verdict(False, Reason.MEMBERSHIP_NOT_STARTED, until=starts)
         return verdict(False, Reason.MEMBERSHIP_EXPIRED, until=member.ended_at(now))
     rules = [r for r in snapshot.rules_by_resource.get(resource, ()) if r.applies_to(member, plans)]
     if not rules:

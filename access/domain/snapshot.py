@@ -56,6 +56,11 @@ class MemberView:
         ends = [m.valid_until for m in self.memberships if m.valid_until and m.valid_until <= now]
         return max(ends) if ends else None
 
+    def starts_at(self, now: datetime) -> datetime | None:
+        """When the next membership that has not begun yet begins, if any."""
+        starts = [m.valid_from for m in self.memberships if m.valid_from > now]
+        return min(starts) if starts else None
+
     def trained(self, skill: str, now: datetime) -> bool:
         if skill not in self.trainings:
             return False

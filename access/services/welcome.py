@@ -67,6 +67,8 @@ class Welcome:
     """The day the cut-off checked them out (they forgot): a gentle reminder."""
     credit_floor_cents: int = 0
     visitor: bool = False
+    starts_on: date | None = None
+    """The first service day of a membership paid ahead that has not begun."""
 
 
 def first_name(name: str) -> str:
@@ -106,7 +108,9 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
                        and plan.period is PlanPeriod.DAY)
         shown = Welcome(tap, first_name(member.name), presence, status, current.plan if current else None,
                         current.valid_until if current else None, last, days_left, balance, -int(month),
-                        currency, trained, None, site.config.site.credit_floor, visitor)
+                        currency, trained, None, site.config.site.credit_floor, visitor,
+                        site.clock.service_day(current.valid_from) if status == "upcoming" and current
+                        else None)
     if presence is Presence.IN:
         reminder = forgotten_checkout(site, tap.member_id)
         if reminder is not None:

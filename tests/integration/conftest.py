@@ -49,7 +49,8 @@ def db(site_dir: Path, backend: str) -> str:
 @pytest.fixture
 def ada(site_dir: Path) -> str:
     result = run("member", "add", "Ada Lovelace", "--email", "ada@example.org",
-                 "--group", "members", "--plan", "monthly", "--until", "2099-12-31")
+                 "--group", "members", "--plan", "monthly", "--from", "2026-01-01",
+                 "--until", "2099-12-31")
     assert result.code == 0, result.err
     return "ada"
 

@@ -92,6 +92,20 @@ def test_explain_says_which_rule_allows_and_why_not(site_dir, ada):
     assert json.loads(unknown.out)["reason"] == "unknown_card"
 
 
+def test_explain_tells_a_member_paid_ahead_when_the_membership_starts(site_dir):
+    assert run("member", "add", "Noa Early", "--group", "members", "--plan", "monthly",
+               "--from", "2027-03-01").code == 0
+    early = run("rules", "explain", "--member", "noa", "front-door", "--at", "2027-02-15T10:00")
+    assert early.code == 1
+    assert early.out.startswith("DENIED: membership_not_started")
+    assert "en: Your membership starts on 1 Mar 2027. Until then, take a day pass." in early.out
+    body = json.loads(run("rules", "explain", "--member", "noa", "front-door", "--at",
+                          "2027-02-15T10:00", "--json").out)
+    assert body["until"].startswith("2027-03-01T")
+    started = run("rules", "explain", "--member", "noa", "front-door", "--at", "2027-03-01T10:00")
+    assert started.code == 0, started.out
+
+
 def test_explain_of_an_unknown_resource_suggests_one(site_dir, ada):
     result = run("rules", "explain", "--member", "ada", "3d-priner")
     assert result.code == 1

@@ -3,7 +3,7 @@
 import json
 import threading
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -20,6 +20,7 @@ from access.domain.decide import Reason
 from access.payments.fake import FakeProvider
 from access.services import day_passes
 from access.store.models import AuditEntry, Card, LedgerEntry
+from kiosk import strings
 from kiosk.app import KioskWindow, make_bus
 from kiosk.screenshots import SCENES, stage
 from tests.integration.cli_helpers import apply_day_pass_floor, run
@@ -114,6 +115,17 @@ def test_a_refused_tap_says_why_and_what_to_do(qtbot, view, node):
     state = shown(view)
     assert state["allowed"] is False
     assert "a pris fin le 31 déc." in state["lines"][0] and "pass journée" in state["lines"][0]
+
+
+def test_a_member_paid_ahead_is_told_the_day_it_starts_not_that_it_ended(qtbot, view, node):
+    first = date.today() + timedelta(days=10)
+    assert run("member", "add", "Noa Early", "--group", "members", "--plan", "monthly",
+               "--from", first.isoformat()).code == 0
+    node.decide(3, allowed=False, reason=Reason.MEMBERSHIP_NOT_STARTED)
+    qtbot.waitUntil(lambda: view.kiosk.screen == "welcome", timeout=5000)
+    line = shown(view)["lines"][0]
+    assert line.startswith("Votre adhésion commence le ") and "pris fin" not in line
+    assert strings.day(first, "fr") in line
 
 
 def test_the_language_switch_changes_words_and_money(qtbot, view, node):

@@ -65,8 +65,12 @@ STALE_TRAINING = MemberView(8, "Sid Stale", frozenset({"members"}), (membership(
 VISITOR = MemberView(6, "Vic Visitor", frozenset(),
                      (MembershipWindow("day-pass", MONDAY_NOON - timedelta(hours=2),
                                        CLOCK.end_of_today(MONDAY_NOON)),))
+EARLY = MemberView(9, "Noa Early", frozenset({"members"}),
+                   (membership(days_left=-40),
+                    MembershipWindow("monthly", MONDAY_NOON + timedelta(days=3),
+                                     MONDAY_NOON + timedelta(days=33))))
 
-MEMBERS = (ADA, BOB, EXPIRED, SUSPENDED, KEYHOLDER, VISITOR, BROKE, STALE_TRAINING)
+MEMBERS = (ADA, BOB, EXPIRED, SUSPENDED, KEYHOLDER, VISITOR, BROKE, STALE_TRAINING, EARLY)
 CARDS = {f"card-{m.id}": CardView(m.id) for m in MEMBERS} | {
     "card-lost": CardView(1, CardStatus.LOST),
     "card-revoked": CardView(2, CardStatus.REVOKED),
@@ -114,6 +118,14 @@ def test_member_with_expired_plan_is_denied_at_door_and_told_when_it_ended():
     decision = decide("card-3", "front-door", MONDAY_NOON, SNAP)
     assert decision.reason is Reason.MEMBERSHIP_EXPIRED
     assert decision.until == MONDAY_NOON - timedelta(days=2)
+
+
+def test_member_whose_membership_starts_later_is_told_when_not_that_it_ended():
+    # paid ahead after a gap: the coming start matters more than the old end
+    decision = decide("card-9", "front-door", MONDAY_NOON, SNAP)
+    assert decision.reason is Reason.MEMBERSHIP_NOT_STARTED
+    assert decision.until == MONDAY_NOON + timedelta(days=3)
+    assert decide("card-9", "front-door", MONDAY_NOON + timedelta(days=3), SNAP).allowed
 
 
 def test_member_is_denied_outside_opening_hours_with_the_rule_named():
@@ -187,6 +199,7 @@ def test_every_reason_is_reachable_from_these_tests():
     # The closed set of reasons stays closed: a new one needs a test above.
     assert {r.value for r in Reason} == {
         "allowed", "unknown_card", "card_revoked", "member_suspended", "membership_expired",
+        "membership_not_started",
         "no_access", "outside_hours", "training_required", "not_enough_credit",
         "machine_in_use", "out_of_service", "unknown_resource",
     }

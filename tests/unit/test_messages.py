@@ -28,6 +28,18 @@ def test_expired_membership_names_the_last_valid_day_not_the_cutoff_instant():
     assert "a pris fin le 3 nov. 2026" in explain(decision, "fr", clock=CLOCK)
 
 
+def test_a_membership_not_begun_says_its_first_day_and_none_at_all_says_so():
+    starts = Decision(False, Reason.MEMBERSHIP_NOT_STARTED, "front-door", 1, "Ada",
+                      until=datetime(2026, 12, 1, 4, 0, tzinfo=PARIS))
+    assert explain(starts, "en", clock=CLOCK) == (
+        "Your membership starts on 1 Dec 2026. Until then, take a day pass.")
+    assert "commence le 1 déc. 2026" in explain(starts, "fr", clock=CLOCK)
+    none = Decision(False, Reason.MEMBERSHIP_EXPIRED, "front-door", 1, "Ada")
+    assert explain(none, "en", clock=CLOCK) == (
+        "You have no current membership. Take a day pass or ask a volunteer.")
+    assert "pas d'adhésion en cours" in explain(none, "fr", clock=CLOCK)
+
+
 def test_money_follows_the_language():
     assert money(250, "EUR", "fr") == "2,50\xa0€"
     assert money(250, "EUR", "en") == "€2.50"
