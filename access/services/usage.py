@@ -110,11 +110,7 @@ def _price_ended(session: Session, rules: RuleSet, ended: list[UsageSession], cu
                    func.sum(UsageSession.cost_cents))
             .where(priced, UsageSession.member_id.in_(members), UsageSession.service_day.in_(days))
             .group_by(UsageSession.member_id, UsageSession.resource, UsageSession.service_day))}
-    grants: dict[Pair, list[Grant]] = defaultdict(list)
-    for member, resource, at, seconds in session.execute(
-            select(PrepaidGrant.member_id, PrepaidGrant.resource, PrepaidGrant.granted_at,
-                   PrepaidGrant.seconds).where(PrepaidGrant.member_id.in_(members))):
-        grants[(member, resource)].append(Grant(at, seconds))
+    grants = _grants(session, members)
     total = 0
     late: list[UsageSession] = []
     new_entries: list[dict[str, object]] = []
@@ -133,6 +129,16 @@ def _price_ended(session: Session, rules: RuleSet, ended: list[UsageSession], cu
     for first in late:
         total += reprice(session, rules, first, currency)
     return total
+
+
+def _grants(session: Session, members: Sequence[int]) -> defaultdict[Pair, list[Grant]]:
+    """The prepaid hours of these members, by member and resource."""
+    grants: defaultdict[Pair, list[Grant]] = defaultdict(list)
+    for member, resource, at, seconds in session.execute(
+            select(PrepaidGrant.member_id, PrepaidGrant.resource, PrepaidGrant.granted_at,
+                   PrepaidGrant.seconds).where(PrepaidGrant.member_id.in_(members))):
+        grants[(member, resource)].append(Grant(at, seconds))
+    return grants
 
 
 def _use(row: UsageSession) -> Use:
@@ -176,9 +182,7 @@ def reprice(session: Session, rules: RuleSet, first: UsageSession, currency: str
         .where(earlier, UsageSession.service_day.in_(days)).group_by(UsageSession.service_day)
     ):
         spent[day] = int(cents or 0)
-    grants = [Grant(at, seconds) for at, seconds in session.execute(
-        select(PrepaidGrant.granted_at, PrepaidGrant.seconds).where(
-            PrepaidGrant.member_id == first.member_id, PrepaidGrant.resource == first.resource))]
+    grants = _grants(session, [first.member_id])[(first.member_id, first.resource)]
     charges = price_in_order(pricing, [_use(t) for t in targets], grants=grants,
                              prepaid_used_before=used_before,
                              spent_before=spent)
