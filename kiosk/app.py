@@ -35,6 +35,23 @@ def application() -> QGuiApplication:
     return app  # type: ignore[return-value]
 
 
+_engine: QQmlApplicationEngine | None = None
+
+
+def qml_engine() -> QQmlApplicationEngine:
+    """The process's one QML engine: windows come and go, the engine stays.
+
+    With Qt 6.8, loading the virtual keyboard's InputPanel in a new engine after another engine
+    was deleted crashes now and then (a segfault in an AOT-compiled singleton lookup of
+    QtVirtualKeyboard). The kiosk service makes one window; ``--screenshots`` makes four, the
+    tests many: they all share this engine.
+    """
+    global _engine
+    if _engine is None:
+        _engine = QQmlApplicationEngine()
+    return _engine
+
+
 def provider_for(site: Site) -> PaymentProvider | None:
     kiosk = site.config.kiosk
     if "online" not in kiosk.payment:
@@ -66,14 +83,15 @@ class KioskWindow:
                  rotation: int = 0) -> None:
         application()
         self.kiosk = Kiosk(site, bus=bus, provider=provider, language=language)
-        self.engine = QQmlApplicationEngine()
+        self.engine = qml_engine()
+        before = len(self.engine.rootObjects())
         self.engine.rootContext().setContextProperty("kiosk", self.kiosk)  # every screen's root model
         self.engine.setInitialProperties({"kiosk": self.kiosk, "rotation": rotation})
         self.engine.load(QUrl.fromLocalFile(str(QML)))
         roots = self.engine.rootObjects()
-        if not roots:
+        if len(roots) <= before:
             raise RuntimeError(f"the kiosk screens did not load ({QML})")
-        window = roots[0]
+        window = roots[-1]
         assert isinstance(window, QQuickWindow)
         self.window = window
         self.resize(*size)
@@ -87,11 +105,14 @@ class KioskWindow:
             raise OSError(f"could not write {path}")
 
     def close(self) -> None:
-        """Stop the I/O, then tear the QML down while the view-models it reads still exist."""
+        """Stop the I/O, then tear the screens down while the view-models they read still exist.
+
+        The engine stays for the next window (see ``qml_engine``).
+        """
         self.kiosk.stop()
+        QCoreApplication.processEvents()  # signals queued by the I/O threads land while all exists
         self.window.close()
         self.window.deleteLater()
-        self.engine.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QCoreApplication.processEvents()
 

@@ -27,6 +27,7 @@ class Background(QObject):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-io")
         self._finished.connect(self._deliver)
         self.pending = 0
+        self._stopped = False
 
     def run(self, call: Callable[[], Any], done: Done, failed: Failed | None = None) -> None:
         """``call()`` on the worker; then ``done(result)`` or ``failed(error)`` on the GUI thread."""
@@ -44,12 +45,17 @@ class Background(QObject):
 
     @Slot(object)
     def _deliver(self, item: tuple[Callable[[Any], None], Any]) -> None:
+        if self._stopped:  # a result still queued when the kiosk stopped: its screen is going away
+            return
         self.pending -= 1
         callback, value = item
         callback(value)
 
     def stop(self) -> None:
+        """Finish the call under way, drop the queued ones; results that arrive later are dropped."""
+        self._stopped = True
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self.pending = 0
 
 
 def _log_only(error: Exception) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
@@ -49,7 +50,8 @@ def sample_welcome(site: Site, *, allowed: bool = True, reason: Reason = Reason.
                    site.config.site.credit_floor)
 
 
-SCENES = ("home", "welcome", "welcome-out", "denied-expired", "denied-credit", "pass-name", "pass-amount",
+SCENES = ("home", "welcome", "welcome-out", "denied-expired", "denied-starts", "denied-credit", "pass-name",
+          "pass-amount",
           "pass-method", "pass-cash", "pass-online", "pass-credential", "pass-card", "pass-receipt",
           "pass-receipt-mail", "code", "code-wrong", "dashboard", "rollcall")
 
@@ -64,7 +66,11 @@ def stage(view: KioskWindow, scene: str) -> None:
         if scene == "welcome-out":
             facts = replace(facts, presence=Presence.OUT, forgot_checkout_on=None)
         elif scene == "denied-expired":
-            facts = sample_welcome(site, allowed=False, reason=Reason.MEMBERSHIP_EXPIRED)
+            facts = replace(sample_welcome(site, allowed=False, reason=Reason.MEMBERSHIP_EXPIRED),
+                            status="expired", last_day=site.today() - timedelta(days=20), days_left=None)
+        elif scene == "denied-starts":
+            facts = replace(sample_welcome(site, allowed=False, reason=Reason.MEMBERSHIP_NOT_STARTED),
+                            status="upcoming", starts_on=site.today() + timedelta(days=8), days_left=None)
         elif scene == "denied-credit":
             facts = sample_welcome(site, allowed=False, reason=Reason.NOT_ENOUGH_CREDIT)
         kiosk.model("welcome")._show(facts)

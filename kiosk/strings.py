@@ -67,9 +67,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                                   "d'un·e bénévole, ou prenez un pass journée.",
                                   "Your membership ended on {date}: renew it with a volunteer, "
                                   "or take a day pass."),
-    "denied.membership_not_started": ("Votre adhésion commence le {date}. D'ici là, prenez un pass "
+    "denied.membership_not_started": ("Votre adhésion commence le {date} : d'ici là, prenez un pass "
                                       "journée ou demandez à un·e bénévole.",
-                                      "Your membership starts on {date}. Until then, take a day pass "
+                                      "Your membership starts on {date}: until then, take a day pass "
                                       "or ask a volunteer."),
     "denied.membership_none": ("Vous n'avez pas d'adhésion en cours : prenez un pass journée ou "
                                "demandez à un·e bénévole.",
