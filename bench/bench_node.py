@@ -61,7 +61,7 @@ def make_site(workdir: Path, broker: Broker) -> Path:
     config.write_text(text[: text.index("# One [nodes.<id>]")] + NODES)
     os.environ["SEUIL_CONFIG"] = str(config)
     assert seuil(["member", "add", "Ada Lovelace", "--group", "members", "--plan", "monthly",
-                  "--until", "2099-12-31"]) == 0
+                  "--from", "2026-01-01", "--until", "2099-12-31"]) == 0  # valid at WednesdayMorning
     assert seuil(["card", "enroll", "ada", "--uid", "A1000001"]) == 0
     assert seuil(["snapshot", "publish"]) == 0
     return config

@@ -58,9 +58,10 @@ REGULARS = ("Inès Moreau", "Hugo Lambert", "Léa Girard", "Nathan Roux", "Chlo�
 
 
 def demo_rules(text: str) -> str:
-    """The sample rules, open every hour (a demo runs at night too) and with no free minutes
-    on the printer (a demo print is short and should show a charge)."""
+    """The sample rules, open every hour of every day (a demo runs at night and on holidays too)
+    and with no free minutes on the printer (a demo print is short and should show a charge)."""
     text = re.sub(r'^hours = \[.*\]$', 'hours = ["Mon-Sun 00:00-24:00"]', text, flags=re.M)
+    text = re.sub(r"^holidays = \[.*\]$", "holidays = []", text, flags=re.M)
     return re.sub(r"^free_minutes = \d+", "free_minutes = 0", text, flags=re.M)
 
 

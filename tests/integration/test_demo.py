@@ -69,3 +69,19 @@ def test_a_demo_folder_that_is_not_empty_is_refused(installed, tmp_path):
     result = _run(installed / "bin" / "seuil", "demo", "--check", "--dir", tmp_path, cwd=tmp_path)
     assert result.returncode == 1 and "is not empty" in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_the_demo_rules_are_open_at_any_hour_of_any_day():
+    # The check taps at the real time: the demo's schedules must be open at night, on Sundays and
+    # on the sample rules' holidays, or `seuil demo --check` fails on Christmas Day.
+    from datetime import datetime
+
+    from access.demo.dataset import demo_rules
+    from access.rules_file import parse_rules
+
+    sample = (ROOT / "access" / "samples" / "rules.toml").read_text(encoding="utf-8")
+    assert "holidays = [2026-12-25" in sample  # what the demo takes away
+    rules = parse_rules(demo_rules(sample), "rules.toml")
+    for at in (datetime(2026, 12, 25, 10, 0), datetime(2027, 1, 1, 3, 0), datetime(2026, 11, 29, 23, 30)):
+        for schedule in rules.schedules:
+            assert rules.compiled_schedule(schedule.name).is_open(at), (schedule.name, at)
