@@ -110,7 +110,6 @@ class KioskWindow:
         The engine stays for the next window (see ``qml_engine``).
         """
         self.kiosk.stop()
-        QCoreApplication.processEvents()  # signals queued by the I/O threads land while all exists
         self.window.close()
         self.window.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
