@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -55,8 +55,12 @@ def publish(url: str, messages: Sequence[tuple[str, bytes]], *, retain: bool = F
 
 
 def wait_for_tap(url: str, topic: str, *, timeout_s: float, username: str = "",
-                 password: str = "") -> TapEvent:
-    """The next tap published on ``topic`` (a node's tap topic) within ``timeout_s``."""
+                 password: str = "", ready: Callable[[], None] = lambda: None) -> TapEvent:
+    """The next tap published on ``topic`` (a node's tap topic) within ``timeout_s``.
+
+    ``ready()`` is called once the broker confirmed the subscription: only then may the person
+    tap (a tap before it would be missed), so that is when to ask them.
+    """
     taps: queue.Queue[bytes] = queue.Queue()
     client = _connect(url, username, password, "tap")
     client.on_message = lambda c, u, message: taps.put(bytes(message.payload))
@@ -64,7 +68,11 @@ def wait_for_tap(url: str, topic: str, *, timeout_s: float, username: str = "",
     client.on_subscribe = lambda c, u, mid, reasons, p: subscribed.put(mid)
     try:
         client.subscribe(topic, qos=1)
-        subscribed.get(timeout=CONNECT_TIMEOUT_S)
+        try:
+            subscribed.get(timeout=CONNECT_TIMEOUT_S)
+        except queue.Empty:
+            raise Unavailable("the broker did not confirm the subscription in time; try again") from None
+        ready()
         while True:
             try:
                 raw = taps.get(timeout=timeout_s)

@@ -35,11 +35,12 @@ def _tapped_card(ctx: CommandContext) -> str:
     node = ctx.args.tap
     config.node(node)  # a clear error for a node that does not exist
     cards.find_member_name(site, ctx.args.member)  # a typo fails before anyone taps
-    print(f"Tap the card on the reader of node {node} (within {ctx.args.timeout:g} s)...",
-          file=sys.stderr, flush=True)
     username, password = config.mqtt_credentials("hub")
-    tap = oneshot.wait_for_tap(config.mqtt.url, Topics(config.site.id).node_tap(node),
-                               timeout_s=ctx.args.timeout, username=username, password=password)
+    tap = oneshot.wait_for_tap(
+        config.mqtt.url, Topics(config.site.id).node_tap(node), timeout_s=ctx.args.timeout,
+        username=username, password=password,
+        ready=lambda: print(f"Tap the card on the reader of node {node} "
+                            f"(within {ctx.args.timeout:g} s)...", file=sys.stderr, flush=True))
     return tap.card
 
 

@@ -1,5 +1,7 @@
 """`seuil node`, `seuil tap`, `seuil snapshot publish`, `seuil card enroll --tap`."""
 
+import subprocess
+import sys
 import threading
 
 from tests.integration.cli_helpers import db_dump, run
@@ -64,22 +66,27 @@ def test_enroll_by_tapping_the_card_on_a_reader(maker_space, db):
     reader = FakeReader()
     node = NodeUnderTest(maker_space, "entrance", FakeClock(next_wednesday_10am()),
                          reader=reader).start()
+    # A real `seuil` process, and the card is tapped when it asks, as a person at the terminal
+    # does: the prompt must come once it listens (it came before, and a quick tap was missed).
+    enroll = subprocess.Popen([sys.executable, "-m", "access.cli.main", "card", "enroll", "bob",
+                               "--tap", "entrance", "--label", "blue fob", "--timeout", "20"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watchdog = threading.Timer(30, enroll.kill)  # a prompt that never comes fails, not hangs
+    watchdog.start()
     try:
-        result = {}
-        worker = threading.Thread(target=lambda: result.update(
-            r=run("card", "enroll", "bob", "--tap", "entrance", "--label", "blue fob")))
-        worker.start()
-        threading.Timer(0.5, lambda: reader.tap("F6000006")).start()
-        worker.join(15)
-        assert result["r"].code == 0, result["r"].err
-        assert "enrolled card" in result["r"].out
-        assert "Bob Marley" in result["r"].out
-        assert "Tap the card on the reader of node entrance" in result["r"].err
+        prompt = enroll.stderr.readline()
+        assert prompt.startswith("Tap the card on the reader of node entrance"), prompt
+        reader.tap("F6000006")
+        out, err = enroll.communicate(timeout=20)
+        assert enroll.returncode == 0, prompt + err
+        assert "enrolled card" in out and "Bob Marley" in out
         assert run("snapshot", "publish").code == 0
         assert wait_until(lambda: len(node.core.base.cards) == 5)
         node.tap("F6000006")  # the card just enrolled now opens the door
         assert node.is_on(RELAY)
     finally:
+        watchdog.cancel()
+        enroll.kill()
         node.stop()
     shown = run("card", "list", "--member", "bob")
     assert "blue fob" in shown.out
