@@ -88,13 +88,14 @@ def explain(decision: Decision, language: Language, *, clock: SiteClock | None =
     """The sentence shown for a decision."""
     clock = clock or SiteClock()
     ended = starts = ""
-    if decision.reason is Reason.MEMBERSHIP_EXPIRED:
+    if decision.reason in (Reason.MEMBERSHIP_EXPIRED, Reason.MEMBERSHIP_NOT_STARTED):
         if decision.until is None:
             return _NO_MEMBERSHIP[language]
-        on = day(clock.last_day(decision.until), language)
-        ended = f" le {on}" if language == "fr" else f" on {on}"
-    if decision.reason is Reason.MEMBERSHIP_NOT_STARTED and decision.until is not None:
-        starts = day(clock.service_day(decision.until), language)
+        if decision.reason is Reason.MEMBERSHIP_EXPIRED:
+            on = day(clock.last_day(decision.until), language)
+            ended = f" le {on}" if language == "fr" else f" on {on}"
+        else:
+            starts = day(clock.service_day(decision.until), language)
     first_name = (decision.member_name or "").split(" ")[0]
     return _TEXT[decision.reason][language].format(
         first_name=first_name,

@@ -50,10 +50,9 @@ def sample_welcome(site: Site, *, allowed: bool = True, reason: Reason = Reason.
                    site.config.site.credit_floor)
 
 
-SCENES = ("home", "welcome", "welcome-out", "denied-expired", "denied-starts", "denied-credit", "pass-name",
-          "pass-amount",
-          "pass-method", "pass-cash", "pass-online", "pass-credential", "pass-card", "pass-receipt",
-          "pass-receipt-mail", "code", "code-wrong", "dashboard", "rollcall")
+SCENES = ("home", "welcome", "welcome-out", "denied-expired", "denied-starts", "denied-credit",
+          "pass-name", "pass-amount", "pass-method", "pass-cash", "pass-online", "pass-credential",
+          "pass-card", "pass-receipt", "pass-receipt-mail", "code", "code-wrong", "dashboard", "rollcall")
 
 
 def stage(view: KioskWindow, scene: str) -> None:

@@ -74,7 +74,9 @@ class WelcomeModel(ViewModel):
             if w.last_day is None:
                 return self.t("denied.membership_none")
             return self.t("denied.membership_expired", date=strings.day(w.last_day, language))
-        if reason is Reason.MEMBERSHIP_NOT_STARTED and w.starts_on is not None:
+        if reason is Reason.MEMBERSHIP_NOT_STARTED:
+            if w.starts_on is None:  # the database no longer holds what the node's snapshot did
+                return self.t("denied.membership_none")
             return self.t("denied.membership_not_started", date=strings.day(w.starts_on, language))
         if reason is Reason.NOT_ENOUGH_CREDIT:
             return self.t("denied.not_enough_credit", amount=self.money(w.balance_cents),

@@ -126,6 +126,10 @@ def test_a_member_paid_ahead_is_told_the_day_it_starts_not_that_it_ended(qtbot, 
     line = shown(view)["lines"][0]
     assert line.startswith("Votre adhésion commence le ") and "pris fin" not in line
     assert strings.day(first, "fr") in line
+    view.kiosk.go_home()
+    node.decide(2, allowed=False, reason=Reason.MEMBERSHIP_NOT_STARTED)  # Bob has nothing to come
+    qtbot.waitUntil(lambda: view.kiosk.screen == "welcome", timeout=5000)
+    assert shown(view)["lines"][0].startswith("Vous n'avez pas d'adhésion en cours")
 
 
 def test_the_language_switch_changes_words_and_money(qtbot, view, node):
