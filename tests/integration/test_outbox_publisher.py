@@ -19,10 +19,15 @@ TOPICS = Topics("test")
 
 
 class Collector:
-    """A durable subscriber (clean_session=False) that records every tap it receives."""
+    """A durable subscriber (clean_session=False) that records every tap it receives.
+
+    ``received`` holds first deliveries only. A message the broker delivers again (its DUP flag
+    set: the broker restarted before our acknowledgement reached it) is QoS 1 doing its job and goes
+    to ``redelivered``; a second copy that the *publisher* sent would arrive as a first delivery."""
 
     def __init__(self, broker):
         self.received: list[TapEvent] = []
+        self.redelivered: list[TapEvent] = []
         self.lock = threading.Lock()
         self.ready = threading.Event()
         self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="collector",
@@ -37,7 +42,8 @@ class Collector:
 
     def _on_message(self, client, userdata, message):
         with self.lock:
-            self.received.append(decode(TapEvent, message.payload))
+            (self.redelivered if message.dup else self.received).append(
+                decode(TapEvent, message.payload))
 
     def wait_for(self, count, timeout_s=20.0):
         deadline = time.monotonic() + timeout_s
@@ -106,3 +112,4 @@ def test_broker_outage_loses_nothing_and_delivers_each_event(wired, broker):
     assert wait_until(lambda: len(outbox) == 0, timeout_s=30)
     assert len(collector.received) == 150  # each once: nothing resent twice by us and paho
     assert sorted({e.seq for e in collector.received}) == list(range(1, 151))
+    assert {e.event_id for e in collector.redelivered} <= {e.event_id for e in collector.received}

@@ -26,14 +26,15 @@ class Broker:
         self.port = port or free_port()
         self.workdir = workdir
         self.config = workdir / "mosquitto.conf"
+        # As root, mosquitto would switch to its own user, who can neither read our 0600 files nor
+        # save its persistence file here (its sessions would then not survive a restart).
+        stay = "user root\n" if os.geteuid() == 0 else ""
         if include_dir is None:
             self.config.write_text(
-                f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
+                f"{stay}listener {self.port} 127.0.0.1\nallow_anonymous true\n"
                 f"persistence true\npersistence_location {workdir}/\n"
                 "max_queued_messages 100000\nmax_inflight_messages 0\n")
         else:
-            # As root, mosquitto would switch to its own user, who cannot read our 0600 files.
-            stay = "user root\n" if os.geteuid() == 0 else ""
             self.config.write_text(f"{stay}persistence_location {workdir}/\ninclude_dir {include_dir}\n")
         self.log = workdir / "mosquitto.log"
         self.process: subprocess.Popen[bytes] | None = None
