@@ -32,7 +32,7 @@ from access.cli.main import main as seuil  # noqa: E402
 from access.config import load_config  # noqa: E402
 from access.hardware.mfrc522_reader import Mfrc522Reader  # noqa: E402
 from access.hardware.reader import FakeReader  # noqa: E402
-from access.node.core import CardRead  # noqa: E402
+from access.node.events import CardRead  # noqa: E402
 from access.node.runner import NodeRunner  # noqa: E402
 from tests.support.broker import Broker  # noqa: E402
 from tests.support.fake_rc522 import fake_rc522_modules  # noqa: E402

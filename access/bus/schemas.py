@@ -15,6 +15,11 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from access.domain.decide import Reason
 
+# Re-exported: the vocabulary of session and service messages is the machine policy's.
+from access.domain.machine import EndReason as EndReason
+from access.domain.machine import ServiceSource as ServiceSource
+from access.domain.machine import SessionAction as SessionAction
+
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 CARD_HASH = r"^[0-9a-f]{64}$"
 MAX_EVENT_BYTES = 16 * 1024
@@ -63,14 +68,14 @@ class DecisionEvent(Event):
 class SessionEvent(Event):
     """A machine session started, was extended, or ended (with how long it really ran)."""
 
-    action: Literal["start", "extend", "stop"]
+    action: SessionAction
     session_id: UUID
     resource: str = Field(pattern=SLUG)
     member_id: int
     started_at: AwareDatetime
     ended_at: AwareDatetime | None = None
     active_seconds: int | None = Field(default=None, ge=0)
-    end_reason: Literal["tap", "timeout", "out_of_service", "admin"] | None = None
+    end_reason: EndReason | None = None
 
 
 class TrainingEvent(Event):
@@ -88,7 +93,7 @@ class ServiceEvent(Event):
     resource: str = Field(pattern=SLUG)
     out_of_service: bool
     member_id: int | None = None
-    source: Literal["button", "maintainer", "admin"]
+    source: ServiceSource
 
 
 class ResourceState(_Payload):

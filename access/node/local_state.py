@@ -13,6 +13,10 @@ from dataclasses import dataclass, replace
 
 from access.domain.snapshot import Snapshot
 
+# The keys of the node's state, kept in its outbox file beside the events that changed it.
+SESSION_KEY = "session"  # the running machine session (MachineSession JSON), or none
+OVERRIDES_KEY = "overrides"  # LocalOverrides JSON
+
 
 @dataclass(frozen=True, slots=True)
 class LocalOverrides:

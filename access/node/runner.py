@@ -17,16 +17,9 @@ from access.bus.topics import Topics
 from access.config import Config
 from access.hardware.reader import Reader
 from access.lifecycle import run_until_signalled
-from access.node.core import (
-    ButtonPressed,
-    CardRead,
-    Clock,
-    CommandArrived,
-    InputChanged,
-    NodeCore,
-    SnapshotArrived,
-)
+from access.node.core import Clock, NodeCore
 from access.node.devices import NodeDevices, open_reader, tap_socket_path
+from access.node.events import ButtonPressed, CardRead, CommandArrived, InputChanged, SnapshotArrived
 from access.node.snapshot_file import SnapshotFile
 
 log = logging.getLogger(__name__)
@@ -111,7 +104,7 @@ class NodeRunner:
             with contextlib.suppress(RuntimeError, ValueError):
                 info.wait_for_publish(timeout=2)
         self.publisher.stop()
-        running = self.core.session is not None
+        running = self.core.running
         if running:
             log.info("stopping with a session running: the machine stays on")
         self.devices.close(keep_power=running)
