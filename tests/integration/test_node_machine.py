@@ -158,3 +158,29 @@ def test_a_short_press_does_not_mark_it_out_of_service(nodes, watcher):
     printer.tap("ada")
     assert printer.is_on(RELAY)
     assert watcher.on("/node/printer/service") == []
+
+
+def test_a_machine_retired_mid_session_is_switched_off_and_its_session_ended(nodes, watcher,
+                                                                            maker_space, tmp_path):
+    from tests.integration.cli_helpers import run
+
+    printer = nodes("printer")
+    printer.tap("ada")
+    assert printer.is_on(RELAY)
+    version = printer.core.base.version
+    rules = maker_space.rules_path.read_text()
+    start = rules.index('[[resource]]\nname = "3d-printer"')
+    end = rules.index("[[resource]]", start + 1)
+    retired = tmp_path / "rules.toml"
+    retired.write_text((rules[:start] + rules[end:]).replace('"3d-printer", ', ""))
+    result = run("rules", "apply", str(retired))
+    assert result.code == 0, result.err
+    assert run("snapshot", "publish").code == 0
+    assert wait_until(lambda: printer.core.base.version > version)
+    assert printer.core.sync()
+    assert not printer.is_on(RELAY)  # nobody owns the power any more: it goes off
+    assert wait_until(lambda: len(sessions(watcher)) == 2)
+    assert sessions(watcher)[-1].end_reason == "admin"
+    printer.tap("ada")
+    assert not printer.is_on(RELAY)
+    assert wait_until(lambda: decisions(watcher)[-1].reason == "unknown_resource")
