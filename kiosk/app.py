@@ -15,9 +15,9 @@ from PySide6.QtQuick import QQuickWindow
 from access.payments.provider import PaymentError, PaymentProvider, make_provider
 from access.services.context import Site
 from access.services.rules import entrance_node
+from access.texts import Language
 from kiosk.bus import KioskBus
 from kiosk.controller import Kiosk
-from kiosk.strings import Language
 from kiosk.watchdog import Watchdog
 
 log = logging.getLogger(__name__)

@@ -10,13 +10,13 @@ from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from access.bus.schemas import DecisionEvent
 from access.payments.provider import PaymentProvider
 from access.services.context import Site
+from access.texts import Language
 from kiosk import strings
 from kiosk.background import Background
 from kiosk.bus import KioskBus
 from kiosk.dashboard import DashboardModel
 from kiosk.day_pass import DayPassModel
 from kiosk.door_code import DoorCodeModel
-from kiosk.strings import Language
 from kiosk.viewmodel import KioskContext
 from kiosk.welcome import WelcomeModel
 

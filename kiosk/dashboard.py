@@ -9,11 +9,11 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QSizeF, Slot
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
+from access import texts
 from access.bus.schemas import ResourceState
 from access.services import occupancy
 from access.services.occupancy import Dashboard, HourBar
 from access.services.rules import applied_rules
-from kiosk import strings
 from kiosk.viewmodel import KioskContext, ViewModel
 
 
@@ -88,7 +88,7 @@ class DashboardModel(ViewModel):
                 use = in_use.get(name)
                 since = use.since if use else (state.since if state and state.since else board.at)
                 who = use.name if use else None
-                at = strings.clock_time(since, tz, language)
+                at = texts.clock_time(since, tz, language)
                 status = (self.t("dash.in_use", name=who, time=at) if who
                           else self.t("dash.in_use_anonymous", time=at))
                 if state is not None and state.until is not None:
@@ -114,7 +114,7 @@ class DashboardModel(ViewModel):
             offline=self.t("dash.nodes_offline", nodes=", ".join(offline)) if offline else "",
             nodesOk=self.t("dash.nodes_ok"),
             rollTitle=self.t("dash.roll_call_title", count=len(people)),
-            roll=[{"name": name, "since": self.t("dash.since", time=strings.clock_time(since, tz, language))}
+            roll=[{"name": name, "since": self.t("dash.since", time=texts.clock_time(since, tz, language))}
                   for _, name, since in people],
             sort=self.sort, printed=self.printed)
 

@@ -16,13 +16,13 @@ from decimal import Decimal, InvalidOperation
 import segno
 from PySide6.QtCore import QTimer, Slot
 
+from access import texts
 from access.bus.schemas import DecisionEvent
 from access.errors import InvalidInput, SeuilError
 from access.payments.provider import Checkout, CheckoutStatus, PaymentError, PaymentState
 from access.services import day_passes, receipts
 from access.services.day_passes import Offer, SoldPass
 from access.services.ledger import PaymentMethod
-from kiosk import strings
 from kiosk.viewmodel import KioskContext, ViewModel
 
 log = logging.getLogger(__name__)
@@ -267,7 +267,7 @@ class DayPassModel(ViewModel):
         tz = self.ctx.site.clock.tz
         lines = [self.t("pass.receipt_number", number=sold.id),
                  self.t("pass.receipt_line", name=sold.name,
-                        date=strings.long_day(sold.sold_at.astimezone(tz).date(), language))]
+                        date=texts.long_day(sold.sold_at.astimezone(tz).date(), language))]
         if sold.cents:
             lines.append(self.t("pass.receipt_paid", amount=self.money(sold.cents),
                                 method=self.t(f"pass.method_{sold.method}")))
@@ -279,7 +279,7 @@ class DayPassModel(ViewModel):
         offer = self.offer
         language = self.ctx.language()
         tz = self.ctx.site.clock.tz
-        until = strings.clock_time(offer.valid_until, tz, language) if offer else ""
+        until = texts.clock_time(offer.valid_until, tz, language) if offer else ""
         amount = self.money(self.cents) if self.cents is not None else ""
         presets = ([{"cents": c, "label": self.money(c) if c else self.t("pass.amount_zero")}
                     for c in offer.presets_cents] if offer else [])

@@ -17,10 +17,10 @@ from access.domain.decide import Reason
 from access.services.context import Site
 from access.services.day_passes import SoldPass
 from access.services.welcome import Presence, TapSeen, Welcome
+from access.texts import LANGUAGES
 from kiosk.app import SIZES, KioskWindow
 from kiosk.controller import Kiosk
 from kiosk.day_pass import qr_data_url
-from kiosk.strings import LANGUAGES
 
 
 def settle(ms: int = 60) -> None:

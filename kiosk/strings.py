@@ -1,22 +1,13 @@
-"""Every text on the kiosk, in French and in English, and how money and dates are written.
+"""Every text of the kiosk's screens, in French and in English.
 
 One table, two columns: a key cannot exist in one language only. ``{name}`` fields are filled
-by ``text()``. Money and dates follow the language through Babel (2,50 € / €2.50).
+by ``text()``. Why a tap was refused is said by ``access.texts.explain`` (the CLI says the
+same); money, dates and French typesetting come from ``access.texts`` too.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Literal
-from zoneinfo import ZoneInfo
-
-from babel.dates import format_date, format_time
-from babel.numbers import format_currency
-
-Language = Literal["fr", "en"]
-LANGUAGES: tuple[Language, ...] = ("fr", "en")
-LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+from access.texts import LANGUAGES, Language, typeset
 
 STRINGS: dict[str, tuple[str, str]] = {
     # home
@@ -55,39 +46,6 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "A small reminder: on {date} you did not tap out. "
                          "Please tap when you leave, thank you!"),
     "denied.title": ("Accès refusé", "Access denied"),
-    "denied.unknown_card": ("Ce badge n'est pas enregistré. Un·e bénévole peut l'ajouter, "
-                            "ou prenez un pass journée.",
-                            "This badge is not registered. A volunteer can add it, "
-                            "or take a day pass."),
-    "denied.card_revoked": ("Ce badge est désactivé (perdu ou remplacé). Demandez à un·e bénévole.",
-                            "This badge is disabled (lost or replaced). Ask a volunteer."),
-    "denied.member_suspended": ("Votre adhésion est suspendue. Parlez-en à un·e bénévole.",
-                                "Your membership is on hold. Please talk to a volunteer."),
-    "denied.membership_expired": ("Votre adhésion a pris fin le {date} : renouvelez-la auprès "
-                                  "d'un·e bénévole, ou prenez un pass journée.",
-                                  "Your membership ended on {date}: renew it with a volunteer, "
-                                  "or take a day pass."),
-    "denied.membership_not_started": ("Votre adhésion commence le {date} : d'ici là, prenez un pass "
-                                      "journée ou demandez à un·e bénévole.",
-                                      "Your membership starts on {date}: until then, take a day pass "
-                                      "or ask a volunteer."),
-    "denied.membership_none": ("Vous n'avez pas d'adhésion en cours : prenez un pass journée ou "
-                               "demandez à un·e bénévole.",
-                               "You have no current membership: take a day pass or ask a volunteer."),
-    "denied.no_access": ("Votre adhésion n'ouvre pas cette porte. Demandez à un·e bénévole.",
-                         "Your membership does not open this door. Ask a volunteer."),
-    "denied.outside_hours": ("L'espace est fermé à cette heure-ci pour votre adhésion.",
-                             "The space is closed to your membership at this hour."),
-    "denied.training_required": ("Cette machine demande une formation : demandez à un·e formateur·rice.",
-                                 "This machine needs a training: ask a trainer."),
-    "denied.not_enough_credit": ("Votre solde ({amount}) est sous le seuil de {floor} : "
-                                 "réglez au bureau ou en ligne, puis réessayez.",
-                                 "Your balance ({amount}) is below the {floor} floor: "
-                                 "pay at the desk or online, then try again."),
-    "denied.machine_in_use": ("La machine est déjà utilisée.", "The machine is already in use."),
-    "denied.out_of_service": ("La machine est hors service.", "The machine is out of service."),
-    "denied.unknown_resource": ("Ce lecteur n'est pas encore configuré. Prévenez un·e bénévole.",
-                                "This reader is not set up yet. Tell a volunteer."),
     # day pass
     "pass.title": ("Pass journée", "Day pass"),
     "pass.step_name": ("Votre prénom (facultatif)", "Your first name (optional)"),
@@ -177,40 +135,11 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
-NBSP = "\u00a0"
-
-
-def _typeset(value: str, language: Language) -> str:
-    """French puts a space before ! ? : ; » and after «: make it one that never breaks a line."""
-    if language != "fr":
-        return value
-    for mark in ("!", "?", ":", ";", "»"):
-        value = value.replace(f" {mark}", f"{NBSP}{mark}")
-    return value.replace("« ", f"«{NBSP}")
-
-
 def text(key: str, language: Language, **fields: object) -> str:
     template = STRINGS[key][LANGUAGES.index(language)]
-    return _typeset(template.format(**fields) if fields else template, language)
+    return typeset(template.format(**fields) if fields else template, language)
 
 
 def table(language: Language) -> dict[str, str]:
     index = LANGUAGES.index(language)
-    return {key: _typeset(pair[index], language) for key, pair in STRINGS.items()}
-
-
-def money(cents: int, currency: str, language: Language) -> str:
-    return format_currency(Decimal(cents) / 100, currency, locale=LOCALES[language])
-
-
-def day(value: date, language: Language) -> str:
-    """``3 nov.`` / ``3 Nov``: the day a membership ends, a reminder's day."""
-    return format_date(value, "d MMM", locale=LOCALES[language])
-
-
-def long_day(value: date, language: Language) -> str:
-    return format_date(value, "EEEE d MMMM y", locale=LOCALES[language])
-
-
-def clock_time(value: datetime, tz: ZoneInfo, language: Language) -> str:
-    return format_time(value.astimezone(tz), "HH:mm", locale=LOCALES[language])
+    return {key: typeset(pair[index], language) for key, pair in STRINGS.items()}

@@ -12,12 +12,13 @@ from typing import Any
 
 from PySide6.QtCore import Property, QObject, Signal
 
+from access import texts
 from access.payments.provider import PaymentProvider
 from access.services.context import Site
+from access.texts import Language
 from kiosk import strings
 from kiosk.background import Background
 from kiosk.bus import KioskBus
-from kiosk.strings import Language
 
 
 @dataclass
@@ -47,7 +48,7 @@ class ViewModel(QObject):
         return strings.text(key, self.ctx.language(), **fields)
 
     def money(self, cents: int) -> str:
-        return strings.money(cents, self.ctx.site.currency, self.ctx.language())
+        return texts.money(cents, self.ctx.site.currency, self.ctx.language())
 
     def publish(self, **values: Any) -> None:
         self._state = {**self._state, **values}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
+from access import texts
 from access.bus.schemas import DecisionEvent
-from access.domain.decide import Reason
+from access.domain.decide import Decision, Reason
 from access.services.welcome import Presence, TapSeen, Welcome, welcome
-from kiosk import strings
 from kiosk.viewmodel import KioskContext, ViewModel
 
 
@@ -22,7 +22,7 @@ class WelcomeModel(ViewModel):
     def tap(self, decision: DecisionEvent) -> None:
         self.received_at = time.perf_counter()
         seen = TapSeen(str(decision.event_id), decision.ts, decision.resource, decision.allowed,
-                       decision.reason, decision.member_id)
+                       decision.reason, decision.member_id, decision.until, decision.skill)
         self.ctx.background.run(lambda: welcome(self.ctx.site, seen), self._show)
 
     def _show(self, facts: Welcome) -> None:
@@ -48,10 +48,10 @@ class WelcomeModel(ViewModel):
                 w.presence, self.t("welcome.door_open"))
             if w.visitor and w.valid_until is not None:
                 lines.append(self.t("welcome.day_pass_until",
-                                    time=strings.clock_time(w.valid_until, tz, language)))
+                                    time=texts.clock_time(w.valid_until, tz, language)))
             elif w.plan and w.last_day is not None and w.days_left is not None:
                 lines.append(self.t("welcome.membership_until", plan=w.plan,
-                                    date=strings.day(w.last_day, language), days=w.days_left))
+                                    date=texts.short_day(w.last_day, language), days=w.days_left))
             elif w.plan:
                 lines.append(self.t("welcome.membership_open", plan=w.plan))
             if not w.visitor:
@@ -62,24 +62,24 @@ class WelcomeModel(ViewModel):
         else:
             headline = self.t("denied.title")
             lines.append(self._reason(w))
-        reminder = (self.t("welcome.reminder", date=strings.day(w.forgot_checkout_on, language))
+        reminder = (self.t("welcome.reminder", date=texts.short_day(w.forgot_checkout_on, language))
                     if w.forgot_checkout_on else "")
         self.publish(allowed=w.tap.allowed, title=title, headline=headline, lines=lines,
                      reminder=reminder, presence=w.presence.value)
 
     def _reason(self, w: Welcome) -> str:
-        reason = w.tap.reason
+        """What the node decided, in the words ``seuil rules explain`` uses."""
+        tap, site = w.tap, self.ctx.site
+        until = tap.until
+        if until is None:  # a node that did not say: what the database says
+            if tap.reason is Reason.MEMBERSHIP_EXPIRED:
+                until = w.valid_until
+            elif tap.reason is Reason.MEMBERSHIP_NOT_STARTED and w.starts_on is not None:
+                until = site.clock.day_start(w.starts_on)
+        decision = Decision(False, tap.reason, tap.resource, tap.member_id, w.first_name,
+                            until=until, skill=tap.skill, balance_cents=w.balance_cents,
+                            floor_cents=w.credit_floor_cents)
         language = self.ctx.language()
-        if reason is Reason.MEMBERSHIP_EXPIRED:
-            if w.last_day is None:
-                return self.t("denied.membership_none")
-            return self.t("denied.membership_expired", date=strings.day(w.last_day, language))
-        if reason is Reason.MEMBERSHIP_NOT_STARTED:
-            if w.starts_on is None:  # the database no longer holds what the node's snapshot did
-                return self.t("denied.membership_none")
-            return self.t("denied.membership_not_started", date=strings.day(w.starts_on, language))
-        if reason is Reason.NOT_ENOUGH_CREDIT:
-            return self.t("denied.not_enough_credit", amount=self.money(w.balance_cents),
-                          floor=self.money(w.credit_floor_cents))
-        key = f"denied.{reason.value}"
-        return self.t(key) if key in strings.STRINGS else self.t("denied.no_access")
+        return texts.typeset(texts.explain(decision, language, clock=site.clock,
+                                           currency=site.currency,
+                                           resource_label=w.resource_label), language)

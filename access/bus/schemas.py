@@ -62,6 +62,8 @@ class DecisionEvent(Event):
     reason: Reason
     rule: str | None = None
     member_id: int | None = None
+    until: AwareDatetime | None = None  # the Decision's until: membership end or start
+    skill: str | None = Field(default=None, pattern=SLUG)  # training_required: which one
     snapshot_version: int = Field(ge=0)
 
 

@@ -7,9 +7,9 @@ import argparse
 from access.cli.context import CommandContext
 from access.cli.output import local_day, local_time, print_json, print_rows
 from access.cli.parsing import parse_cents, parse_day
-from access.messages import money
 from access.services import members
 from access.services.members import MemberSummary
+from access.texts import money
 
 STATUSES = ("active", "upcoming", "expired", "suspended", "none", "all")
 

@@ -10,9 +10,9 @@ from access.cli.members import MEMBER_HELP
 from access.cli.output import local_time, print_json
 from access.cli.parsing import parse_moment
 from access.config import load_config
-from access.messages import LANGUAGES
-from access.messages import explain as explain_text
 from access.services import rules
+from access.texts import LANGUAGES
+from access.texts import explain as explain_text
 
 
 def _file(ctx: CommandContext) -> Path | None:

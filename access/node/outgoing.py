@@ -62,7 +62,7 @@ class Outgoing:
                 event_id=uuid4(), ts=now, node=node, seq=0, tap_id=tap_id,
                 resource=decision.resource, card=card, allowed=decision.allowed,
                 reason=decision.reason, rule=decision.rule, member_id=decision.member_id,
-                snapshot_version=snapshot_version)),
+                until=decision.until, skill=decision.skill, snapshot_version=snapshot_version)),
         ]
 
     def session(self, action: SessionAction, session: MachineSession, now: datetime, *,

@@ -23,7 +23,8 @@ from access.store.models import (
     Training,
 )
 
-# Memberships that ended longer ago than this do not matter to a decision any more.
+# Memberships that ended longer ago than this do not matter to a decision any more, except
+# each member's last one: its end is what a refusal says ("ended on 31 Dec 2020").
 MEMBERSHIP_MEMORY = timedelta(days=400)
 
 
@@ -49,9 +50,13 @@ def snapshot_parts(session: Session, now: datetime) -> SnapshotParts:
         groups[member_id].add(group)
     windows: dict[int, list[MembershipWindow]] = defaultdict(list)
     recent = or_(Membership.valid_until.is_(None), Membership.valid_until > now - MEMBERSHIP_MEMORY)
+    last = (select(Membership.member_id, func.max(Membership.valid_until).label("until"))
+            .group_by(Membership.member_id).subquery())
+    is_last = Membership.valid_until == select(last.c.until).where(
+        last.c.member_id == Membership.member_id).scalar_subquery()
     for member_id, plan, start, end in session.execute(
         select(Membership.member_id, Membership.plan, Membership.valid_from,
-               Membership.valid_until).where(recent)
+               Membership.valid_until).where(or_(recent, is_last))
     ):
         windows[member_id].append(MembershipWindow(plan, start, end))
     skills: dict[int, dict[str, datetime | None]] = defaultdict(dict)

@@ -24,6 +24,7 @@ from access.services.rules import applied_rules
 from access.services.snapshot import balances
 from access.services.visits import forgotten_checkout
 from access.store.models import AccessEvent, LedgerEntry, Member, Training
+from access.texts import first_name
 
 MOMENT = timedelta(microseconds=1)
 
@@ -44,6 +45,9 @@ class TapSeen:
     allowed: bool
     reason: Reason
     member_id: int | None
+    until: datetime | None = None
+    """The decision's date as the node saw it (membership end, or start if paid ahead)."""
+    skill: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,10 +73,8 @@ class Welcome:
     visitor: bool = False
     starts_on: date | None = None
     """The first service day of a membership paid ahead that has not begun."""
-
-
-def first_name(name: str) -> str:
-    return name.split()[0] if name.split() else name
+    resource_label: str | None = None
+    """The tapped resource's description (its name if it has none)."""
 
 
 def welcome(site: Site, tap: TapSeen) -> Welcome:
@@ -110,7 +112,9 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
                         current.valid_until if current else None, last, days_left, balance, -int(month),
                         currency, trained, None, site.config.site.credit_floor, visitor,
                         site.clock.service_day(current.valid_from) if status == "upcoming" and current
-                        else None)
+                        else None,
+                        next((r.description or r.name for r in rules.resources if r.name == tap.resource),
+                             None))
     if presence is Presence.IN:
         reminder = forgotten_checkout(site, tap.member_id)
         if reminder is not None:

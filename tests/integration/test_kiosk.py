@@ -12,6 +12,7 @@ pytest.importorskip("PySide6.QtQuick")
 from PySide6.QtQuick import QQuickItem
 from sqlalchemy import select
 
+from access import texts
 from access.bus.client import make_client
 from access.bus.schemas import DecisionEvent, encode
 from access.bus.topics import Topics
@@ -20,7 +21,6 @@ from access.domain.decide import Reason
 from access.payments.fake import FakeProvider
 from access.services import day_passes
 from access.store.models import AuditEntry, Card, LedgerEntry
-from kiosk import strings
 from kiosk.app import KioskWindow, make_bus
 from kiosk.screenshots import SCENES, stage
 from tests.integration.cli_helpers import apply_day_pass_floor, run
@@ -63,12 +63,13 @@ class Node:
         self.seq = 0
 
     def decide(self, member_id: int | None, *, allowed: bool = True, reason: Reason = Reason.ALLOWED,
-               card: str = "a" * 64) -> None:
+               card: str = "a" * 64, until: datetime | None = None) -> None:
+        """``until``: the decision's date, as a real node sends it (None: an older node's)."""
         self.seq += 1
         decision = DecisionEvent(event_id=uuid.uuid4(), ts=datetime.now(UTC), node="entrance", seq=self.seq,
                                  tap_id=uuid.uuid4(), resource="front-door", card=card, allowed=allowed,
                                  reason=reason, rule="members-door" if allowed else None,
-                                 member_id=member_id, snapshot_version=1)
+                                 member_id=member_id, until=until, snapshot_version=1)
         info = self.client.publish(self.topics.node_decision("entrance"), encode(decision), qos=1)
         info.wait_for_publish(5)
 
@@ -117,6 +118,20 @@ def test_a_refused_tap_says_why_and_what_to_do(qtbot, view, node):
     assert "a pris fin le 31 déc." in state["lines"][0] and "pass journée" in state["lines"][0]
 
 
+def test_the_refusal_says_what_the_node_decided_in_the_words_of_rules_explain(qtbot, view, node):
+    # The node's snapshot still had Bob's old end (1 June 2020); the kiosk shows that date.
+    node.decide(2, allowed=False, reason=Reason.MEMBERSHIP_EXPIRED,
+                until=datetime(2020, 6, 1, 2, 0, tzinfo=UTC))
+    qtbot.waitUntil(lambda: view.kiosk.screen == "welcome", timeout=5000)
+    assert "a pris fin le 31 mai 2020" in shown(view)["lines"][0]
+    view.kiosk.go_home()
+    node.decide(2, allowed=False, reason=Reason.MEMBERSHIP_EXPIRED)  # what the database says
+    qtbot.waitUntil(lambda: view.kiosk.screen == "welcome", timeout=5000)
+    explained = run("rules", "explain", "--member", "bob", "front-door", "--json")
+    said = json.loads(explained.out)["message"]["fr"]
+    assert shown(view)["lines"][0] == texts.typeset(said, "fr")
+
+
 def test_a_member_paid_ahead_is_told_the_day_it_starts_not_that_it_ended(qtbot, view, node):
     first = date.today() + timedelta(days=10)
     assert run("member", "add", "Noa Early", "--group", "members", "--plan", "monthly",
@@ -125,7 +140,7 @@ def test_a_member_paid_ahead_is_told_the_day_it_starts_not_that_it_ended(qtbot, 
     qtbot.waitUntil(lambda: view.kiosk.screen == "welcome", timeout=5000)
     line = shown(view)["lines"][0]
     assert line.startswith("Votre adhésion commence le ") and "pris fin" not in line
-    assert strings.day(first, "fr") in line
+    assert texts.short_day(first, "fr") in line
     view.kiosk.go_home()
     node.decide(2, allowed=False, reason=Reason.MEMBERSHIP_NOT_STARTED)  # Bob has nothing to come
     qtbot.waitUntil(lambda: view.kiosk.screen == "welcome", timeout=5000)

@@ -5,7 +5,7 @@ import pytest
 
 from access.domain.decide import Decision, Reason
 from access.domain.schedule import SiteClock
-from access.messages import LANGUAGES, explain, money
+from access.texts import LANGUAGES, explain, money
 
 PARIS = ZoneInfo("Europe/Paris")
 CLOCK = SiteClock("Europe/Paris", time(4, 0))
@@ -24,7 +24,7 @@ def test_expired_membership_names_the_last_valid_day_not_the_cutoff_instant():
     decision = Decision(False, Reason.MEMBERSHIP_EXPIRED, "front-door", 1, "Ada",
                         until=datetime(2026, 11, 4, 4, 0, tzinfo=PARIS))
     assert explain(decision, "en", clock=CLOCK) == (
-        "Your membership ended on 3 Nov 2026. Renew it at the kiosk or ask a volunteer.")
+        "Your membership ended on 3 Nov 2026. Renew it with a volunteer, or take a day pass.")
     assert "a pris fin le 3 nov. 2026" in explain(decision, "fr", clock=CLOCK)
 
 
