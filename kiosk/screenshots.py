@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
 from access.domain.decide import Reason
+from access.domain.membership import MembershipStatus
 from access.services.context import Site
 from access.services.day_passes import SoldPass
 from access.services.welcome import Presence, TapSeen, Welcome
@@ -39,11 +40,14 @@ def wait_idle(kiosk: Kiosk, timeout_ms: int = 5000) -> None:
     settle()
 
 
-def sample_welcome(site: Site, *, allowed: bool = True, reason: Reason = Reason.ALLOWED) -> Welcome:
+def sample_welcome(site: Site, *, allowed: bool = True, reason: Reason = Reason.ALLOWED,
+                   until: datetime | None = None) -> Welcome:
+    """``until``: the decision's date, as the node sends it."""
     now = site.now()
     today = site.today()
-    tap = TapSeen(str(uuid.uuid4()), now, "front-door", allowed, reason, 1)
-    return Welcome(tap, "Camille", Presence.IN if allowed else Presence.NONE, "active", "monthly",
+    tap = TapSeen(str(uuid.uuid4()), now, "front-door", allowed, reason, 1, until)
+    return Welcome(tap, "Camille", Presence.IN if allowed else Presence.NONE, MembershipStatus.ACTIVE,
+                   "monthly",
                    site.clock.day_end(today), today.replace(day=28) if today.day < 28 else today, 12,
                    -350 if reason is Reason.NOT_ENOUGH_CREDIT else 1250, 800, site.currency,
                    ["Prusa MK4", "Brother Innov-is"], today if allowed else None,
@@ -65,11 +69,15 @@ def stage(view: KioskWindow, scene: str) -> None:
         if scene == "welcome-out":
             facts = replace(facts, presence=Presence.OUT, forgot_checkout_on=None)
         elif scene == "denied-expired":
-            facts = replace(sample_welcome(site, allowed=False, reason=Reason.MEMBERSHIP_EXPIRED),
-                            status="expired", last_day=site.today() - timedelta(days=20), days_left=None)
+            ended = site.today() - timedelta(days=20)
+            facts = replace(sample_welcome(site, allowed=False, reason=Reason.MEMBERSHIP_EXPIRED,
+                                           until=site.clock.day_end(ended)),
+                            status=MembershipStatus.EXPIRED, last_day=ended, days_left=None)
         elif scene == "denied-starts":
-            facts = replace(sample_welcome(site, allowed=False, reason=Reason.MEMBERSHIP_NOT_STARTED),
-                            status="upcoming", starts_on=site.today() + timedelta(days=8), days_left=None)
+            starts = site.today() + timedelta(days=8)
+            facts = replace(sample_welcome(site, allowed=False, reason=Reason.MEMBERSHIP_NOT_STARTED,
+                                           until=site.clock.day_start(starts)),
+                            status=MembershipStatus.UPCOMING, starts_on=starts, days_left=None)
         elif scene == "denied-credit":
             facts = sample_welcome(site, allowed=False, reason=Reason.NOT_ENOUGH_CREDIT)
         kiosk.model("welcome")._show(facts)

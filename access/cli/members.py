@@ -7,11 +7,12 @@ import argparse
 from access.cli.context import CommandContext
 from access.cli.output import local_day, local_time, print_json, print_rows
 from access.cli.parsing import parse_cents, parse_day
+from access.domain.membership import MembershipStatus
 from access.services import members
 from access.services.members import MemberSummary
 from access.texts import money
 
-STATUSES = ("active", "upcoming", "expired", "suspended", "none", "all")
+STATUSES = (*(status.value for status in MembershipStatus), "all")
 
 
 def _print_summary(ctx: CommandContext, verb: str, member: MemberSummary) -> None:

@@ -104,9 +104,11 @@ def decide(
 
     plans = member.active_plans(now)
     if not plans:
-        if (starts := member.starts_at(now)) is not None:
-            return verdict(False, Reason.MEMBERSHIP_NOT_STARTED, until=starts)
-        return verdict(False, Reason.MEMBERSHIP_EXPIRED, until=member.ended_at(now))
+        current = member.standing(now).current
+        if current is not None and current.valid_from > now:
+            return verdict(False, Reason.MEMBERSHIP_NOT_STARTED, until=current.valid_from)
+        return verdict(False, Reason.MEMBERSHIP_EXPIRED,
+                       until=current.valid_until if current else None)
     rules = [r for r in snapshot.rules_by_resource.get(resource, ()) if r.applies_to(member, plans)]
     if not rules:
         return verdict(False, Reason.NO_ACCESS)
@@ -122,5 +124,6 @@ def decide(
     if billable and member.balance_cents < snapshot.credit_floor_cents:
         return verdict(False, Reason.NOT_ENOUGH_CREDIT, rule=rule,
                        balance_cents=member.balance_cents, floor_cents=snapshot.credit_floor_cents)
-    return verdict(True, Reason.ALLOWED, rule=rule, until=member.current_until(now),
+    current = member.standing(now).current
+    return verdict(True, Reason.ALLOWED, rule=rule, until=current.valid_until if current else None,
                    balance_cents=member.balance_cents)

@@ -1,12 +1,83 @@
-"""How long a plan bought today lasts."""
+"""Memberships: where a member stands at an instant, and how long a plan bought today lasts.
+
+>>> from datetime import UTC, datetime
+>>> from access.domain.snapshot import MembershipWindow
+>>> jan, feb = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)
+>>> paid = [MembershipWindow("monthly", jan, feb)]
+>>> standing(paid, datetime(2026, 1, 15, tzinfo=UTC)).status
+<MembershipStatus.ACTIVE: 'active'>
+>>> standing(paid, feb).status, standing(paid, feb).current.valid_until == feb
+(<MembershipStatus.EXPIRED: 'expired'>, True)
+"""
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Generic, Protocol, TypeVar
 
 from access.domain.ruleset import PlanDef, PlanPeriod
 from access.domain.schedule import SiteClock
+
+
+class Window(Protocol):
+    """A paid period (the snapshot's ``MembershipWindow``, the store's ``Membership``)."""
+
+    @property
+    def plan(self) -> str: ...
+    @property
+    def valid_from(self) -> datetime: ...
+    @property
+    def valid_until(self) -> datetime | None: ...
+
+
+W = TypeVar("W", bound=Window)
+
+
+class MembershipStatus(StrEnum):
+    """Where a member stands; the values are stable codes (``seuil member list --status``)."""
+
+    ACTIVE = "active"
+    UPCOMING = "upcoming"  # paid ahead, not begun
+    EXPIRED = "expired"
+    SUSPENDED = "suspended"  # whatever the memberships say
+    NONE = "none"  # never had one
+
+
+@dataclass(frozen=True, slots=True)
+class Standing(Generic[W]):
+    """The status and the membership it is about: the active one that ends last (an
+    open-ended one first), else the next to begin, else the one that ended last."""
+
+    status: MembershipStatus
+    current: W | None
+
+
+def active_at(window: Window, now: datetime) -> bool:
+    """Valid at ``now``: begun, and not ended (``valid_until`` is the first instant after)."""
+    return window.valid_from <= now and (window.valid_until is None or now < window.valid_until)
+
+
+def standing(windows: Sequence[W], now: datetime, *, suspended: bool = False) -> Standing[W]:
+    """Where a member with these memberships stands at ``now``: the one rule the snapshot's
+    decisions, the CLI and the kiosk use."""
+    active = [w for w in windows if active_at(w, now)]
+    upcoming = [w for w in windows if w.valid_from > now]
+    current: W | None
+    if active:
+        current = max(active, key=lambda w: (w.valid_until is None, w.valid_until or now))
+        status = MembershipStatus.ACTIVE
+    elif upcoming:
+        current, status = min(upcoming, key=lambda w: w.valid_from), MembershipStatus.UPCOMING
+    elif windows:
+        current = max(windows, key=lambda w: w.valid_until or now)
+        status = MembershipStatus.EXPIRED
+    else:
+        current, status = None, MembershipStatus.NONE
+    return Standing(MembershipStatus.SUSPENDED if suspended else status, current)
 
 
 def add_months(day: date, months: int) -> date:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from access.domain.cards import CardStatus
+from access.domain.membership import Standing, active_at, standing
 from access.domain.ruleset import ResourceDef, RuleSet
 from access.domain.schedule import Schedule, SiteClock
 
@@ -24,7 +25,7 @@ class MembershipWindow:
     valid_until: datetime | None
 
     def active_at(self, now: datetime) -> bool:
-        return self.valid_from <= now and (self.valid_until is None or now < self.valid_until)
+        return active_at(self, now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,29 +38,11 @@ class MemberView:
     balance_cents: int = 0
     suspended: bool = False
 
-    @property
-    def first_name(self) -> str:
-        return self.name.split()[0] if self.name.strip() else self.name
-
     def active_plans(self, now: datetime) -> frozenset[str]:
         return frozenset(m.plan for m in self.memberships if m.active_at(now))
 
-    def current_until(self, now: datetime) -> datetime | None:
-        """When the latest active membership ends (None: open-ended or none active)."""
-        ends = [m.valid_until for m in self.memberships if m.active_at(now)]
-        if not ends or any(end is None for end in ends):
-            return None
-        return max(end for end in ends if end is not None)
-
-    def ended_at(self, now: datetime) -> datetime | None:
-        """When the last membership that is over now ended, if any."""
-        ends = [m.valid_until for m in self.memberships if m.valid_until and m.valid_until <= now]
-        return max(ends) if ends else None
-
-    def starts_at(self, now: datetime) -> datetime | None:
-        """When the next membership that has not begun yet begins, if any."""
-        starts = [m.valid_from for m in self.memberships if m.valid_from > now]
-        return min(starts) if starts else None
+    def standing(self, now: datetime) -> Standing[MembershipWindow]:
+        return standing(self.memberships, now, suspended=self.suspended)
 
     def trained(self, skill: str, now: datetime) -> bool:
         if skill not in self.trainings:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from access.domain import membership
+from access.domain.membership import MembershipStatus, standing
 from access.domain.ruleset import RuleSet
 from access.errors import Conflict, InvalidInput
 from access.rules_file import unknown
@@ -84,7 +85,7 @@ class MemberSummary:
     name: str
     email: str | None
     groups: list[str]
-    status: str  # active, expired, suspended, none
+    status: MembershipStatus
     plan: str | None
     valid_until: datetime | None
     show_on_dashboard: bool
@@ -112,23 +113,10 @@ class MemberDetail(MemberSummary):
                 "cards": self.cards, "trainings": self.trainings}
 
 
-def membership_status(member: Member, now: datetime) -> tuple[str, Membership | None]:
-    """active, upcoming (paid, not started), expired, none; suspended overrides them."""
-    active = [m for m in member.memberships if m.active_at(now)]
-    upcoming = [m for m in member.memberships if m.valid_from > now]
-    current: Membership | None
-    if active:
-        current = max(active, key=lambda m: (m.valid_until is None, m.valid_until or now))
-        status = "active"
-    elif upcoming:
-        current, status = min(upcoming, key=lambda m: m.valid_from), "upcoming"
-    elif member.memberships:
-        current, status = member.memberships[-1], "expired"
-    else:
-        current, status = None, "none"
-    if member.suspended_at is not None:
-        status = "suspended"
-    return status, current
+def membership_status(member: Member, now: datetime) -> tuple[MembershipStatus, Membership | None]:
+    """Where ``member`` stands (``domain.membership.standing``) and the membership it is about."""
+    found = standing(member.memberships, now, suspended=member.suspended_at is not None)
+    return found.status, found.current
 
 
 def _summary(member: Member, now: datetime) -> MemberSummary:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from access.domain.decide import Reason
+from access.domain.membership import MembershipStatus
 from access.domain.ruleset import PlanPeriod
 from access.domain.visits import Tap, pair_taps
 from access.services.context import Site
@@ -55,7 +56,7 @@ class Welcome:
     tap: TapSeen
     first_name: str | None
     presence: Presence = Presence.NONE
-    status: str = "none"  # active, upcoming, expired, suspended, none
+    status: MembershipStatus = MembershipStatus.NONE
     plan: str | None = None
     valid_until: datetime | None = None
     last_day: date | None = None
@@ -94,7 +95,8 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
         last = (site.clock.service_day(current.valid_until - MOMENT)
                 if current is not None and current.valid_until is not None else None)
         today = site.clock.service_day(now)
-        days_left = (last - today).days + 1 if last is not None and status == "active" else None
+        active = status is MembershipStatus.ACTIVE
+        days_left = (last - today).days + 1 if last is not None and active else None
         presence = (_presence(session, site, tap, checkin)
                     if tap.allowed and tap.resource in checkin else Presence.NONE)
         skills = {skill for (skill,) in session.execute(
@@ -111,8 +113,8 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
         shown = Welcome(tap, first_name(member.name), presence, status, current.plan if current else None,
                         current.valid_until if current else None, last, days_left, balance, -int(month),
                         currency, trained, None, site.config.site.credit_floor, visitor,
-                        site.clock.service_day(current.valid_from) if status == "upcoming" and current
-                        else None,
+                        site.clock.service_day(current.valid_from)
+                        if status is MembershipStatus.UPCOMING and current else None,
                         next((r.description or r.name for r in rules.resources if r.name == tap.resource),
                              None))
     if presence is Presence.IN:

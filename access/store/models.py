@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from access.domain.membership import active_at
 from access.store.types import UtcDateTime
 
 NAMING = {
@@ -111,8 +112,8 @@ class Membership(Base):
     member: Mapped[Member] = relationship(back_populates="memberships")
 
     def active_at(self, at: datetime) -> bool:
-        """Valid at ``at``: started, and not ended (``valid_until`` is the first instant after)."""
-        return self.valid_from <= at and (self.valid_until is None or at < self.valid_until)
+        """Valid at ``at`` (``domain.membership.active_at``)."""
+        return active_at(self, at)
 
     @classmethod
     def active_at_clause(cls, at: datetime) -> ColumnElement[bool]:
