@@ -3,9 +3,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from access.domain.membership import add_months, window
+from access.domain.membership import MembershipStatus, add_months, standing, window
 from access.domain.ruleset import PlanDef, PlanPeriod
 from access.domain.schedule import SiteClock
+from access.domain.snapshot import MembershipWindow
 
 PARIS = ZoneInfo("Europe/Paris")
 CLOCK = SiteClock("Europe/Paris", time(4, 0))
@@ -40,3 +41,31 @@ def test_explicit_until_includes_that_whole_day_and_future_start_begins_at_cutof
     assert end == datetime(2027, 7, 1, 4, 0, tzinfo=PARIS)
     with pytest.raises(ValueError, match="before it starts"):
         window(YEARLY, CLOCK, now, first_day=date(2027, 1, 1), until_day=date(2026, 12, 1))
+
+
+# --- where a member stands: one rule for decisions, the CLI and the kiosk ----------------------
+
+_UTC = ZoneInfo("UTC")
+_JAN, _FEB, _MAR = (datetime(2026, m, 1, tzinfo=_UTC) for m in (1, 2, 3))
+
+
+def test_standing_prefers_an_open_ended_membership_then_the_one_that_ends_last():
+    short, open_ended = MembershipWindow("day-pass", _JAN, _FEB), MembershipWindow("honorary", _JAN, None)
+    assert standing([short, open_ended], _JAN).current is open_ended
+    longer = MembershipWindow("monthly", _JAN, _MAR)
+    assert standing([longer, short], _JAN).current is longer
+
+
+def test_a_membership_paid_ahead_is_upcoming_before_an_older_one_that_ended():
+    ended, ahead = MembershipWindow("monthly", _JAN, _FEB), MembershipWindow("monthly", _MAR, None)
+    found = standing([ended, ahead], _FEB)
+    assert (found.status, found.current) == (MembershipStatus.UPCOMING, ahead)
+    assert standing([ended], _MAR).status is MembershipStatus.EXPIRED
+
+
+def test_suspension_overrides_and_no_membership_is_none():
+    paid = MembershipWindow("monthly", _JAN, _MAR)
+    assert standing([paid], _FEB, suspended=True).status is MembershipStatus.SUSPENDED
+    assert standing([paid], _FEB, suspended=True).current is paid
+    assert standing([], _FEB) == standing((), _FEB)
+    assert standing([], _FEB).status is MembershipStatus.NONE
