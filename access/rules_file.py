@@ -1,4 +1,4 @@
-"""``rules.toml``: read, validate with every problem at once, and diff against what is applied.
+"""``rules.toml``: read and validate, with every problem at once (the diff: ``domain.ruleset_diff``).
 
 Syntax errors point at ``file:line:col``; semantic ones name the entry and the line, e.g.
 ``rules.toml:41: [[rule]] "evening-makers": unknown group "volunteerz" (did you mean
@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any, TypeVar
 
@@ -18,6 +17,7 @@ from access.domain.money import Money, MoneyError
 from access.domain.pricing import Pricing
 from access.domain.ruleset import (
     ALWAYS,
+    SECTIONS,
     GroupDef,
     PlanDef,
     PlanPeriod,
@@ -32,7 +32,6 @@ from access.errors import FileInvalid, Problem
 from access.toml_lines import PathPart, TomlLines, parse_toml
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-SECTIONS = ("group", "plan", "resource", "schedule", "rule")
 TOP_LEVEL = {*SECTIONS, "holidays"}
 T = TypeVar("T")
 
@@ -369,63 +368,3 @@ def _one_resource_per_node(reader: _Reader, resources: tuple[ResourceDef, ...]) 
                            "a node has one reader and one relay: give each its own node")
         else:
             driven[resource.node] = resource.name
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One difference between the applied rules and a new file."""
-
-    op: str  # "+", "-" or "~"
-    section: str
-    name: str
-    details: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        head = f'{self.op} {self.section}' + ("" if self.section == self.name else f' "{self.name}"')
-        return head + (": " + "; ".join(self.details) if self.details else "")
-
-
-def _field_changes(old: object, new: object) -> tuple[str, ...]:
-    changes = []
-    for item in fields(old):  # type: ignore[arg-type]
-        before, after = getattr(old, item.name), getattr(new, item.name)
-        if before != after:
-            changes.append(f"{item.name} {_show(before)} -> {_show(after)}")
-    return tuple(changes)
-
-
-def _show(value: object) -> str:
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    if isinstance(value, Pricing):
-        return "{" + ", ".join(f"{f.name}={getattr(value, f.name)}" for f in fields(value)) + "}"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return str(value)
-
-
-def diff_rules(old: RuleSet | None, new: RuleSet) -> list[Change]:
-    """What applying ``new`` over ``old`` changes, entry by entry."""
-    old = old or RuleSet()
-    changes: list[Change] = []
-    pairs: list[tuple[str, Iterable[Any], Iterable[Any]]] = [
-        ("group", old.groups, new.groups), ("plan", old.plans, new.plans),
-        ("resource", old.resources, new.resources), ("schedule", old.schedules, new.schedules),
-        ("rule", old.rules, new.rules),
-    ]
-    for section, before_items, after_items in pairs:
-        before = {item.name: item for item in before_items}
-        after = {item.name: item for item in after_items}
-        for name in before.keys() - after.keys():
-            changes.append(Change("-", section, name))
-        for name, item in after.items():
-            if name not in before:
-                changes.append(Change("+", section, name))
-            elif before[name] != item:
-                changes.append(Change("~", section, name, _field_changes(before[name], item)))
-    if old.holidays != new.holidays:
-        changes.append(Change("~", "holidays", "holidays",
-                              (f"{_show(old.holidays)} -> {_show(new.holidays)}",)))
-    order = {"-": 0, "~": 1, "+": 2}
-    return sorted(changes, key=lambda c: (SECTIONS.index(c.section) if c.section in SECTIONS
-                                          else 99, order[c.op], c.name))

@@ -14,6 +14,8 @@ from access.domain.pricing import Pricing
 from access.domain.schedule import Schedule
 
 ALWAYS = "always"
+SECTIONS = ("group", "plan", "resource", "schedule", "rule")
+"""The kinds of entry of a rule set, in the order a file and a diff list them."""
 
 
 class ResourceKind(StrEnum):

@@ -15,9 +15,10 @@ from access.config import Config
 from access.domain.cards import UidError
 from access.domain.decide import Decision, decide
 from access.domain.ruleset import RuleSet
+from access.domain.ruleset_diff import Change, diff_rules
 from access.domain.snapshot import CardView
 from access.errors import Conflict, FileInvalid, InvalidInput, NotFound, NotInitialised, Problem
-from access.rules_file import Change, diff_rules, parse_rules, unknown
+from access.rules_file import parse_rules, unknown
 from access.services import audit
 from access.services.context import Site
 from access.services.lookup import find_member

@@ -5,8 +5,9 @@ import pytest
 
 from access.config import parse_config
 from access.domain.ruleset import ResourceKind
+from access.domain.ruleset_diff import diff_rules
 from access.errors import FileInvalid
-from access.rules_file import diff_rules, parse_rules
+from access.rules_file import parse_rules
 
 SAMPLE = resources.files("access.samples").joinpath("rules.toml").read_text()
 NODES = {"entrance", "printer", "sewing"}
