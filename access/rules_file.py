@@ -150,6 +150,9 @@ def _entries(reader: _Reader, data: dict[str, Any], section: str) -> list[_Entry
             entry.problem("name", "a name is lower-case letters, digits and dashes (max 40)")
         elif entry.name in seen:
             entry.problem("name", f'a second [[{section}]] is named "{entry.name}"')
+        elif section == "schedule" and entry.name == ALWAYS:
+            entry.problem("name", f'"{ALWAYS}" is reserved (rules use it for 24/7, holidays '
+                                  "included): give this schedule another name")
         seen.add(entry.name)
     return entries
 

@@ -169,3 +169,12 @@ hid = { device = "/dev/input/by-id/usb-reader-event-kbd", format = "octal" }
     assert (printer.relay.pin, printer.relay.active_high) == (17, False)
     assert printer.button.pin == "GPIO23"
     assert printer.button.pull_up
+
+
+def test_a_schedule_named_always_is_refused_at_its_line():
+    # It would shadow the reserved 24/7 name: rules using it opened on a Sunday at 03:00.
+    text = SAMPLE.replace('schedule = "opening-hours"', 'schedule = "always"')
+    text = text.replace('name = "opening-hours"', 'name = "always"', 1)
+    (problem,) = problems_of(text)
+    line = text.splitlines().index('name = "always"') + 1
+    assert problem.startswith(f'rules.toml:{line}: [[schedule]] "always": "always" is reserved')
