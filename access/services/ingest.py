@@ -231,11 +231,10 @@ class Ingestor:
 
     def _event_kind(self, topic: str) -> tuple[str, type[Event]] | None:
         """``seuil/<site>/node/<id>/<kind>`` for the kinds of ``NODE_EVENTS``."""
-        if self.topics.node_of(topic) is None or topic.count("/") != 4:
-            return None
-        kind = topic.rsplit("/", 1)[1]
-        model = self._kinds.get(kind)
-        return (kind, model) if model is not None else None
+        parsed = self.topics.parse(topic)
+        kind = parsed.event_kind if parsed is not None else None
+        model = self._kinds.get(kind) if kind is not None else None
+        return (kind, model) if kind is not None and model is not None else None
 
     def _kind_of(self, topic: str) -> tuple[str, type[Event]]:
         kind = self._event_kind(topic)
