@@ -34,8 +34,8 @@ from access.bus.topics import Topics
 from access.domain.ruleset import RuleSet
 from access.services import audit
 from access.services.context import Site
+from access.services.machine_sessions import record_session_events
 from access.services.rules import applied_rules
-from access.services.usage import record_session_events
 from access.services.visits import VisitPolicy, rebuild_days
 from access.store.models import (
     AccessEvent,
