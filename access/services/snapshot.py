@@ -6,16 +6,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from access.domain.cards import CardStatus
 from access.domain.ruleset import RuleSet
 from access.domain.snapshot import CardView, MembershipWindow, MemberView, Snapshot
 from access.services.context import Site
+from access.services.ledger import balances
 from access.store.models import (
     Card,
-    LedgerEntry,
     Member,
     MemberGroup,
     Membership,
@@ -25,14 +25,6 @@ from access.store.models import (
 
 # Memberships that ended longer ago than this do not matter to a decision any more.
 MEMBERSHIP_MEMORY = timedelta(days=400)
-
-
-def balances(session: Session, member_id: int | None = None) -> dict[int, int]:
-    """Each member's balance (the sum of their ledger entries), or just ``member_id``'s."""
-    query = select(LedgerEntry.member_id, func.sum(LedgerEntry.cents)).group_by(LedgerEntry.member_id)
-    if member_id is not None:
-        query = query.where(LedgerEntry.member_id == member_id)
-    return {member: int(total or 0) for member, total in session.execute(query)}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from access.bus.publisher import OutboxPublisher
 from access.bus.topics import Topics
 from access.domain.decide import Reason
 from access.hub.runner import HubRunner
-from access.services import ledger
+from access.services import accounts
 from access.store.models import IngestedEvent, Visit
 from tests.integration.cli_helpers import run
 from tests.integration.hub_helpers import batches, forget_events, money_state, workday_stream
@@ -40,7 +40,7 @@ def hub(maker_space):
 def balance(who: str) -> int:
     site = open_site()
     try:
-        return ledger.member_balance(site, who).cents
+        return accounts.member_balance(site, who).cents
     finally:
         site.store.close()
 
