@@ -18,11 +18,11 @@ from access.bootstrap import open_site
 from access.bus.schemas import DecisionEvent, SessionEvent, TapEvent, encode
 from access.bus.topics import Topics
 from access.domain.decide import Reason
+from access.hub.intake import Incoming, Ingestor
 from access.services import day_passes
 from access.services.accounts import add_entry
 from access.services.cards import enroll_card
 from access.services.context import Site
-from access.services.ingest import Incoming, Ingestor
 from access.services.ledger import EntryKind, PaymentMethod, balances
 from access.services.members import add_member
 from access.services.rules import apply_rules

@@ -20,8 +20,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access.bus.schemas import CARD_HASH
 from access.domain import membership
+from access.domain.cards import CARD_HASH
 from access.domain.money import Money
 from access.domain.ruleset import PlanDef, PlanPeriod
 from access.errors import Conflict, InvalidInput, NotFound

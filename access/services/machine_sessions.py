@@ -20,11 +20,12 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from access.bus.schemas import SessionEvent
+from access.domain.events import SessionReported
 from access.domain.pricing import FREE, Charge, Grant, Use, price_in_order
 from access.domain.ruleset import ResourceDef, RuleSet
 from access.domain.schedule import SiteClock
 from access.services import ledger
+from access.services.context import EventContext
 from access.services.ledger import EntryKind, Posting
 from access.store.models import Membership, PrepaidGrant, UsageSession
 
@@ -35,8 +36,15 @@ def session_reference(session_id: str) -> str:
     return f"session:{session_id}"
 
 
+def record_sessions(context: EventContext, events: Sequence[SessionReported]) -> None:
+    """The hub's handler: apply a batch's session events, count what got a price."""
+    site = context.site
+    context.priced += record_session_events(context.session, site.clock, context.rules, events,
+                                            site.currency)
+
+
 def record_session_events(session: Session, clock: SiteClock, rules: RuleSet,
-                          events: Sequence[SessionEvent], currency: str) -> int:
+                          events: Sequence[SessionReported], currency: str) -> int:
     """Apply starts, extends and stops; price what ended. Returns how many sessions got a price.
 
     A stop may come before its start: it carries everything. A few queries per batch, not per

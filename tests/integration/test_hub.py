@@ -173,7 +173,7 @@ def test_the_hub_killed_mid_stream_loses_nothing_and_bills_nothing_twice(maker_s
     assert 0 < killed_at < len(stream)
     after_crash = money_state(site)
     forget_events(site)
-    from access.services.ingest import Ingestor
+    from access.hub.intake import Ingestor
 
     ingestor = Ingestor(site)
     for batch in batches(stream, 500):
