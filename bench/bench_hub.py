@@ -39,7 +39,7 @@ from access.config import load_config  # noqa: E402
 from access.hardware.reader import FakeReader  # noqa: E402
 from access.hub.runner import HubRunner  # noqa: E402
 from access.node.runner import NodeRunner  # noqa: E402
-from access.services import ledger, occupancy, reports  # noqa: E402
+from access.services import accounts, occupancy, reports  # noqa: E402
 from access.services.reports import Period  # noqa: E402
 from access.store.models import IngestedEvent, LedgerEntry  # noqa: E402
 from tests.support.broker import Broker  # noqa: E402
@@ -312,10 +312,10 @@ def bench_queries(years: int) -> None:
     timed("report visits, last month", lambda: reports.visits(site, month))
     timed("report occupancy, last month", lambda: reports.occupancy(site, month))
     timed("report occupancy, last 7 days", lambda: reports.occupancy(site, week))
-    timed("ledger balance of one member", lambda: ledger.member_balance(site, "#7"))
-    timed("every member's balance", lambda: ledger.all_balances(site))
+    timed("ledger balance of one member", lambda: accounts.member_balance(site, "#7"))
+    timed("every member's balance", lambda: accounts.all_balances(site))
     timed(f"ledger entries of {month.first:%Y-%m} (the CSV export)",
-          lambda: ledger.list_entries(site, month=f"{month.first:%Y-%m}"))
+          lambda: accounts.list_entries(site, month=f"{month.first:%Y-%m}"))
     site.store.close()
 
 

@@ -34,8 +34,8 @@ from access.bus.client import make_client  # noqa: E402
 from access.bus.schemas import DecisionEvent, encode  # noqa: E402
 from access.bus.topics import Topics  # noqa: E402
 from access.domain.decide import Reason  # noqa: E402
+from access.hub.intake import Ingestor  # noqa: E402
 from access.services.context import Site  # noqa: E402
-from access.services.ingest import Ingestor  # noqa: E402
 from kiosk.app import KioskWindow, application, make_bus  # noqa: E402
 from tests.support.broker import Broker  # noqa: E402
 from tests.support.node_events import batches, workday_stream  # noqa: E402

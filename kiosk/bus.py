@@ -63,12 +63,14 @@ class KioskBus(QObject):
     def _on_message(self, client: Any, userdata: Any, message: Any) -> None:
         topic, raw = message.topic, bytes(message.payload)
         try:
+            parsed = self.topics.parse(topic)
             if topic == self._decisions:
                 self.decision.emit(decode(DecisionEvent, raw))
-            elif topic.endswith("/status") and (node := self.topics.node_of(topic)):
-                self.node_status.emit(node, _status(raw))
-            elif topic.endswith("/state") and self.topics.node_of(topic):
-                self.resource_state.emit(decode(ResourceState, raw))
+            elif parsed is not None and parsed.area == "node" and parsed.node:
+                if parsed.leaf == "status":
+                    self.node_status.emit(parsed.node, _status(raw))
+                elif parsed.leaf == "state":
+                    self.resource_state.emit(decode(ResourceState, raw))
         except PayloadError as error:
             log.warning("ignored a message on %s: %s", topic, error)
 

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from access.domain.cards import CARD_HASH
 from access.domain.decide import Reason
 
 # Re-exported: the vocabulary of session and service messages is the machine policy's.
@@ -21,7 +22,6 @@ from access.domain.machine import ServiceSource as ServiceSource
 from access.domain.machine import SessionAction as SessionAction
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
-CARD_HASH = r"^[0-9a-f]{64}$"
 MAX_EVENT_BYTES = 16 * 1024
 MAX_SNAPSHOT_BYTES = 32 * 1024 * 1024
 

@@ -14,8 +14,8 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from access.bus.schemas import CARD_HASH, MAX_SNAPSHOT_BYTES, PayloadError, decode, encode
-from access.domain.cards import CardStatus
+from access.bus.schemas import MAX_SNAPSHOT_BYTES, PayloadError, decode, encode
+from access.domain.cards import CARD_HASH, CardStatus
 from access.domain.schedule import ScheduleError, SiteClock, parse_time_of_day
 from access.domain.snapshot import CardView, MembershipWindow, MemberView, Snapshot
 from access.errors import FileInvalid

@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 ROOT = "seuil"
 NODE_EVENTS = ("tap", "decision", "session", "training", "service")
 """The event topics under ``node/<id>/``: a node publishes only under its own id (the broker's
 ACL says so, and the hub rejects an event whose ``node`` differs from its topic's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedTopic:
+    """A topic of this site in its pieces: ``node/<node>/<leaf>`` or ``cmd/<node>/<leaf>``.
+
+    ``leaf`` is everything after the node (``tap``, ``status``, an action); it has a slash
+    only in a topic Seuil never builds, which then matches no kind.
+    """
+
+    area: Literal["node", "cmd"]
+    node: str
+    leaf: str
+
+    @property
+    def event_kind(self) -> str | None:
+        """``tap``, ``decision``, ... for the node events the hub stores (``NODE_EVENTS``), else None."""
+        return self.leaf if self.area == "node" and self.leaf in NODE_EVENTS else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +102,27 @@ class Topics:
     def node_commands(self, node: str) -> str:
         return f"{self.base}/cmd/{node}/#"
 
+    def parse(self, topic: str) -> ParsedTopic | None:
+        """``topic`` in its pieces, or None when it is not a node's or command topic of this site.
+
+        The one place topics are taken apart (the builders above put them together).
+
+        >>> Topics("la-ruche").parse("seuil/la-ruche/node/entrance/tap")
+        ParsedTopic(area='node', node='entrance', leaf='tap')
+        >>> Topics("la-ruche").parse("seuil/other-site/node/entrance/tap") is None
+        True
+        """
+        parts = topic.split("/", 4)
+        if len(parts) < 5 or parts[0] != ROOT or parts[1] != self.site:
+            return None
+        area = parts[2]
+        if area == "node":
+            return ParsedTopic("node", parts[3], parts[4])
+        if area == "cmd":
+            return ParsedTopic("cmd", parts[3], parts[4])
+        return None
+
     def node_of(self, topic: str) -> str | None:
         """The node id in a ``.../node/<id>/...`` topic of this site, else None."""
-        parts = topic.split("/")
-        if parts[:2] != [ROOT, self.site] or len(parts) < 5 or parts[2] != "node":
-            return None
-        return parts[3]
+        parsed = self.parse(topic)
+        return parsed.node if parsed is not None and parsed.area == "node" else None

@@ -15,7 +15,7 @@ from access.cli.parsing import parse_cents, parse_day
 from access.domain.money import Money
 from access.domain.schedule import SiteClock
 from access.errors import InvalidInput
-from access.services import ledger
+from access.services import accounts
 from access.services.ledger import EntryKind, PaymentMethod
 
 CSV_COLUMNS = ("date", "entry", "member_id", "member", "email", "kind", "amount", "currency", "method",
@@ -33,12 +33,12 @@ def _hours(seconds: int) -> str:
 def balance(ctx: CommandContext) -> int:
     site = ctx.site()
     if ctx.args.member is None:
-        rows = ledger.all_balances(site, include_zero=ctx.args.all)
+        rows = accounts.all_balances(site, include_zero=ctx.args.all)
         print_rows(rows, as_json=ctx.args.json, headers=["id", "member", "balance"],
                    cells=lambda b: [b.member_id, b.member, _money(b.cents, b.currency)],
                    empty="every balance is at zero")
         return 0
-    info = ledger.member_balance(site, ctx.args.member)
+    info = accounts.member_balance(site, ctx.args.member)
     if ctx.args.json:
         print_json(info)
         return 0
@@ -50,7 +50,7 @@ def balance(ctx: CommandContext) -> int:
 
 def list_(ctx: CommandContext) -> int:
     site = ctx.site()
-    rows = ledger.list_entries(site, member_ref=ctx.args.member, month=ctx.args.month)
+    rows = accounts.list_entries(site, member_ref=ctx.args.member, month=ctx.args.month)
     print_rows(rows, as_json=ctx.args.json,
                headers=["id", "date", "member", "kind", "amount", "method", "reference", "description"],
                cells=lambda e: [e.id, local_time(e.created_at, site.clock), e.member, e.kind,
@@ -68,26 +68,26 @@ def add(ctx: CommandContext) -> int:
         if kind is not EntryKind.CREDIT or a.amount is not None:
             raise InvalidInput("--hours is for volunteer credits, without an amount: "
                                "seuil ledger add MEMBER credit --hours 3")
-        entry = ledger.add_volunteer_credit(site, a.member, ledger.parse_hours(a.hours, "--hours"),
+        entry = accounts.add_volunteer_credit(site, a.member, accounts.parse_hours(a.hours, "--hours"),
                                             description=a.note, on=on)
     else:
         if a.amount is None:
             raise InvalidInput(f"give the amount: seuil ledger add MEMBER {kind.value} 12.50")
         cents = parse_cents(a.amount, "amount", site.currency) or 0
-        entry = ledger.add_entry(site, a.member, kind, cents,
+        entry = accounts.add_entry(site, a.member, kind, cents,
                                  method=PaymentMethod(a.method) if a.method else None,
                                  reference=a.reference, description=a.note, on=on)
     if a.json:
         print_json(entry)
     else:
         print(f"entry #{entry.id}: {entry.kind} {_money(entry.cents, entry.currency)} for {entry.member}")
-        print(f"balance: {_money(ledger.member_balance(site, str(entry.member_id)).cents, entry.currency)}")
+        print(f"balance: {_money(accounts.member_balance(site, str(entry.member_id)).cents, entry.currency)}")
     return 0
 
 
 def waive(ctx: CommandContext) -> int:
     site = ctx.site()
-    entry = ledger.waive(site, ctx.args.entry, description=ctx.args.note)
+    entry = accounts.waive(site, ctx.args.entry, description=ctx.args.note)
     print(f"entry #{entry.id}: waiver {_money(entry.cents, entry.currency)} for {entry.member} "
           f"({entry.description})")
     return 0
@@ -96,9 +96,9 @@ def waive(ctx: CommandContext) -> int:
 def hours(ctx: CommandContext) -> int:
     a = ctx.args
     site = ctx.site()
-    seconds = ledger.parse_hours(a.hours)
+    seconds = accounts.parse_hours(a.hours)
     price = parse_cents(a.price, "--price", site.currency)
-    info = ledger.grant_hours(site, a.member, seconds, a.resource, price_cents=price, description=a.note)
+    info = accounts.grant_hours(site, a.member, seconds, a.resource, price_cents=price, description=a.note)
     print(f"{info.member}: {_hours(info.prepaid_seconds.get(a.resource, 0))} prepaid on {a.resource}, "
           f"balance {_money(info.cents, info.currency)}")
     return 0
@@ -107,7 +107,7 @@ def hours(ctx: CommandContext) -> int:
 def export(ctx: CommandContext) -> int:
     a = ctx.args
     site = ctx.site()
-    rows = ledger.list_entries(site, month=a.month)
+    rows = accounts.list_entries(site, month=a.month)
     if a.output:
         with Path(a.output).open("w", newline="", encoding="utf-8") as out:
             _write_csv(out, rows, site.clock)
@@ -117,7 +117,7 @@ def export(ctx: CommandContext) -> int:
     return 0
 
 
-def _write_csv(out: TextIO, rows: list[ledger.EntryInfo], clock: SiteClock) -> None:
+def _write_csv(out: TextIO, rows: list[accounts.EntryInfo], clock: SiteClock) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for e in rows:

@@ -18,15 +18,15 @@ from access.bootstrap import open_site
 from access.bus.schemas import DecisionEvent, SessionEvent, TapEvent, encode
 from access.bus.topics import Topics
 from access.domain.decide import Reason
+from access.hub.intake import Incoming, Ingestor
 from access.services import day_passes
+from access.services.accounts import add_entry
 from access.services.cards import enroll_card
 from access.services.context import Site
-from access.services.ingest import Incoming, Ingestor
-from access.services.ledger import EntryKind, PaymentMethod, add_entry
+from access.services.ledger import EntryKind, PaymentMethod, balances
 from access.services.members import add_member
 from access.services.rules import apply_rules
 from access.services.site_init import init_site
-from access.services.snapshot import balances
 from access.services.trainings import grant_training
 from access.store.models import Member, OccupancySample, Training, Visit
 

@@ -9,6 +9,8 @@ from enum import StrEnum
 
 # ISO 14443-A UIDs are 4, 7 or 10 bytes long.
 UID_LENGTHS_BYTES = (4, 7, 10)
+CARD_HASH = r"^[0-9a-f]{64}$"
+"""What ``card_hash`` gives: the only form of a card that is stored or travels."""
 _SEPARATORS = re.compile(r"[\s:\-]")
 _HEX = re.compile(r"^[0-9A-F]+$")
 

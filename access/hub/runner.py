@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from access.bus.topics import Topics
+from access.hub.intake import Incoming, Ingestor, IngestResult
 from access.hub.jobs import HubJobs
 from access.hub.link import BrokerLink, LinkSettings, Received
 from access.lifecycle import run_until_signalled
 from access.services.context import Site
-from access.services.ingest import Incoming, Ingestor, IngestResult
 from access.services.node_snapshots import node_snapshots
 from access.store import generation
 

@@ -1,4 +1,7 @@
-"""What every use case needs: the config, the store, the site secret, who acts, and now."""
+"""What every use case needs: the config, the store, the site secret, who acts, and now.
+
+``EventContext`` is what the handlers of node events get from the hub's intake.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from sqlalchemy.orm import Session
+
 from access.config import Config
 from access.domain.cards import card_hash
+from access.domain.ruleset import RuleSet
 from access.domain.schedule import SiteClock
 from access.store.uow import Store
 
@@ -49,3 +55,16 @@ class Site:
 
     def today(self) -> date:
         return self.clock.service_day(self.now())
+
+
+@dataclass
+class EventContext:
+    """One transaction of the hub's intake, as its handlers see it."""
+
+    session: Session
+    site: Site
+    rules: RuleSet
+    """The rules in force (the newest applied)."""
+    now: datetime
+    priced: int = 0
+    """Machine sessions priced (or priced again) in this transaction: the hub's figures."""

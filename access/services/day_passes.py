@@ -20,16 +20,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access.bus.schemas import CARD_HASH
 from access.domain import membership
+from access.domain.cards import CARD_HASH
 from access.domain.money import Money
 from access.domain.ruleset import PlanDef, PlanPeriod
 from access.errors import Conflict, InvalidInput, NotFound
 from access.services import audit
 from access.services.context import Site
-from access.services.ledger import EntryKind, PaymentMethod, check_reference
+from access.services.ledger import EntryKind, PaymentMethod, Posting, check_reference, post
 from access.services.rules import applied_rules
-from access.store.models import Card, DayPass, LedgerEntry, Member, Membership
+from access.store.models import Card, DayPass, Member, Membership
 
 CODE_DIGITS = 6
 DAY_PASS_CARD_LABEL = "day pass"
@@ -143,16 +143,12 @@ def sell(site: Site, *, cents: int, method: PaymentMethod, name: str = "",
         session.flush()
         reference = f"daypass:{sold.id}"
         if cents:
-            session.add_all([
-                LedgerEntry(member_id=visitor.id, kind=EntryKind.CHARGE.value, cents=-cents,
-                            currency=site.currency, reference=reference,
-                            description=plan.description or "Day pass", created_at=now,
-                            created_by=KIOSK_ACTOR),
-                LedgerEntry(member_id=visitor.id, kind=EntryKind.PAYMENT.value, cents=cents,
-                            currency=site.currency, method=method.value,
-                            reference=payment_reference or f"{reference}:payment",
-                            description=("Cash box" if method is PaymentMethod.CASH else "Online payment"),
-                            created_at=now, created_by=KIOSK_ACTOR)])
+            post(session, Posting(visitor.id, EntryKind.CHARGE, cents, site.currency, now, KIOSK_ACTOR,
+                                  reference, plan.description or "Day pass"))
+            post(session, Posting(visitor.id, EntryKind.PAYMENT, cents, site.currency, now, KIOSK_ACTOR,
+                                  payment_reference or f"{reference}:payment",
+                                  "Cash box" if method is PaymentMethod.CASH else "Online payment",
+                                  method))
         audit.record(session, site, "daypass.sell", f"{name} (#{visitor.id})", actor=KIOSK_ACTOR,
                      day_pass=sold.id, cents=cents, method=method.value, reference=payment_reference,
                      code=with_code)

@@ -1,32 +1,49 @@
-"""The contributions ledger: charges, payments, credits and waivers, and prepaid hours.
+"""The contributions ledger, and its only writer: charges, payments, credits and waivers.
 
-Amounts are typed positive; the kind gives the sign (a charge lowers the balance, the rest
-raise it). A member's balance is the sum of their entries, nothing else. Every write is
-audited; a ``reference`` (a receipt number, an online order id) is unique, so the same
-payment cannot be entered twice.
+Amounts are handed over positive; the kind gives the sign (a charge lowers the balance, the
+rest raise it). A member's balance is the sum of their entries, nothing else (``balances``).
+Every row of ``ledger_entries`` is written here: ``post`` (one entry, flushed, for the CLI and
+the kiosk), ``post_many`` (one Core insert for a whole batch: the hub's hot path) and
+``restate`` (the in-place correction of entries derived from machine sessions).
+
+What keeps a charge from being written twice, from the node to this table:
+
+1. The node's outbox keeps each event, with its UUID ``event_id``, until the broker
+   acknowledges it; a resend carries the same id.
+2. The hub acknowledges a message only after the transaction holding it committed; a hub
+   killed mid-batch gets the message again, with the same id.
+3. ``ingested_events`` keeps every event id (primary key) with a hash of its body: a second
+   delivery is ignored, the same id with another body goes to the dead letters. A batch
+   is deduplicated within itself too.
+4. ``usage_sessions.event_id`` (the session's id) is unique: a session's start, extends and
+   stop are one row, and a stop for a session that already ended is ignored.
+5. A session is priced when it ends and only what changed is written: a session priced again
+   (an earlier one arrived late) has its entry corrected in place by ``restate``, never a
+   second entry; ``restate`` takes only derived references (``session:``).
+6. ``ledger_entries.reference`` is unique: ``session:<id>``, ``daypass:<id>`` and its payment
+   (``daypass:<id>:payment`` or the online order id), ``waiver:<entry id>``, ``hours:<grant
+   id>``, or the receipt number the treasurer typed. ``post`` and ``post_many`` refuse a
+   reference already there (``Conflict``), and the unique index refuses whatever slips past
+   (in the hub that fails the batch, whose messages are then applied one by one and the
+   offending one set aside).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
-from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from access.domain.money import Money
-from access.errors import Conflict, InvalidInput, NotFound
-from access.rules_file import unknown
-from access.services import audit
-from access.services.context import Site
-from access.services.lookup import find_member
-from access.services.rules import applied_rules
-from access.services.snapshot import balances
-from access.store.models import LedgerEntry, Member, PrepaidGrant, UsageSession
+from access.errors import Conflict
+from access.store import generation
+from access.store.models import LedgerEntry
+
+LOOKUP_CHUNK = 500
 
 
 class EntryKind(StrEnum):
@@ -44,70 +61,46 @@ class PaymentMethod(StrEnum):
     CHEQUE = "cheque"
 
 
-@dataclass(frozen=True)
-class EntryInfo:
-    id: int
+DERIVED_PREFIXES = ("session:",)
+"""References of entries the hub derives from events, which ``restate`` may correct. Entries
+typed by people (payments, credits, waivers) never change."""
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One entry to write. ``cents`` is the positive amount: ``kind`` gives the sign.
+
+    >>> Posting(1, EntryKind.CHARGE, 150, "EUR", datetime(2026, 1, 1), "hub").signed_cents
+    -150
+    """
+
     member_id: int
-    member: str
-    email: str | None
-    kind: str
+    kind: EntryKind
     cents: int
     currency: str
-    method: str | None
-    reference: str | None
-    description: str
     created_at: datetime
     created_by: str
+    reference: str | None = None
+    description: str = ""
+    method: PaymentMethod | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "member_id": self.member_id, "member": self.member,
-                "email": self.email, "kind": self.kind, "cents": self.cents,
-                "amount": Money(self.cents, self.currency).plain(), "currency": self.currency,
-                "method": self.method, "reference": self.reference,
-                "description": self.description, "created_at": self.created_at.isoformat(),
-                "created_by": self.created_by}
+    def __post_init__(self) -> None:
+        if self.cents <= 0:  # callers refuse a user's zero or negative amount with a message first
+            raise ValueError(f"a ledger amount is positive, not {self.cents} (the kind gives the sign)")
 
+    @property
+    def signed_cents(self) -> int:
+        return -self.cents if self.kind is EntryKind.CHARGE else self.cents
 
-@dataclass(frozen=True)
-class Balance:
-    member_id: int
-    member: str
-    email: str | None
-    cents: int
-    currency: str
-    prepaid_seconds: dict[str, int] = field(default_factory=dict)
-    """Prepaid time left, per resource."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {"member_id": self.member_id, "member": self.member, "email": self.email,
-                "cents": self.cents, "balance": Money(self.cents, self.currency).plain(),
-                "currency": self.currency,
-                "prepaid_hours": {r: round(s / 3600, 2) for r, s in self.prepaid_seconds.items()}}
-
-
-def _info(entry: LedgerEntry, member: Member) -> EntryInfo:
-    return EntryInfo(entry.id, member.id, member.name, member.email, entry.kind, entry.cents,
-                     entry.currency, entry.method, entry.reference, entry.description,
-                     entry.created_at, entry.created_by)
-
-
-ENTRY_COLUMNS = (LedgerEntry.id, LedgerEntry.member_id, Member.name, Member.email, LedgerEntry.kind,
-                 LedgerEntry.cents, LedgerEntry.currency, LedgerEntry.method, LedgerEntry.reference,
-                 LedgerEntry.description, LedgerEntry.created_at, LedgerEntry.created_by)
-
-
-def parse_hours(text: str, option: str = "hours") -> int:
-    """``"1.5"`` or ``"1,5"`` hours as seconds; refuses 0, negatives and nonsense."""
-    try:
-        hours = Decimal(text.strip().replace(",", "."))
-    except InvalidOperation:
-        raise InvalidInput(f'{option} "{text}" is not a number of hours (write it like 1.5)') from None
-    if not hours.is_finite() or hours <= 0 or hours > 10_000:
-        raise InvalidInput(f"{option} must be more than 0 (and at most 10000)")
-    return int(hours * 3600)
+    def row(self) -> dict[str, object]:
+        return {"member_id": self.member_id, "kind": self.kind.value, "cents": self.signed_cents,
+                "currency": self.currency, "method": self.method.value if self.method else None,
+                "reference": self.reference, "description": self.description,
+                "created_at": self.created_at, "created_by": self.created_by}
 
 
 def check_reference(session: Session, reference: str | None) -> None:
+    """``Conflict`` if an entry already holds ``reference``: the same thing is never entered twice."""
     if reference is None:
         return
     existing = session.scalars(select(LedgerEntry).where(LedgerEntry.reference == reference)).first()
@@ -117,157 +110,75 @@ def check_reference(session: Session, reference: str | None) -> None:
                        hint="the same payment is never entered twice; use another reference")
 
 
-def add_entry(site: Site, member_ref: str, kind: EntryKind, cents: int, *,
-              method: PaymentMethod | None = None, reference: str | None = None,
-              description: str = "", on: date | None = None) -> EntryInfo:
-    """Write one entry. ``cents`` is the positive amount; the kind gives the sign."""
-    if cents <= 0:
-        raise InvalidInput("the amount must be more than 0")
-    if kind is not EntryKind.PAYMENT and method is not None:
-        raise InvalidInput("--method is for payments only")
-    if kind is EntryKind.PAYMENT and method is None:
-        method = PaymentMethod.CASH
-    now = site.now()
-    at = site.clock.at(datetime.combine(on, time(12))) if on else now
-    if at > now:
-        raise InvalidInput(f"--date {on} is in the future")
-    with site.store.write() as session:
-        member = find_member(session, member_ref)
-        check_reference(session, reference)
-        entry = LedgerEntry(member_id=member.id, kind=kind.value,
-                            cents=-cents if kind is EntryKind.CHARGE else cents,
-                            currency=site.currency, method=method.value if method else None,
-                            reference=reference, description=description, created_at=at,
-                            created_by=site.actor)
-        session.add(entry)
-        session.flush()
-        audit.record(session, site, f"ledger.{kind.value}", member.name, entry=entry.id,
-                     cents=entry.cents, method=entry.method, reference=reference)
-        return _info(entry, member)
+def post(session: Session, posting: Posting) -> LedgerEntry:
+    """Write one entry (flushed: it has its id)."""
+    check_reference(session, posting.reference)
+    entry = LedgerEntry(**posting.row())
+    session.add(entry)
+    session.flush()
+    return entry
 
 
-def add_volunteer_credit(site: Site, member_ref: str, seconds: int, *, description: str = "",
-                         on: date | None = None) -> EntryInfo:
-    """Credit volunteer time at the site's ``volunteer_hour`` value."""
-    rate = site.config.site.volunteer_hour
-    if rate <= 0:
-        raise InvalidInput("no value is set for an hour of volunteering",
-                           hint="set volunteer_hour under [site] in seuil.toml (e.g. 10 for 10.00)")
-    cents = (rate * seconds + 1800) // 3600
-    hours = f"{seconds / 3600:g} h volunteering"
-    return add_entry(site, member_ref, EntryKind.CREDIT, cents,
-                     description=f"{hours}: {description}" if description else hours, on=on)
+def post_many(session: Session, postings: Sequence[Posting]) -> None:
+    """Write ``postings`` in one Core insert (the ORM inserts one row at a time on SQLite)."""
+    if not postings:
+        return
+    references = [p.reference for p in postings if p.reference is not None]
+    if len(set(references)) != len(references):
+        repeated = sorted({r for r in references if references.count(r) > 1})
+        raise Conflict(f'reference "{repeated[0]}" is twice in one batch of ledger entries')
+    taken = _taken(session, references)
+    if taken:
+        check_reference(session, taken[0])
+    session.connection().execute(insert(LedgerEntry), [p.row() for p in postings])
+    generation.mark(session)  # Core writes bypass the ORM's change tracking
 
 
-def waive(site: Site, entry_id: int, *, description: str = "") -> EntryInfo:
-    """Forgive a charge: a waiver of the same amount, referencing it (once only)."""
-    with site.store.write() as session:
-        charge = session.get(LedgerEntry, entry_id)
-        if charge is None:
-            raise NotFound(f"no ledger entry #{entry_id}", hint="see `seuil ledger list MEMBER`")
-        if charge.kind != EntryKind.CHARGE:
-            raise InvalidInput(f"entry #{entry_id} is a {charge.kind}: only a charge can be waived")
-        reference = f"waiver:{entry_id}"
-        check_reference(session, reference)
-        member = session.get_one(Member, charge.member_id)
-        text = f"waives #{entry_id} ({charge.description})" if charge.description else f"waives #{entry_id}"
-        entry = LedgerEntry(member_id=member.id, kind=EntryKind.WAIVER.value, cents=-charge.cents,
-                            currency=charge.currency, reference=reference,
-                            description=f"{text}: {description}" if description else text,
-                            created_at=site.now(), created_by=site.actor)
-        session.add(entry)
-        session.flush()
-        audit.record(session, site, "ledger.waiver", member.name, entry=entry.id, waives=entry_id,
-                     cents=entry.cents)
-        return _info(entry, member)
+def restate(session: Session, postings: Sequence[Posting], withdrawn: Collection[str] = ()) -> None:
+    """Correct derived entries in place: a machine session priced again.
+
+    Each posting replaces the amount and description of the entry holding its reference (or
+    is posted, if there is none: the session was free until now); the entry of each
+    ``withdrawn`` reference is deleted (the session became free). Only ``DERIVED_PREFIXES``.
+    """
+    references = [p.reference for p in postings] + list(withdrawn)
+    wrong = [r for r in references if r is None or not r.startswith(DERIVED_PREFIXES)]
+    if wrong:
+        raise ValueError(f"only derived entries are restated, not {wrong[0]!r}")
+    entries = {e.reference: e for e in _entries(session, [r for r in references if r is not None])}
+    for reference in withdrawn:
+        if (entry := entries.get(reference)) is not None:
+            session.delete(entry)
+    fresh: list[Posting] = []
+    for posting in postings:
+        entry = entries.get(posting.reference)
+        if entry is None:
+            fresh.append(posting)
+        else:
+            entry.cents = posting.signed_cents
+            entry.description = posting.description
+    post_many(session, fresh)
 
 
-def grant_hours(site: Site, member_ref: str, seconds: int, resource: str, *,
-                price_cents: int | None = None, description: str = "") -> Balance:
-    """Prepaid time on ``resource``; with ``price_cents``, also the charge for it."""
-    with site.store.write() as session:
-        rules = applied_rules(session).rules
-        priced = [r.name for r in rules.resources if r.pricing and not r.pricing.is_free]
-        if rules.resource(resource) is None or resource not in priced:
-            raise InvalidInput(unknown("priced resource", resource, priced)
-                               if rules.resource(resource) is None
-                               else f'"{resource}" is free: prepaid hours are for priced machines')
-        member = find_member(session, member_ref)
-        now = site.now()
-        grant = PrepaidGrant(member_id=member.id, resource=resource, seconds=seconds, granted_at=now,
-                             note=description, created_by=site.actor)
-        session.add(grant)
-        session.flush()
-        hours = f"{seconds / 3600:g} h prepaid on {resource}"
-        if price_cents:
-            session.add(LedgerEntry(member_id=member.id, kind=EntryKind.CHARGE.value, cents=-price_cents,
-                                    currency=site.currency, reference=f"hours:{grant.id}",
-                                    description=hours, created_at=now, created_by=site.actor))
-        audit.record(session, site, "ledger.hours", member.name, resource=resource, seconds=seconds,
-                     price_cents=price_cents)
-        session.flush()
-        return _balance(session, site, member)
+def balances(session: Session, member_id: int | None = None) -> dict[int, int]:
+    """Each member's balance (the sum of their ledger entries), or just ``member_id``'s."""
+    query = select(LedgerEntry.member_id, func.sum(LedgerEntry.cents)).group_by(LedgerEntry.member_id)
+    if member_id is not None:
+        query = query.where(LedgerEntry.member_id == member_id)
+    return {member: int(total or 0) for member, total in session.execute(query)}
 
 
-def prepaid_left(session: Session, member_id: int) -> dict[str, int]:
-    granted: dict[str, int] = defaultdict(int)
-    for resource, seconds in session.execute(
-            select(PrepaidGrant.resource, func.sum(PrepaidGrant.seconds))
-            .where(PrepaidGrant.member_id == member_id).group_by(PrepaidGrant.resource)):
-        granted[resource] = int(seconds)
-    for resource, seconds in session.execute(
-            select(UsageSession.resource, func.sum(UsageSession.prepaid_seconds))
-            .where(UsageSession.member_id == member_id, UsageSession.resource.in_(list(granted)))
-            .group_by(UsageSession.resource)):
-        granted[resource] -= int(seconds or 0)
-    return dict(granted)
+def _entries(session: Session, references: Sequence[str]) -> list[LedgerEntry]:
+    found: list[LedgerEntry] = []
+    for start in range(0, len(references), LOOKUP_CHUNK):
+        found.extend(session.scalars(select(LedgerEntry).where(
+            LedgerEntry.reference.in_(references[start:start + LOOKUP_CHUNK]))))
+    return found
 
 
-def _balance(session: Session, site: Site, member: Member) -> Balance:
-    return Balance(member.id, member.name, member.email,
-                   balances(session, member.id).get(member.id, 0), site.currency,
-                   prepaid_left(session, member.id))
-
-
-def member_balance(site: Site, member_ref: str) -> Balance:
-    with site.store.read() as session:
-        return _balance(session, site, find_member(session, member_ref))
-
-
-def all_balances(site: Site, *, include_zero: bool = False) -> list[Balance]:
-    """Every member's balance (those at zero only with ``include_zero``), lowest first."""
-    with site.store.read() as session:
-        money = balances(session)
-        rows = session.execute(select(Member.id, Member.name, Member.email)).all()
-        result = [Balance(i, n, e, money.get(i, 0), site.currency) for i, n, e in rows
-                  if include_zero or money.get(i, 0) != 0]
-    return sorted(result, key=lambda b: (b.cents, b.member))
-
-
-def month_range(site: Site, month: str) -> tuple[datetime, datetime]:
-    """``2026-11`` as the instants of its first and next month's first local midnight."""
-    try:
-        year, number = (int(part) for part in month.split("-"))
-        first = date(year, number, 1)
-    except ValueError:
-        raise InvalidInput(f'month "{month}" is not a month (write it like 2026-11)') from None
-    following = date(year + number // 12, number % 12 + 1, 1)
-    return (site.clock.at(datetime.combine(first, time())),
-            site.clock.at(datetime.combine(following, time())))
-
-
-def list_entries(site: Site, *, member_ref: str | None = None, month: str | None = None,
-                 since: datetime | None = None, until: datetime | None = None) -> list[EntryInfo]:
-    """Entries in date order, for one member or all, in a month or a range."""
-    if month is not None:
-        since, until = month_range(site, month)
-    query = select(*ENTRY_COLUMNS).join(Member, Member.id == LedgerEntry.member_id)
-    if since is not None:
-        query = query.where(LedgerEntry.created_at >= since)
-    if until is not None:
-        query = query.where(LedgerEntry.created_at < until)
-    with site.store.read() as session:
-        if member_ref is not None:
-            query = query.where(LedgerEntry.member_id == find_member(session, member_ref).id)
-        rows = session.connection().execute(query.order_by(LedgerEntry.created_at, LedgerEntry.id)).all()
-        return [EntryInfo(*cast(tuple[Any, ...], row)) for row in rows]
+def _taken(session: Session, references: Sequence[str]) -> list[str]:
+    taken: list[str] = []
+    for start in range(0, len(references), LOOKUP_CHUNK):
+        taken.extend(r for r in session.scalars(select(LedgerEntry.reference).where(
+            LedgerEntry.reference.in_(references[start:start + LOOKUP_CHUNK]))) if r is not None)
+    return taken

@@ -17,9 +17,9 @@ from access.errors import Conflict, InvalidInput
 from access.rules_file import unknown
 from access.services import audit
 from access.services.context import Site
+from access.services.ledger import balances
 from access.services.lookup import find_member
 from access.services.rules import applied_rules
-from access.services.snapshot import balances
 from access.store.models import Member, MemberGroup, Membership, Training
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
-from access.services.context import Site
+from access.domain.events import ServiceReported
+from access.services import audit
+from access.services.context import EventContext, Site
 from access.store.models import Member, Resource, UsageSession
 
 
@@ -37,3 +40,20 @@ def list_resources(site: Site) -> list[ResourceInfo]:
                              *running.get(r.name, (None, None)))
                 for r in session.scalars(select(Resource).where(Resource.retired.is_(False))
                                          .order_by(Resource.name))]
+
+
+def record_service_reports(context: EventContext, reports: Sequence[ServiceReported]) -> None:
+    """The hub's handler: a machine out of service, or back, as its node reported it."""
+    session, site = context.session, context.site
+    for event in reports:
+        resource = session.get(Resource, event.resource)
+        if resource is None:  # checked before; the rules cannot change inside this transaction
+            continue
+        if resource.service_changed_at is not None and resource.service_changed_at > event.ts:
+            continue  # an older report (a node that was offline): the newer state stands
+        resource.out_of_service = event.out_of_service
+        resource.out_of_service_since = event.ts if event.out_of_service else None
+        resource.service_changed_at = event.ts
+        audit.record(session, site, "resource.service", event.resource, actor=f"node {event.node}",
+                     at=event.ts, out_of_service=event.out_of_service, source=event.source,
+                     member=event.member_id)

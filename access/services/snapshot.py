@@ -13,9 +13,9 @@ from access.domain.cards import CardStatus
 from access.domain.ruleset import RuleSet
 from access.domain.snapshot import CardView, MembershipWindow, MemberView, Snapshot
 from access.services.context import Site
+from access.services.ledger import balances
 from access.store.models import (
     Card,
-    LedgerEntry,
     Member,
     MemberGroup,
     Membership,
@@ -26,14 +26,6 @@ from access.store.models import (
 # Memberships that ended longer ago than this do not matter to a decision any more, except
 # each member's last one: its end is what a refusal says ("ended on 31 Dec 2020").
 MEMBERSHIP_MEMORY = timedelta(days=400)
-
-
-def balances(session: Session, member_id: int | None = None) -> dict[int, int]:
-    """Each member's balance (the sum of their ledger entries), or just ``member_id``'s."""
-    query = select(LedgerEntry.member_id, func.sum(LedgerEntry.cents)).group_by(LedgerEntry.member_id)
-    if member_id is not None:
-        query = query.where(LedgerEntry.member_id == member_id)
-    return {member: int(total or 0) for member, total in session.execute(query)}
 
 
 @dataclass(frozen=True)

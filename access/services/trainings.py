@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from access.domain.events import MemberInducted
 from access.errors import InvalidInput, NotFound
 from access.rules_file import unknown
 from access.services import audit
-from access.services.context import Site
+from access.services.context import EventContext, Site
 from access.services.lookup import find_member
 from access.services.rules import applied_rules
 from access.store.models import Member, Training
@@ -70,6 +72,24 @@ def grant_training(site: Site, member_ref: str, skill: str, *, trainer_ref: str 
                      trainer=trainer.name if trainer else None,
                      expires=expires_at.isoformat() if expires_at else None)
         return _info(training, now)
+
+
+def record_inductions(context: EventContext, inductions: Sequence[MemberInducted]) -> None:
+    """The hub's handler: an induction at the machine grants the skill, or renews an expired one."""
+    session, site = context.session, context.site
+    for event in inductions:
+        exists = session.scalars(select(Training).where(
+            Training.member_id == event.member_id, Training.skill == event.skill)).first()
+        if exists is None:
+            session.add(Training(member_id=event.member_id, skill=event.skill,
+                                 granted_by_id=event.trainer_id, granted_at=event.ts, expires_at=None))
+        elif exists.expires_at is not None and exists.expires_at < event.ts:
+            exists.expires_at = None  # an induction renews an expired training
+            exists.granted_at = event.ts
+            exists.granted_by_id = event.trainer_id
+        audit.record(session, site, "training.grant", f"member #{event.member_id}",
+                     actor=f"node {event.node}", at=event.ts, skill=event.skill,
+                     trainer=event.trainer_id, resource=event.resource, already=exists is not None)
 
 
 def revoke_training(site: Site, member_ref: str, skill: str) -> None:

@@ -1,6 +1,7 @@
 """Visits (check-in, check-out) kept in step with the taps at the check-in door.
 
-Each allowed tap at a ``checkin`` resource rebuilds that member's visits for that service
+Every decision a node reports is kept as it happened (``record_decisions``, a handler of the
+hub's intake). Each allowed tap at a ``checkin`` resource rebuilds that member's visits for that service
 day from all of the day's taps (``access.domain.visits.pair_taps``): a few rows, and the
 result does not depend on the order the taps arrived in.
 """
@@ -8,16 +9,17 @@ result does not depend on the order the taps arrived in.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from access.domain.events import AccessDecided
 from access.domain.schedule import SiteClock
 from access.domain.visits import Tap, pair_taps
-from access.services.context import Site
+from access.services.context import EventContext, Site
 from access.store.models import AccessEvent, Visit
 
 
@@ -26,6 +28,22 @@ class VisitPolicy:
     clock: SiteClock
     checkin_resources: frozenset[str]
     guard: timedelta
+
+
+def record_decisions(context: EventContext, decisions: Sequence[AccessDecided]) -> None:
+    """Keep the decisions (``access_events``, one statement) and rebuild the visits they touch."""
+    site = context.site
+    context.session.connection().execute(insert(AccessEvent), [
+        {"event_id": d.event_id, "node": d.node, "seq": d.seq, "tap_id": d.tap_id, "ts": d.ts,
+         "resource": d.resource, "card_hash": d.card, "member_id": d.member_id, "allowed": d.allowed,
+         "reason": d.reason.value, "rule": d.rule} for d in decisions])
+    checkin = frozenset(r.name for r in context.rules.resources if r.checkin)
+    policy = VisitPolicy(site.clock, checkin, timedelta(minutes=site.config.site.checkin_guard_minutes))
+    days: set[tuple[int, date]] = {
+        (d.member_id, site.clock.service_day(d.ts)) for d in decisions
+        if d.allowed and d.member_id is not None and d.resource in policy.checkin_resources}
+    if days:
+        rebuild_days(context.session, policy, days, context.now)
 
 
 def rebuild_days(session: Session, policy: VisitPolicy, days: Collection[tuple[int, date]],

@@ -20,9 +20,9 @@ from access.domain.membership import MembershipStatus
 from access.domain.ruleset import PlanPeriod
 from access.domain.visits import Tap, pair_taps
 from access.services.context import Site
+from access.services.ledger import balances
 from access.services.members import membership_status
 from access.services.rules import applied_rules
-from access.services.snapshot import balances
 from access.services.visits import forgotten_checkout
 from access.store.models import AccessEvent, LedgerEntry, Member, Training
 from access.texts import first_name

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from access.bus.topics import Topics
+from access.hub.intake import Incoming, Ingestor
 from access.services import housekeeping, occupancy
-from access.services.ingest import Incoming, Ingestor
 from access.services.visits import forgotten_checkout
 from access.store.models import AccessEvent, DayPass, OccupancySample, Visit
 from tests.integration.cli_helpers import db_dump, run

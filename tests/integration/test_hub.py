@@ -18,7 +18,7 @@ from access.bus.publisher import OutboxPublisher
 from access.bus.topics import Topics
 from access.domain.decide import Reason
 from access.hub.runner import HubRunner
-from access.services import ledger
+from access.services import accounts
 from access.store.models import IngestedEvent, Visit
 from tests.integration.cli_helpers import run
 from tests.integration.hub_helpers import batches, forget_events, money_state, workday_stream
@@ -40,7 +40,7 @@ def hub(maker_space):
 def balance(who: str) -> int:
     site = open_site()
     try:
-        return ledger.member_balance(site, who).cents
+        return accounts.member_balance(site, who).cents
     finally:
         site.store.close()
 
@@ -173,7 +173,7 @@ def test_the_hub_killed_mid_stream_loses_nothing_and_bills_nothing_twice(maker_s
     assert 0 < killed_at < len(stream)
     after_crash = money_state(site)
     forget_events(site)
-    from access.services.ingest import Ingestor
+    from access.hub.intake import Ingestor
 
     ingestor = Ingestor(site)
     for batch in batches(stream, 500):

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from access.bus.schemas import SessionEvent, TrainingEvent, encode
 from access.bus.topics import Topics
-from access.services.ingest import Incoming, Ingestor
-from access.services.snapshot import balances
+from access.hub.intake import Incoming, Ingestor
+from access.services.ledger import balances
 from access.store.models import DeadLetter, LedgerEntry, Resource, Training, UsageSession, Visit
 from tests.integration.cli_helpers import run
 from tests.integration.hub_helpers import (

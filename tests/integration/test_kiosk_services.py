@@ -12,12 +12,13 @@ from sqlalchemy import select
 from access.bus.topics import Topics
 from access.domain.decide import Reason
 from access.errors import Conflict, InvalidInput, NotFound
+from access.hub.intake import Ingestor
 from access.payments.helloasso import HelloAssoProvider
 from access.payments.provider import PaymentError, PaymentState
 from access.services import day_passes, housekeeping
+from access.services.accounts import member_balance
 from access.services.cards import enroll_card
-from access.services.ingest import Ingestor
-from access.services.ledger import PaymentMethod, member_balance
+from access.services.ledger import PaymentMethod
 from access.services.welcome import Presence, TapSeen, welcome
 from access.store.models import Card, DayPass, LedgerEntry, Visit
 from tests.integration.cli_helpers import apply_day_pass_floor, db_dump, run

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from access.bus.schemas import DecisionEvent, SessionEvent, TapEvent, encode
 from access.bus.topics import Topics
 from access.domain.decide import Reason
-from access.services.ingest import Incoming
+from access.hub.intake import Incoming
 
 CARD = "ab" * 32
 

@@ -14,7 +14,7 @@ from access.bus.schemas import (
     decode,
     encode,
 )
-from access.bus.topics import Topics
+from access.bus.topics import ParsedTopic, Topics
 from access.domain.decide import Reason
 
 CARD = "ab" * 32
@@ -35,6 +35,18 @@ def test_topics_live_under_the_site_root_and_name_their_node():
     assert TOPICS.all_taps == "seuil/la-ruche/node/+/tap"
     assert TOPICS.node_of("seuil/la-ruche/node/makerspace/decision") == "makerspace"
     assert TOPICS.node_of("seuil/other-site/node/makerspace/decision") is None
+
+
+def test_topics_are_taken_apart_in_one_place():
+    parsed = TOPICS.parse("seuil/la-ruche/node/printer/session")
+    assert parsed == ParsedTopic("node", "printer", "session")
+    assert parsed.event_kind == "session"
+    assert TOPICS.parse("seuil/la-ruche/node/printer/status").event_kind is None
+    assert TOPICS.parse("seuil/la-ruche/cmd/entrance/unlock") == ParsedTopic("cmd", "entrance", "unlock")
+    assert TOPICS.parse("seuil/la-ruche/node/printer/session/extra").event_kind is None
+    assert TOPICS.parse("seuil/la-ruche/node/printer") is None
+    assert TOPICS.parse("seuil/other-site/node/printer/tap") is None
+    assert TOPICS.parse("elsewhere/la-ruche/node/printer/tap") is None
 
 
 def test_events_round_trip_with_their_version():

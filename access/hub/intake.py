@@ -1,10 +1,14 @@
 """The hub's intake: events from the nodes into the database, each exactly once.
 
+This is the MQTT side (topics, payloads, dedupe, dead letters, batch fallback); what each event
+changes is the business of the use cases, reached through ``access.hub.messagebus.HANDLERS``.
+
 ``Ingestor.ingest(batch)`` takes a batch of raw MQTT messages and applies them in one
 transaction. Every event id is remembered with a hash of its body: a second delivery of the
 same event is ignored; the same id with a different body, a payload that does not fit its
 schema, an unknown node, resource or member go to the dead-letter table with the reason and
-never reach the ledger. If a batch fails for a reason nobody foresaw, its messages are
+never reach the ledger. What is left is turned into domain events (``access.domain.events``)
+and handed to the message bus. If a batch fails for a reason nobody foresaw, its messages are
 applied one by one and the one that fails is set aside: a poison message never stops the hub.
 """
 
@@ -12,9 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import OperationalError
@@ -31,21 +35,13 @@ from access.bus.schemas import (
     decode,
 )
 from access.bus.topics import Topics
+from access.domain import events
+from access.domain.events import NodeEvent
 from access.domain.ruleset import RuleSet
-from access.services import audit
-from access.services.context import Site
+from access.hub import messagebus
+from access.services.context import EventContext, Site
 from access.services.rules import applied_rules
-from access.services.usage import record_session_events
-from access.services.visits import VisitPolicy, rebuild_days
-from access.store.models import (
-    AccessEvent,
-    DeadLetter,
-    IngestedEvent,
-    Member,
-    Resource,
-    RuleSetRow,
-    Training,
-)
+from access.store.models import DeadLetter, IngestedEvent, Member, Resource, RuleSetRow
 
 log = logging.getLogger(__name__)
 
@@ -92,29 +88,40 @@ class Rejected(Exception):
 class _Parsed:
     message: Incoming
     kind: str
-    event: Event
+    payload: Event
+    event: NodeEvent
     digest: str
     event_id: str
 
-    @property
-    def members(self) -> tuple[int, ...]:
-        """The members an event names (they must exist)."""
-        event = self.event
-        if isinstance(event, SessionEvent):
-            return (event.member_id,)
-        if isinstance(event, TrainingEvent):
-            return (event.member_id, event.trainer_id)
-        if isinstance(event, DecisionEvent | ServiceEvent) and event.member_id is not None:
-            return (event.member_id,)
-        return ()
 
-    @property
-    def resource(self) -> str | None:
-        event = self.event
-        return event.resource if isinstance(event, _WITH_RESOURCE) else None
+def _tapped(e: TapEvent) -> events.CardTapped:
+    return events.CardTapped(e.node, e.ts, e.resource, e.card)
 
 
-_WITH_RESOURCE = (TapEvent, DecisionEvent, SessionEvent, TrainingEvent, ServiceEvent)
+def _decided(e: DecisionEvent) -> events.AccessDecided:
+    return events.AccessDecided(str(e.event_id), e.node, e.seq, e.ts, str(e.tap_id), e.resource, e.card,
+                         e.allowed, e.reason, e.rule, e.member_id)
+
+
+def _session(e: SessionEvent) -> events.SessionReported:
+    return events.SessionReported(e.node, e.ts, str(e.session_id), e.action, e.resource, e.member_id,
+                           e.started_at, e.ended_at, e.active_seconds, e.end_reason)
+
+
+def _inducted(e: TrainingEvent) -> events.MemberInducted:
+    return events.MemberInducted(e.node, e.ts, e.resource, e.skill, e.member_id, e.trainer_id)
+
+
+def _service(e: ServiceEvent) -> events.ServiceReported:
+    return events.ServiceReported(e.node, e.ts, e.resource, e.out_of_service, e.source, e.member_id)
+
+
+KINDS: dict[str, tuple[type[Event], Callable[[Any], NodeEvent]]] = {
+    "tap": (TapEvent, _tapped), "decision": (DecisionEvent, _decided),
+    "session": (SessionEvent, _session), "training": (TrainingEvent, _inducted),
+    "service": (ServiceEvent, _service),
+}
+"""Each event topic of ``NODE_EVENTS``: the payload it carries, and the domain event it makes."""
 
 
 class Ingestor:
@@ -124,11 +131,6 @@ class Ingestor:
         self.site = site
         self.topics = Topics(site.config.site.id)
         self.nodes = frozenset(site.config.nodes)
-        self.checkin_guard = timedelta(minutes=site.config.site.checkin_guard_minutes)
-        self._kinds: dict[str, type[Event]] = {
-            "tap": TapEvent, "decision": DecisionEvent, "session": SessionEvent,
-            "training": TrainingEvent, "service": ServiceEvent,
-        }
         self._rules_version: int | None = None
         self._rules = RuleSet()
 
@@ -190,27 +192,18 @@ class Ingestor:
         now = self.site.now()
         if accepted:
             session.connection().execute(insert(IngestedEvent), [
-                {"event_id": p.event_id, "kind": p.kind, "node": p.event.node,
-                 "seq": p.event.seq, "body_sha256": p.digest, "received_at": now} for p in accepted])
-        decisions = [p.event for p in accepted if isinstance(p.event, DecisionEvent)]
-        if decisions:
-            self._record_decisions(session, decisions, now)
-        sessions = [p.event for p in accepted if isinstance(p.event, SessionEvent)]
-        if sessions:
-            result.priced += record_session_events(session, self.site.clock, self._rules, sessions,
-                                                   self.site.currency)
+                {"event_id": p.event_id, "kind": p.kind, "node": p.payload.node,
+                 "seq": p.payload.seq, "body_sha256": p.digest, "received_at": now} for p in accepted])
+        context = EventContext(session, self.site, self._rules, now)
+        messagebus.handle(context, [item.event for item in accepted])
+        result.priced += context.priced
         for item in accepted:
-            event = item.event
-            if isinstance(event, TrainingEvent):
-                self._record_training(session, event)
-            elif isinstance(event, ServiceEvent):
-                self._record_service(session, event)
             result.kinds[item.kind] = result.kinds.get(item.kind, 0) + 1
         result.applied += len(accepted)
         return result
 
     def _parse(self, message: Incoming) -> _Parsed:
-        kind, model = self._kind_of(message.topic)
+        kind, (model, to_domain) = self._kind_of(message.topic)
         try:
             event = decode(model, message.payload)
         except PayloadError as error:
@@ -222,22 +215,20 @@ class Ingestor:
         if event.node not in self.nodes:
             raise Rejected(f'unknown node "{event.node}" (not in seuil.toml [nodes])',
                            str(event.event_id), event.node)
-        return _Parsed(message, kind, event, hashlib.sha256(message.payload).hexdigest(),
-                       str(event.event_id))
+        return _Parsed(message, kind, event, to_domain(event),
+                       hashlib.sha256(message.payload).hexdigest(), str(event.event_id))
 
     def takes(self, topic: str) -> bool:
         """Whether ``topic`` carries events this intake stores (a node's status does not)."""
         return self._event_kind(topic) is not None
 
-    def _event_kind(self, topic: str) -> tuple[str, type[Event]] | None:
+    def _event_kind(self, topic: str) -> tuple[str, tuple[type[Event], Callable[[Any], NodeEvent]]] | None:
         """``seuil/<site>/node/<id>/<kind>`` for the kinds of ``NODE_EVENTS``."""
-        if self.topics.node_of(topic) is None or topic.count("/") != 4:
-            return None
-        kind = topic.rsplit("/", 1)[1]
-        model = self._kinds.get(kind)
-        return (kind, model) if model is not None else None
+        parsed = self.topics.parse(topic)
+        kind = parsed.event_kind if parsed is not None else None
+        return (kind, KINDS[kind]) if kind is not None and kind in KINDS else None
 
-    def _kind_of(self, topic: str) -> tuple[str, type[Event]]:
+    def _kind_of(self, topic: str) -> tuple[str, tuple[type[Event], Callable[[Any], NodeEvent]]]:
         kind = self._event_kind(topic)
         if kind is None:
             raise Rejected(f"the hub does not take events on {topic}")
@@ -264,12 +255,12 @@ class Ingestor:
             else:
                 self._dead(session, item.message, Rejected(
                     "duplicate event id with a different body (the first one was kept)",
-                    event_id, item.event.node))
+                    event_id, item.payload.node))
                 result.dead += 1
         return fresh
 
     def _known(self, session: Session, items: Iterable[_Parsed]) -> tuple[frozenset[str], frozenset[int]]:
-        members = sorted({member for item in items for member in item.members})
+        members = sorted({member for item in items for member in item.event.members})
         resources = frozenset(session.scalars(select(Resource.name)).all())
         known: set[int] = set()
         for start in range(0, len(members), LOOKUP_CHUNK):
@@ -280,68 +271,22 @@ class Ingestor:
     def _check_references(self, item: _Parsed, references: tuple[frozenset[str], frozenset[int]]) -> None:
         resources, members = references
         event = item.event
-        resource = item.resource
-        if resource is not None and resource not in resources:
+        resource = event.resource
+        if resource not in resources:
             raise Rejected(f'unknown resource "{resource}" (not in the applied rules)', item.event_id,
                            event.node)
         # Sessions, inductions and service reports change bills and states: only the resource's
         # own node may send them. (Taps and decisions are kept as they happened.)
-        defined = self._rules.resource(resource) if resource is not None else None
-        if (defined is not None and defined.node != event.node
-                and isinstance(event, SessionEvent | TrainingEvent | ServiceEvent)):
+        defined = self._rules.resource(resource)
+        if defined is not None and defined.node != event.node and isinstance(event, events.RESOURCE_OWNED):
             raise Rejected(f'node "{event.node}" reported on "{resource}", which is node '
                            f'"{defined.node}"\'s', item.event_id, event.node)
-        for member in item.members:
+        for member in event.members:
             if member not in members:
                 raise Rejected(f"unknown member #{member}", item.event_id, event.node)
-        if isinstance(event, TrainingEvent) and event.skill not in self._rules.skills:
+        if isinstance(event, events.MemberInducted) and event.skill not in self._rules.skills:
             raise Rejected(f'unknown skill "{event.skill}" (no resource of the rules needs it)',
                            item.event_id, event.node)
-
-    # --- what each kind of event changes ------------------------------------------------------
-
-    def _record_decisions(self, session: Session, decisions: list[DecisionEvent], now: datetime) -> None:
-        session.connection().execute(insert(AccessEvent), [
-            {"event_id": str(d.event_id), "node": d.node, "seq": d.seq, "tap_id": str(d.tap_id),
-             "ts": d.ts, "resource": d.resource, "card_hash": d.card, "member_id": d.member_id,
-             "allowed": d.allowed, "reason": d.reason.value, "rule": d.rule} for d in decisions])
-        policy = self._visit_policy()
-        days: set[tuple[int, date]] = {
-            (d.member_id, self.site.clock.service_day(d.ts)) for d in decisions
-            if d.allowed and d.member_id is not None and d.resource in policy.checkin_resources}
-        if days:
-            rebuild_days(session, policy, days, now)
-
-    def _visit_policy(self) -> VisitPolicy:
-        checkin = frozenset(r.name for r in self._rules.resources if r.checkin)
-        return VisitPolicy(self.site.clock, checkin, self.checkin_guard)
-
-    def _record_training(self, session: Session, event: TrainingEvent) -> None:
-        exists = session.scalars(select(Training).where(
-            Training.member_id == event.member_id, Training.skill == event.skill)).first()
-        if exists is None:
-            session.add(Training(member_id=event.member_id, skill=event.skill,
-                                 granted_by_id=event.trainer_id, granted_at=event.ts, expires_at=None))
-        elif exists.expires_at is not None and exists.expires_at < event.ts:
-            exists.expires_at = None  # an induction renews an expired training
-            exists.granted_at = event.ts
-            exists.granted_by_id = event.trainer_id
-        audit.record(session, self.site, "training.grant", f"member #{event.member_id}",
-                     actor=f"node {event.node}", at=event.ts, skill=event.skill,
-                     trainer=event.trainer_id, resource=event.resource, already=exists is not None)
-
-    def _record_service(self, session: Session, event: ServiceEvent) -> None:
-        resource = session.get(Resource, event.resource)
-        if resource is None:  # checked before; the rules cannot change inside this transaction
-            return
-        if resource.service_changed_at is not None and resource.service_changed_at > event.ts:
-            return  # an older report (a node that was offline): the newer state stands
-        resource.out_of_service = event.out_of_service
-        resource.out_of_service_since = event.ts if event.out_of_service else None
-        resource.service_changed_at = event.ts
-        audit.record(session, self.site, "resource.service", event.resource, actor=f"node {event.node}",
-                     at=event.ts, out_of_service=event.out_of_service, source=event.source,
-                     member=event.member_id)
 
     def _refresh_rules(self, session: Session) -> None:
         newest = session.scalar(select(func.max(RuleSetRow.id)))

@@ -4,6 +4,11 @@ Sessions of one member on one resource are priced in the order they started
 (``price_in_order``): when a session arrives late (its node was offline), the sessions of
 that member and resource that started after it are priced again and their charges
 corrected, so the ledger ends up the same whatever order the events came in.
+
+Charges go through ``access.services.ledger``: the charges of sessions priced for the first
+time with ``post_many`` (one statement for the hub's whole batch), the corrections of sessions
+priced again with ``restate`` (the entry of ``session:<id>`` changed in place, or removed when
+the session became free).
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from access.bus.schemas import SessionEvent
+from access.domain.events import SessionReported
 from access.domain.pricing import FREE, Charge, Grant, Use, price_in_order
 from access.domain.ruleset import ResourceDef, RuleSet
 from access.domain.schedule import SiteClock
-from access.store import generation
-from access.store.models import LedgerEntry, Membership, PrepaidGrant, UsageSession
+from access.services import ledger
+from access.services.context import EventContext
+from access.services.ledger import EntryKind, Posting
+from access.store.models import Membership, PrepaidGrant, UsageSession
 
 CHUNK = 500
 
@@ -29,8 +36,15 @@ def session_reference(session_id: str) -> str:
     return f"session:{session_id}"
 
 
+def record_sessions(context: EventContext, events: Sequence[SessionReported]) -> None:
+    """The hub's handler: apply a batch's session events, count what got a price."""
+    site = context.site
+    context.priced += record_session_events(context.session, site.clock, context.rules, events,
+                                            site.currency)
+
+
 def record_session_events(session: Session, clock: SiteClock, rules: RuleSet,
-                          events: Sequence[SessionEvent], currency: str) -> int:
+                          events: Sequence[SessionReported], currency: str) -> int:
     """Apply starts, extends and stops; price what ended. Returns how many sessions got a price.
 
     A stop may come before its start: it carries everything. A few queries per batch, not per
@@ -113,7 +127,7 @@ def _price_ended(session: Session, rules: RuleSet, ended: list[UsageSession], cu
     grants = _grants(session, members)
     total = 0
     late: list[UsageSession] = []
-    new_entries: list[dict[str, object]] = []
+    new_entries: list[Posting] = []
     for (member, resource), rows in by_pair.items():
         before = latest.get((member, resource))
         if before is not None and rows[0].started_at <= before[0]:
@@ -125,7 +139,7 @@ def _price_ended(session: Session, rules: RuleSet, ended: list[UsageSession], cu
             grants=grants[(member, resource)], prepaid_used_before=before[1] if before else 0,
             spent_before={day: spent.get((member, resource, day), 0) for day in days})
         total += _apply(session, rows, charges, definition, currency, new_entries=new_entries)
-    _insert_entries(session, new_entries)  # one statement for the batch
+    ledger.post_many(session, new_entries)  # one statement for the batch
     for first in late:
         total += reprice(session, rules, first, currency)
     return total
@@ -191,52 +205,37 @@ def reprice(session: Session, rules: RuleSet, first: UsageSession, currency: str
 
 def _apply(session: Session, targets: list[UsageSession], charges: Sequence[Charge],
            definition: ResourceDef | None, currency: str, *,
-           new_entries: list[dict[str, object]] | None = None) -> int:
+           new_entries: list[Posting] | None = None) -> int:
     """Write the charges that differ from what the sessions hold.
 
     With ``new_entries`` (sessions never priced, so without ledger entries yet), the new entries
-    are appended there for the caller to insert with those of other sessions.
+    are appended there for the caller to post with those of other sessions; otherwise the
+    sessions' entries are restated.
     """
     changed = [(t, c) for t, c in zip(targets, charges, strict=True)
                if (t.cost_cents, t.billed_seconds, t.prepaid_seconds, t.full_cents)
                != (c.cents, c.billed_seconds, c.prepaid_seconds, c.full_cents)]
     if not changed:
         return 0
-    fresh = new_entries is not None
-    references = [session_reference(t.event_id) for t, _ in changed]
-    entries = {} if fresh else {e.reference: e for e in session.scalars(
-        select(LedgerEntry).where(LedgerEntry.reference.in_(references)))}
     label = definition.description if definition and definition.description else None
-    pending: list[dict[str, object]] = new_entries if new_entries is not None else []
+    postings: list[Posting] = new_entries if new_entries is not None else []
+    free: list[str] = []
     for target, charge in changed:
         target.cost_cents = charge.cents
         target.full_cents = charge.full_cents
         target.billed_seconds = charge.billed_seconds
         target.prepaid_seconds = charge.prepaid_seconds
-        entry = entries.get(session_reference(target.event_id))
+        reference = session_reference(target.event_id)
         if charge.cents == 0:
-            if entry is not None:
-                session.delete(entry)
+            free.append(reference)
             continue
-        description = describe(label or target.resource, target)
-        if entry is None:
-            pending.append({
-                "member_id": target.member_id, "kind": "charge", "cents": -charge.cents,
-                "currency": currency, "reference": session_reference(target.event_id),
-                "description": description, "created_at": target.ended_at or target.started_at,
-                "created_by": f"node {target.node}" if target.node else "hub"})
-        else:
-            entry.cents = -charge.cents
-            entry.description = description
-    if not fresh:
-        _insert_entries(session, pending)
+        postings.append(Posting(
+            target.member_id, EntryKind.CHARGE, charge.cents, currency,
+            target.ended_at or target.started_at, f"node {target.node}" if target.node else "hub",
+            reference, describe(label or target.resource, target)))
+    if new_entries is None:
+        ledger.restate(session, postings, free)
     return len(changed)
-
-
-def _insert_entries(session: Session, entries: list[dict[str, object]]) -> None:
-    if entries:
-        session.connection().execute(insert(LedgerEntry), entries)
-        generation.mark(session)  # Core writes bypass the ORM's change tracking
 
 
 def describe(label: str, usage: UsageSession) -> str:
