@@ -53,7 +53,6 @@ class NodeRunner:
             devices=self.devices, clock=clock, on_record=self.publisher.kick,
             on_snapshot=self._publish_online)
         self.reader = reader or open_reader(settings, tap_socket_path(config, node_id))
-        self._commands = self.topics.command(node_id, "")
         self._stopped = False
 
     def start(self) -> None:
@@ -83,11 +82,11 @@ class NodeRunner:
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         # paho's thread: only enqueue; the worker validates and acts.
+        parsed = self.topics.parse(message.topic)
         if message.topic == self.topics.node_snapshot(self.node_id):
             self.core.queue.put(SnapshotArrived(bytes(message.payload)))
-        elif message.topic.startswith(self._commands):
-            action = message.topic[len(self._commands):]
-            self.core.queue.put(CommandArrived(action, bytes(message.payload)))
+        elif parsed is not None and parsed.area == "cmd" and parsed.node == self.node_id:
+            self.core.queue.put(CommandArrived(parsed.leaf, bytes(message.payload)))
         else:
             log.warning("ignored a message on %s", message.topic)
 
