@@ -19,6 +19,9 @@ class DoorStrike:
 
     >>> strike = DoorStrike(17, active_high=False)
     >>> strike.pulse(5)            # open for 5 s, relocked by gpiozero
+    >>> strike.is_unlocked
+    True
+    >>> strike.close()             # relocks, then releases the pin
     """
 
     def __init__(self, pin: Pin, *, active_high: bool = True, pin_factory: Any = None) -> None:
