@@ -6,11 +6,10 @@ the same everywhere. Dates and money follow the language's conventions (Babel).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.numbers import format_currency
 
 from access.domain.decide import Decision, Reason
@@ -76,11 +75,6 @@ def money(cents: int, currency: str, language: Language) -> str:
 def day(value: date, language: Language) -> str:
     """``3 nov. 2026`` / ``3 Nov 2026``."""
     return str(format_date(value, format="medium", locale=_LOCALES[language]))
-
-
-def moment_text(moment: datetime, tz: str, language: Language) -> str:
-    return str(format_datetime(moment, format="medium", tzinfo=ZoneInfo(tz),
-                               locale=_LOCALES[language]))
 
 
 def explain(decision: Decision, language: Language, *, clock: SiteClock | None = None,

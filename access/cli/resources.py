@@ -9,8 +9,7 @@ from access.bus.schemas import ServiceCommand, StopSessionCommand, encode
 from access.bus.topics import Topics
 from access.cli.context import CommandContext
 from access.cli.output import local_time, print_rows
-from access.errors import InvalidInput
-from access.rules_file import unknown
+from access.errors import InvalidInput, unknown
 from access.services.resources import list_resources
 from access.services.rules import applied_rules
 

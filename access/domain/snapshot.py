@@ -37,10 +37,6 @@ class MemberView:
     balance_cents: int = 0
     suspended: bool = False
 
-    @property
-    def first_name(self) -> str:
-        return self.name.split()[0] if self.name.strip() else self.name
-
     def active_plans(self, now: datetime) -> frozenset[str]:
         return frozenset(m.plan for m in self.memberships if m.active_at(now))
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from gpiozero import LED, Buzzer, DigitalOutputDevice
 
-Pin = int | str
+from access.hardware import Pin
 
 
 class DoorStrike:

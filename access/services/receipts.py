@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import smtplib
 import ssl
 from email.message import EmailMessage
 from typing import Protocol
 
+from access.domain.email_address import is_email_address
 from access.errors import InvalidInput, Unavailable
 from access.services import audit
 from access.services.context import Site
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TIMEOUT_S = 15
 
 
@@ -27,7 +26,7 @@ def send(site: Site, address: str, subject: str, lines: list[str], receipt: Rece
     address = address.strip()
     if not mail.host:
         raise Unavailable("this site sends no e-mail")
-    if not EMAIL.match(address):
+    if not is_email_address(address):
         raise InvalidInput(f'"{address}" is not an e-mail address')
     message = EmailMessage()
     message["From"] = mail.sender or mail.username or f"seuil@{mail.host}"

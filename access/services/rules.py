@@ -16,8 +16,8 @@ from access.domain.cards import UidError
 from access.domain.decide import Decision, decide
 from access.domain.ruleset import RuleSet
 from access.domain.snapshot import CardView
-from access.errors import Conflict, FileInvalid, InvalidInput, NotFound, NotInitialised, Problem
-from access.rules_file import Change, diff_rules, parse_rules, unknown
+from access.errors import Conflict, FileInvalid, InvalidInput, NotFound, NotInitialised, Problem, unknown
+from access.rules_file import Change, diff_rules, parse_rules
 from access.services import audit
 from access.services.context import Site
 from access.services.lookup import find_member
