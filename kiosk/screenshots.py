@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from access.domain.decide import Reason
 from access.services.context import Site
 from access.services.day_passes import SoldPass
-from access.services.welcome import Presence, TapSeen, Welcome
+from access.services.screens.welcome import Presence, TapSeen, Welcome
 from kiosk.app import SIZES, KioskWindow
 from kiosk.controller import Kiosk
 from kiosk.day_pass import qr_data_url

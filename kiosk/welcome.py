@@ -6,7 +6,7 @@ import time
 
 from access.bus.schemas import DecisionEvent
 from access.domain.decide import Reason
-from access.services.welcome import Presence, TapSeen, Welcome, welcome
+from access.services.screens.welcome import Presence, TapSeen, Welcome, welcome
 from kiosk import strings
 from kiosk.viewmodel import KioskContext, ViewModel
 

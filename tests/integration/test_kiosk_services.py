@@ -20,7 +20,7 @@ from access.services import day_passes, housekeeping, receipts
 from access.services.cards import enroll_card
 from access.services.ingest import Ingestor
 from access.services.ledger import PaymentMethod, member_balance
-from access.services.welcome import Presence, TapSeen, welcome
+from access.services.screens.welcome import Presence, TapSeen, welcome
 from access.store.models import Card, DayPass, LedgerEntry, Visit
 from tests.integration.cli_helpers import apply_day_pass_floor, db_dump, run
 from tests.integration.hub_helpers import FakeNode
