@@ -10,7 +10,7 @@ from PySide6.QtCore import QMarginsF, QSizeF, Slot
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from access.bus.schemas import ResourceState
-from access.services.rules import applied_rules
+from access.services.rules import current as current_rules
 from access.services.screens import dashboard
 from access.services.screens.dashboard import Dashboard, HourBar
 from kiosk import strings
@@ -28,8 +28,7 @@ class Facts:
 
 def gather(ctx: KioskContext) -> Facts:
     site = ctx.site
-    with site.store.read() as session:
-        rules = applied_rules(session).rules
+    rules = current_rules(site).rules
     machines = [(r.name, r.description or r.name) for r in rules.resources if r.kind.value == "machine"]
     return Facts(dashboard.dashboard(site), dashboard.hourly(site), dashboard.roll_call(site), machines)
 
