@@ -26,8 +26,8 @@ from pydantic import (
 
 from access.domain.money import Money, MoneyError
 from access.domain.schedule import ScheduleError, SiteClock, parse_time_of_day
-from access.errors import FileInvalid, NotFound, NotInitialised, Problem
-from access.rules_file import did_you_mean
+from access.errors import FileInvalid, NotFound, NotInitialised, Problem, did_you_mean
+from access.hardware import Pin
 from access.toml_lines import parse_toml
 
 DEFAULT_CONFIG_PATH = Path("/etc/seuil/seuil.toml")
@@ -196,21 +196,21 @@ class MqttConfig(_Section):
     password_file: str = ""
 
 
-Pin = Annotated[int | str, Field(union_mode="left_to_right")]
-"""A GPIO: a BCM number (17), or a gpiozero pin name ("GPIO17", "BOARD11")."""
+PinField = Annotated[Pin, Field(union_mode="left_to_right")]
+"""A ``Pin`` as the file writes it; left to right, so "17" is the BCM number 17."""
 
 
 class OutputPin(_Section):
     """A relay, LED or buzzer. ``active_high = false`` for the common low-triggered relay boards."""
 
-    pin: Pin
+    pin: PinField
     active_high: bool = True
 
 
 class InputPin(_Section):
     """A button, door contact or sense input, wired between the pin and ground by default."""
 
-    pin: Pin
+    pin: PinField
     pull_up: bool = True
     """True: the input is active when the switch pulls the pin to ground (internal pull-up)."""
 

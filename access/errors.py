@@ -5,6 +5,8 @@ Anything else is a bug and is allowed to crash loudly.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -69,3 +71,14 @@ class FileInvalid(SeuilError):
         count = len(problems)
         summary = f"{count} problem{'s' if count != 1 else ''}"
         super().__init__("\n".join(str(p) for p in problems) + f"\n{summary}, nothing changed")
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean "volunteers"?)`` for the closest of ``choices``, or "" when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    """``unknown group "volunteerz" (did you mean "volunteers"?)``, for a NotFound or a file problem."""
+    return f'unknown {kind} "{name}"{did_you_mean(name, known)}'

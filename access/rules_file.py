@@ -7,7 +7,6 @@ Syntax errors point at ``file:line:col``; semantic ones name the entry and the l
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Collection, Iterable
 from datetime import date
@@ -28,22 +27,12 @@ from access.domain.ruleset import (
     ScheduleDef,
 )
 from access.domain.schedule import ScheduleError, TimeRange
-from access.errors import FileInvalid, Problem
+from access.errors import FileInvalid, Problem, did_you_mean, unknown
 from access.toml_lines import PathPart, TomlLines, parse_toml
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 TOP_LEVEL = {*SECTIONS, "holidays"}
 T = TypeVar("T")
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
-
-
-def unknown(kind: str, name: str, known: Iterable[str]) -> str:
-    """``unknown group "volunteerz" (did you mean "volunteers"?)``"""
-    return f'unknown {kind} "{name}"{did_you_mean(name, known)}'
 
 
 class _Reader:

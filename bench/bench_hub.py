@@ -41,6 +41,7 @@ from access.hub.runner import HubRunner  # noqa: E402
 from access.node.runner import NodeRunner  # noqa: E402
 from access.services import accounts, occupancy, reports  # noqa: E402
 from access.services.reports import Period  # noqa: E402
+from access.services.screens import dashboard  # noqa: E402
 from access.store.models import IngestedEvent, LedgerEntry  # noqa: E402
 from tests.support.broker import Broker  # noqa: E402
 from tests.support.node_events import workday_stream  # noqa: E402
@@ -307,7 +308,7 @@ def bench_queries(years: int) -> None:
     month = Period(today.replace(day=1) - timedelta(days=1), today)
     month = Period(month.first.replace(day=1), month.first)  # the last full month
     week = Period(today - timedelta(days=6), today)
-    timed("dashboard (who is in, machines, today's chart)", lambda: occupancy.dashboard(site))
+    timed("dashboard (who is in, machines, today's chart)", lambda: dashboard.dashboard(site))
     timed("report usage, last month", lambda: reports.usage(site, month))
     timed("report visits, last month", lambda: reports.visits(site, month))
     timed("report occupancy, last month", lambda: reports.occupancy(site, month))

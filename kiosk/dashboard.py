@@ -11,9 +11,9 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from access import texts
 from access.bus.schemas import ResourceState
-from access.services import occupancy
-from access.services.occupancy import Dashboard, HourBar
-from access.services.rules import applied_rules
+from access.services.rules import current as current_rules
+from access.services.screens import dashboard
+from access.services.screens.dashboard import Dashboard, HourBar
 from kiosk.viewmodel import KioskContext, ViewModel
 
 
@@ -28,10 +28,9 @@ class Facts:
 
 def gather(ctx: KioskContext) -> Facts:
     site = ctx.site
-    with site.store.read() as session:
-        rules = applied_rules(session).rules
+    rules = current_rules(site).rules
     machines = [(r.name, r.description or r.name) for r in rules.resources if r.kind.value == "machine"]
-    return Facts(occupancy.dashboard(site), occupancy.hourly(site), occupancy.roll_call(site), machines)
+    return Facts(dashboard.dashboard(site), dashboard.hourly(site), dashboard.roll_call(site), machines)
 
 
 class DashboardModel(ViewModel):

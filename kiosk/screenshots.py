@@ -17,7 +17,7 @@ from access.domain.decide import Reason
 from access.domain.membership import MembershipStatus
 from access.services.context import Site
 from access.services.day_passes import SoldPass
-from access.services.welcome import Presence, TapSeen, Welcome
+from access.services.screens.welcome import Presence, TapSeen, Welcome
 from access.texts import LANGUAGES
 from kiosk.app import SIZES, KioskWindow
 from kiosk.controller import Kiosk

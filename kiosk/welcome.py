@@ -7,7 +7,7 @@ import time
 from access import texts
 from access.bus.schemas import DecisionEvent
 from access.domain.decide import Decision, Reason
-from access.services.welcome import Presence, TapSeen, Welcome, welcome
+from access.services.screens.welcome import Presence, TapSeen, Welcome, welcome
 from kiosk.viewmodel import KioskContext, ViewModel
 
 

@@ -83,10 +83,6 @@ class Topics:
         return f"{self.base}/node/+/tap"
 
     @property
-    def all_decisions(self) -> str:
-        return f"{self.base}/node/+/decision"
-
-    @property
     def all_statuses(self) -> str:
         return f"{self.base}/node/+/status"
 

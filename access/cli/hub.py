@@ -6,10 +6,10 @@ import argparse
 import logging
 from pathlib import Path
 
+from access import backup
 from access.cli.context import CommandContext
 from access.cli.output import local_time, print_rows
 from access.errors import InvalidInput
-from access.services import backup
 from access.services import dead_letters as dead_letter_service
 
 

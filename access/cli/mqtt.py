@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from access import mosquitto
 from access.cli.context import CommandContext
 from access.errors import InvalidInput
-from access.services import broker_setup
 from access.services.rules import entrance_node
 
 
@@ -15,10 +15,10 @@ def setup(ctx: CommandContext) -> int:
     args = ctx.args
     if bool(args.tls_cert) != bool(args.tls_key):
         raise InvalidInput("--tls-cert and --tls-key go together")
-    tls = (broker_setup.Tls(Path(args.tls_cert).resolve(), Path(args.tls_key).resolve(), args.tls_port)
+    tls = (mosquitto.Tls(Path(args.tls_cert).resolve(), Path(args.tls_key).resolve(), args.tls_port)
            if args.tls_cert else None)
-    files = broker_setup.setup(ctx.site(), Path(args.dir).resolve(), listen=args.listen, port=args.port,
-                               tls=tls)
+    files = mosquitto.setup(ctx.site(), Path(args.dir).resolve(), listen=args.listen, port=args.port,
+                            tls=tls)
     for role in files.new_passwords:
         print(f"new password for {role} in {files.password_dir / role}")
     print(f"wrote {files.passwd} (hashed), {files.acl}, {files.conf}")
@@ -29,7 +29,7 @@ def setup(ctx: CommandContext) -> int:
 
 def acl(ctx: CommandContext) -> int:
     site = ctx.site()
-    print(broker_setup.acl_text(site.config, entrance_node(site)), end="")
+    print(mosquitto.acl_text(site.config, entrance_node(site)), end="")
     return 0
 
 

@@ -9,10 +9,9 @@ from access.bus.schemas import ServiceCommand, StopSessionCommand, encode
 from access.bus.topics import Topics
 from access.cli.context import CommandContext
 from access.cli.output import local_time, print_rows
-from access.errors import InvalidInput
-from access.rules_file import unknown
+from access.errors import InvalidInput, unknown
 from access.services.resources import list_resources
-from access.services.rules import applied_rules
+from access.services.rules import current as current_rules
 
 
 def list_(ctx: CommandContext) -> int:
@@ -27,8 +26,7 @@ def list_(ctx: CommandContext) -> int:
 
 def _node_of(ctx: CommandContext, name: str, *, machine: bool) -> str:
     site = ctx.site()
-    with site.store.read() as session:
-        rules = applied_rules(session).rules
+    rules = current_rules(site).rules
     names = [r.name for r in rules.resources if not machine or r.kind == "machine"]
     resource = rules.resource(name)
     if resource is None or name not in names:

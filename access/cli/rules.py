@@ -72,8 +72,7 @@ def explain(ctx: CommandContext) -> int:
 
 def show(ctx: CommandContext) -> int:
     site = ctx.site()
-    with site.store.read() as session:
-        current = rules.applied_rules(session)
+    current = rules.current(site)
     if ctx.args.source:
         print(current.source, end="")
         return 0

@@ -31,7 +31,10 @@ class Pricing:
     per second. Sessions shorter than ``free_seconds`` cost nothing. ``daily_cap_cents``
     bounds what one member pays for this resource in one service day.
 
-    >>> Pricing(hourly_cents=200, block_minutes=15).time_cents(16 * 60)
+    >>> pricing = Pricing(hourly_cents=200, block_minutes=15)
+    >>> pricing.billed_seconds(16 * 60)  # 16 minutes: two started quarter hours
+    1800
+    >>> pricing.time_cents(pricing.billed_seconds(16 * 60))
     100
     """
 

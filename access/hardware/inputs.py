@@ -10,7 +10,8 @@ from typing import Any
 
 from gpiozero import Button, DigitalInputDevice
 
-Pin = int | str
+from access.hardware import Pin
+
 Callback = Callable[[], None]
 
 

@@ -59,8 +59,10 @@ FIFO_MAX = 16
 class Mfrc522Reader:
     """Polls an RC522 for cards, once every ``poll_interval_s`` seconds, in its own thread.
 
-    >>> reader = Mfrc522Reader(reset_pin=25)
-    >>> reader.start(lambda uid: queue.put(uid))
+    On a Pi only (it needs the RC522 driver and SPI), so this example is not a doctest::
+
+        reader = Mfrc522Reader(reset_pin=25)
+        reader.start(taps.put)
     """
 
     def __init__(self, *, spi_bus: int = 0, spi_device: int = 0, reset_pin: int = 25,

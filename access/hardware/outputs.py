@@ -11,7 +11,7 @@ from typing import Any
 
 from gpiozero import LED, Buzzer, DigitalOutputDevice
 
-Pin = int | str
+from access.hardware import Pin
 
 
 class DoorStrike:
@@ -19,6 +19,9 @@ class DoorStrike:
 
     >>> strike = DoorStrike(17, active_high=False)
     >>> strike.pulse(5)            # open for 5 s, relocked by gpiozero
+    >>> strike.is_unlocked
+    True
+    >>> strike.close()             # relocks, then releases the pin
     """
 
     def __init__(self, pin: Pin, *, active_high: bool = True, pin_factory: Any = None) -> None:

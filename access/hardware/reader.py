@@ -42,8 +42,10 @@ class Debouncer:
     after it has been away for ``hold_s`` seconds. Pure: the caller passes the time.
 
     >>> d = Debouncer(1.5)
-    >>> d.seen("04A1B2C3", 0.0), d.seen("04A1B2C3", 0.1), d.seen("04A1B2C3", 2.0)
+    >>> d.seen("04A1B2C3", 0.0), d.seen("04A1B2C3", 0.1), d.seen("04A1B2C3", 1.0)
     (True, False, False)
+    >>> d.seen("04A1B2C3", 3.0)  # away from 1.0 to 3.0: a new presentation
+    True
     """
 
     def __init__(self, hold_s: float) -> None:
@@ -67,8 +69,9 @@ class FakeReader:
 
     >>> reader = FakeReader()
     >>> reader.start(print)
-    >>> reader.tap("04 a1 b2 c3")
+    >>> reader.tap("04 a1 b2 c3")  # prints (the callback), then returns the normal UID
     04A1B2C3
+    '04A1B2C3'
     """
 
     def __init__(self, socket_path: Path | None = None) -> None:

@@ -15,9 +15,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
+from access.backup import NIGHTLY, make_backup
 from access.domain.schedule import parse_time_of_day
 from access.services import housekeeping, occupancy
-from access.services.backup import NIGHTLY, make_backup
 from access.services.context import Site
 
 log = logging.getLogger(__name__)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from access.config import Config, InputPin, NodeConfig, OutputPin
+from access.hardware import Pin
 from access.hardware.hid_reader import HidReader
 from access.hardware.inputs import PushButton, Switch
 from access.hardware.mfrc522_reader import Mfrc522Reader
@@ -39,7 +40,7 @@ def open_reader(settings: NodeConfig, tap_socket: Path) -> Reader:
     return FakeReader(tap_socket)
 
 
-def _output(pin: OutputPin | None) -> tuple[int | str, bool] | None:
+def _output(pin: OutputPin | None) -> tuple[Pin, bool] | None:
     return None if pin is None else (pin.pin, pin.active_high)
 
 

@@ -9,8 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from access.errors import Ambiguous, InvalidInput, NotFound
-from access.rules_file import did_you_mean
+from access.errors import Ambiguous, InvalidInput, NotFound, did_you_mean
 from access.store.models import Member
 
 MAX_CANDIDATES_SHOWN = 5

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -12,9 +11,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from access.domain import membership
 from access.domain.membership import MembershipStatus, standing
+from access.domain.email_address import is_email_address
 from access.domain.ruleset import RuleSet
-from access.errors import Conflict, InvalidInput
-from access.rules_file import unknown
+from access.errors import Conflict, InvalidInput, unknown
 from access.services import audit
 from access.services.context import Site
 from access.services.ledger import balances
@@ -22,14 +21,12 @@ from access.services.lookup import find_member
 from access.services.rules import applied_rules
 from access.store.models import Member, MemberGroup, Membership, Training
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
 
 def _check_email(session: Session, email: str | None, member_id: int | None = None) -> str | None:
     if email is None or email == "":
         return None
     email = email.strip()
-    if not EMAIL.match(email):
+    if not is_email_address(email):
         raise InvalidInput(f'"{email}" is not an email address')
     other = session.scalars(
         select(Member).where(func.lower(Member.email) == email.lower())).first()

@@ -17,8 +17,8 @@ from access.domain.decide import Decision, decide
 from access.domain.ruleset import RuleSet
 from access.domain.ruleset_diff import Change, diff_rules
 from access.domain.snapshot import CardView
-from access.errors import Conflict, FileInvalid, InvalidInput, NotFound, NotInitialised, Problem
-from access.rules_file import parse_rules, unknown
+from access.errors import Conflict, FileInvalid, InvalidInput, NotFound, NotInitialised, Problem, unknown
+from access.rules_file import parse_rules
 from access.services import audit
 from access.services.context import Site
 from access.services.lookup import find_member
@@ -46,12 +46,17 @@ def applied_rules(session: Session) -> AppliedRules:
                         row.applied_by, row.filename, row.source)
 
 
+def current(site: Site) -> AppliedRules:
+    """The rules in force, for an entry point (a use case in a transaction uses ``applied_rules``)."""
+    with site.store.read() as session:
+        return applied_rules(session)
+
+
 def entrance_node(site: Site) -> str:
     """The node whose taps the kiosk shows: [kiosk] entrance, else the first check-in door's."""
     if site.config.kiosk.entrance:
         return site.config.kiosk.entrance
-    with site.store.read() as session:
-        doors = [r.node for r in applied_rules(session).rules.resources if r.checkin]
+    doors = [r.node for r in current(site).rules.resources if r.checkin]
     return doors[0] if doors else "entrance"
 
 

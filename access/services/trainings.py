@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from access.domain.events import MemberInducted
-from access.errors import InvalidInput, NotFound
-from access.rules_file import unknown
+from access.errors import InvalidInput, NotFound, unknown
 from access.services import audit
 from access.services.context import EventContext, Site
 from access.services.lookup import find_member

@@ -180,3 +180,20 @@ def test_the_installed_console_script_runs(site_dir):
     assert json.loads(listed.stdout) == []
     typo = subprocess.run([str(script), "memebr"], env=env, capture_output=True, text=True)
     assert typo.returncode == 2 and "invalid choice" in typo.stderr
+
+
+def test_the_rules_in_force_are_read_through_one_use_case(site_dir, tmp_path):
+    from access.bootstrap import open_site
+    from access.services import rules
+
+    site = open_site()
+    try:
+        current = rules.current(site)
+        assert current.rules.resource("3d-printer") is not None
+        assert rules.entrance_node(site) == "entrance"
+        changed = tmp_path / "rules.toml"
+        changed.write_text((site_dir / "rules.toml").read_text().replace('hourly = 2.00', 'hourly = 3.00'))
+        assert run("rules", "apply", str(changed)).code == 0
+        assert rules.current(site).version > current.version
+    finally:
+        site.store.close()

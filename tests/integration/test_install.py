@@ -114,7 +114,7 @@ def test_the_mosquitto_examples_are_what_setup_writes_for_the_sample_site():
     """firmware_config/mosquitto/ shows what `seuil mqtt setup /etc/mosquitto/seuil` writes for
     firmware_config/seuil.toml; this keeps the examples from drifting from the code."""
     from access.config import load_config
-    from access.services.broker_setup import acl_text, conf_text, default_listen
+    from access.mosquitto import acl_text, conf_text, default_listen
 
     config = load_config(ROOT / "firmware_config" / "seuil.toml").model_copy(
         update={"source": "/etc/seuil/seuil.toml"})

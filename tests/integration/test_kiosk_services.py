@@ -10,16 +10,18 @@ import pytest
 from sqlalchemy import select
 
 from access.bus.topics import Topics
+from access.config import MailConfig
 from access.domain.decide import Reason
-from access.errors import Conflict, InvalidInput, NotFound
+from access.errors import Conflict, InvalidInput, NotFound, Unavailable
 from access.hub.intake import Ingestor
+from access.mail import MailError
 from access.payments.helloasso import HelloAssoProvider
 from access.payments.provider import PaymentError, PaymentState
-from access.services import day_passes, housekeeping
+from access.services import day_passes, housekeeping, receipts
 from access.services.accounts import member_balance
 from access.services.cards import enroll_card
 from access.services.ledger import PaymentMethod
-from access.services.welcome import Presence, TapSeen, welcome
+from access.services.screens.welcome import Presence, TapSeen, welcome
 from access.store.models import Card, DayPass, LedgerEntry, Visit
 from tests.integration.cli_helpers import apply_day_pass_floor, db_dump, run
 from tests.integration.hub_helpers import FakeNode
@@ -229,3 +231,34 @@ def test_the_helloasso_provider_opens_a_checkout_and_sees_it_paid():
         provider.status("77")
     with pytest.raises(PaymentError, match="needs"):
         HelloAssoProvider("", "id", "s")
+
+
+class FakeMailer:
+    """A ``Mailer`` that keeps what it is given, or refuses it."""
+
+    def __init__(self, refuse: str | None = None) -> None:
+        self.refuse = refuse
+        self.messages = []
+
+    def send(self, message) -> None:
+        if self.refuse:
+            raise MailError(self.refuse)
+        self.messages.append(message)
+
+
+def test_a_receipt_goes_through_the_mailer_the_kiosk_gives_it(site):
+    sold = day_passes.sell(site, cents=700, method=PaymentMethod.CASH, name="Camille")
+    site.config = site.config.model_copy(update={"mail": MailConfig(host="smtp.example.org")})
+    mailer = FakeMailer()
+    sent_to = receipts.send(site, " camille@example.org ", "Pass", ["7,00 €"], sold, mailer)
+    assert sent_to == "camille@example.org"
+    (message,) = mailer.messages
+    assert message["To"] == "camille@example.org" and message["From"] == "seuil@smtp.example.org"
+    assert message["Subject"].endswith(f"Pass #{sold.id}")
+    with pytest.raises(InvalidInput):
+        receipts.send(site, "camille at example", "Pass", [], sold, mailer)
+    with pytest.raises(Unavailable, match=r"could not be sent \(no route\)"):
+        receipts.send(site, "camille@example.org", "Pass", [], sold, FakeMailer(refuse="no route"))
+    site.config = site.config.model_copy(update={"mail": MailConfig()})
+    with pytest.raises(Unavailable, match="sends no e-mail"):
+        receipts.send(site, "camille@example.org", "Pass", [], sold)  # no [mail] host: no SMTP mailer
