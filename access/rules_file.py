@@ -8,7 +8,7 @@ Syntax errors point at ``file:line:col``; semantic ones name the entry and the l
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from datetime import date
 from typing import Any, TypeVar
 

@@ -39,7 +39,7 @@ from access.config import load_config  # noqa: E402
 from access.hardware.reader import FakeReader  # noqa: E402
 from access.hub.runner import HubRunner  # noqa: E402
 from access.node.runner import NodeRunner  # noqa: E402
-from access.services import accounts, occupancy, reports  # noqa: E402
+from access.services import accounts, reports  # noqa: E402
 from access.services.reports import Period  # noqa: E402
 from access.services.screens import dashboard  # noqa: E402
 from access.store.models import IngestedEvent, LedgerEntry  # noqa: E402

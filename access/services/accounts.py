@@ -18,8 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.domain.money import Money
-from access.errors import InvalidInput, NotFound
-from access.rules_file import unknown
+from access.errors import InvalidInput, NotFound, unknown
 from access.services import audit
 from access.services.context import Site
 from access.services.ledger import EntryKind, PaymentMethod, Posting, balances, post

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from access.domain import membership
-from access.domain.membership import MembershipStatus, standing
 from access.domain.email_address import is_email_address
+from access.domain.membership import MembershipStatus, standing
 from access.domain.ruleset import RuleSet
 from access.errors import Conflict, InvalidInput, unknown
 from access.services import audit
