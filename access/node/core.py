@@ -250,3 +250,5 @@ class NodeCore:
         if messages or state:
             self.outbox.record(messages, state)
             self.on_record()
+        self.out.make_spare_ids()
+

@@ -11,7 +11,6 @@ import time
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
-from uuid import uuid4
 
 from access.bus.outbox import Message
 from access.bus.schemas import (
@@ -120,7 +119,7 @@ class Machine(Behaviour):
 
     def _start(self, start: Start, messages: list[Message], now: datetime, read_at: float) -> None:
         node, resource = self.node, self._resource
-        session = MachineSession.begin(uuid4(), resource.name, start.member_id, now,
+        session = MachineSession.begin(node.out.new_id(), resource.name, start.member_id, now,
                                        resource.max_session_minutes, resource.warn_minutes)
         running = node.devices.running_sense
         if running is not None and running.is_active:

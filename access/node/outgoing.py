@@ -7,8 +7,9 @@ by the outbox, in the transaction that stores the message.
 
 from __future__ import annotations
 
+from collections import deque
 from datetime import datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from pydantic import BaseModel
 
@@ -43,23 +44,40 @@ def _retained(topic: str, payload: BaseModel) -> Message:
     return Message(topic, lambda _seq: data, retain=True)
 
 
+SPARE_IDS = 8
+
+
 class Outgoing:
-    """Builders of one node's events (``seq`` comes from the outbox) and retained states."""
+    """Builders of one node's events (``seq`` comes from the outbox) and retained states.
+
+    Event ids are drawn from a few made in advance (:meth:`make_spare_ids`, after a tap is
+    recorded): ``uuid4()`` reads the kernel's random source, a system call that lets another
+    thread take the interpreter, and the tap then waits for it before its relay moves.
+    """
 
     def __init__(self, node_id: str, topics: Topics) -> None:
         self.node_id = node_id
         self.topics = topics
+        self._spare_ids: deque[UUID] = deque()
+        self.make_spare_ids()
+
+    def make_spare_ids(self) -> None:
+        while len(self._spare_ids) < SPARE_IDS:
+            self._spare_ids.append(uuid4())
+
+    def new_id(self) -> UUID:
+        return self._spare_ids.popleft() if self._spare_ids else uuid4()
 
     def tap(self, *, resource: str, card: str, decision: Decision, snapshot_version: int,
             now: datetime) -> list[Message]:
         """The tap and its decision, linked by the tap's event id."""
-        tap_id = uuid4()
+        tap_id = self.new_id()
         node = self.node_id
         return [
             _event(self.topics.node_tap(node), TapEvent(
                 event_id=tap_id, ts=now, node=node, seq=0, resource=resource, card=card)),
             _event(self.topics.node_decision(node), DecisionEvent(
-                event_id=uuid4(), ts=now, node=node, seq=0, tap_id=tap_id,
+                event_id=self.new_id(), ts=now, node=node, seq=0, tap_id=tap_id,
                 resource=decision.resource, card=card, allowed=decision.allowed,
                 reason=decision.reason, rule=decision.rule, member_id=decision.member_id,
                 until=decision.until, skill=decision.skill, snapshot_version=snapshot_version)),
@@ -70,7 +88,7 @@ class Outgoing:
         """``sensed``: a running-sense input counts the active seconds (else the whole span)."""
         stopped = action == "stop"
         return _event(self.topics.node_session(self.node_id), SessionEvent(
-            event_id=uuid4(), ts=now, node=self.node_id, seq=0, action=action,
+            event_id=self.new_id(), ts=now, node=self.node_id, seq=0, action=action,
             session_id=session.session_id, resource=session.resource,
             member_id=session.member_id, started_at=session.started_at,
             ended_at=now if stopped else None,
@@ -80,13 +98,13 @@ class Outgoing:
     def training(self, *, resource: str, skill: str, member_id: int, trainer_id: int,
                  now: datetime) -> Message:
         return _event(self.topics.node_training(self.node_id), TrainingEvent(
-            event_id=uuid4(), ts=now, node=self.node_id, seq=0, resource=resource, skill=skill,
+            event_id=self.new_id(), ts=now, node=self.node_id, seq=0, resource=resource, skill=skill,
             member_id=member_id, trainer_id=trainer_id))
 
     def service(self, *, resource: str, out_of_service: bool, member_id: int | None,
                 source: ServiceSource, now: datetime) -> Message:
         return _event(self.topics.node_service(self.node_id), ServiceEvent(
-            event_id=uuid4(), ts=now, node=self.node_id, seq=0, resource=resource,
+            event_id=self.new_id(), ts=now, node=self.node_id, seq=0, resource=resource,
             out_of_service=out_of_service, member_id=member_id, source=source))
 
     def door_state(self, *, resource: str, now: datetime, unlocked_for_s: float | None,
