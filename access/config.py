@@ -174,15 +174,14 @@ class KioskConfig(_Section):
     helloasso: HelloAssoConfig = HelloAssoConfig()
 
 
-MQTT_ROLE = r"^(hub|kiosk|node-[a-z0-9][a-z0-9-]{0,39})$"
+MQTT_ROLE = r"^(hub|admin|kiosk|node-[a-z0-9][a-z0-9-]{0,39})$"
 
 
 class MqttConfig(_Section):
     """How Seuil's programs reach the broker, and who they say they are.
 
-    Each program signs in as its role: ``hub`` (also the admin's ``seuil`` commands),
-    ``kiosk``, ``node-<id>``. The broker's ACL (``seuil mqtt setup``) lets each role write
-    only its own topics.
+    Each program signs in as its role: ``hub``, ``admin`` (the ``seuil`` commands), ``kiosk``,
+    ``node-<id>``. The broker's ACL (``seuil mqtt setup``) lets each role write only its own topics.
     """
 
     url: str = Field("mqtt://127.0.0.1:1883", pattern=r"^mqtts?://[^/:]+(:\d+)?/?$")
@@ -316,7 +315,8 @@ class Config(_Section):
         return self.nodes[node_id]
 
     def mqtt_credentials(self, role: str) -> tuple[str, str]:
-        """(username, password) for a program of ``role`` (``hub``, ``kiosk``, ``node-<id>``)."""
+        """(username, password) for a program of ``role`` (``hub``, ``admin`` for the CLI,
+        ``kiosk``, ``node-<id>``)."""
         if not re.match(MQTT_ROLE, role):
             raise ValueError(f"not an MQTT role: {role!r}")
         if self.mqtt.username:

@@ -2,10 +2,11 @@
 password file, its ACL and its configuration fragment. ``seuil mqtt setup DIR`` writes them;
 ``install.sh --role hub`` runs it and points mosquitto at them.
 
-Roles: ``hub`` (also the admin's ``seuil`` commands) may do anything under the site's root;
+Roles: ``hub`` and ``admin`` (the admin's ``seuil`` commands) may do anything under the site's root;
 ``kiosk`` reads its door's decisions and every node's status and state, and may only ask its
 door to unlock; ``node-<id>`` writes under its own ``node/<id>/`` and reads its snapshot and
-commands. Nobody signs in anonymously.
+commands. Nobody signs in anonymously, and each login is bound to one client id, its own name
+(``use_username_as_clientid``): no login can take over another program's session or queue.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ NODE_WRITES = ("status", "state", *NODE_EVENTS)
 
 
 def roles(config: Config) -> list[str]:
-    return ["hub", "kiosk", *(f"node-{node}" for node in sorted(config.nodes))]
+    return ["admin", "hub", "kiosk", *(f"node-{node}" for node in sorted(config.nodes))]
 
 
 def acl_text(config: Config, entrance: str) -> str:
@@ -40,8 +41,12 @@ def acl_text(config: Config, entrance: str) -> str:
     lines = [f"# Seuil: written by `seuil mqtt setup` from {config.source}. Run it again rather than",
              "# editing: it rewrites this file.",
              "",
-             "# the hub, and the admin's seuil commands: everything of the site",
+             "# the hub: everything of the site",
              "user hub",
+             f"topic readwrite {t.base}/#",
+             "",
+             "# the admin's seuil commands (their own login: they never take the hub's session)",
+             "user admin",
              f"topic readwrite {t.base}/#",
              "",
              "# the kiosk: its door's decisions, every node's status and state; it may open its door",
@@ -90,9 +95,13 @@ def conf_text(config: Config, into: Path, *, listen: str, port: int, tls: Tls | 
              "max_queued_messages 0",
              "max_inflight_messages 0",
              "",
-             plain]
+             "# On each listener, a login's client id is its name: nobody can take over the hub's",
+             "# (or a node's) session. A listener option: written before any listener, it would",
+             "# open mosquitto's default listener on every interface.",
+             plain, "use_username_as_clientid true"]
     if tls is not None:
-        lines += [f"listener {tls.port}", f"certfile {tls.cert}", f"keyfile {tls.key}"]
+        lines += [f"listener {tls.port}", "use_username_as_clientid true", f"certfile {tls.cert}",
+                  f"keyfile {tls.key}"]
     return "\n".join(lines) + "\n"
 
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QCursor, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
 
+from access.bus.client import mqtt_login
 from access.payments.provider import PaymentError, PaymentProvider, make_provider
 from access.services.context import Site
 from access.services.rules import entrance_node
@@ -70,9 +71,9 @@ def provider_for(site: Site) -> PaymentProvider | None:
 
 def make_bus(site: Site) -> KioskBus:
     config = site.config
-    username, password = config.mqtt_credentials("kiosk")
-    return KioskBus(config.mqtt.url, config.site.id, entrance_node(site), username=username,
-                    password=password)
+    login = mqtt_login(config, "kiosk")
+    return KioskBus(config.mqtt.url, config.site.id, entrance_node(site), username=login.username,
+                    password=login.password, client_id=login.client_id)
 
 
 class KioskWindow:

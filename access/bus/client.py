@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from access.config import Config
+
 KEEPALIVE_S = 30
+
+
+@dataclass(frozen=True, slots=True)
+class MqttLogin:
+    client_id: str
+    username: str
+    password: str
+
+
+def mqtt_login(config: Config, role: str) -> MqttLogin:
+    """How a program of ``role`` signs in: its client id, username and password.
+
+    With a password per role (``password_dir``, what ``seuil mqtt setup`` writes) the client id
+    *is* the role: the broker binds each login to that one id and session
+    (``use_username_as_clientid``), so no other login can take a program's queue over.
+    """
+    username, password = config.mqtt_credentials(role)
+    own = bool(config.mqtt.password_dir) and not config.mqtt.username
+    return MqttLogin(role if own else f"seuil-{config.site.id}-{role}", username, password)
 
 
 def authenticate(client: mqtt.Client, url: str, username: str = "", password: str = ""

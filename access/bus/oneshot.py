@@ -10,16 +10,22 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from access.bus.client import authenticate
+from access.bus.client import MqttLogin, authenticate
 from access.bus.schemas import PayloadError, TapEvent, decode
 from access.errors import Unavailable
 
 CONNECT_TIMEOUT_S = 5.0
 
 
-def _connect(url: str, username: str, password: str, name: str) -> mqtt.Client:
-    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"seuil-cli-{name}-{uuid.uuid4().hex[:8]}")
-    host, port = authenticate(client, url, username, password)
+def _connect(url: str, login: MqttLogin | None, name: str) -> mqtt.Client:
+    """A clean session. Signed in with its own login, the CLI uses that login's one client id
+    (the broker allows no other); without one, a name of its own."""
+    own_id = login is not None and login.client_id == login.username != ""
+    client_id = login.client_id if login is not None and own_id else \
+        f"seuil-cli-{name}-{uuid.uuid4().hex[:8]}"
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id)
+    host, port = authenticate(client, url, login.username if login else "",
+                              login.password if login else "")
     connected: queue.Queue[Any] = queue.Queue()
     client.on_connect = lambda c, u, f, reason, p: connected.put(reason)
     try:
@@ -40,9 +46,9 @@ def _connect(url: str, username: str, password: str, name: str) -> mqtt.Client:
 
 
 def publish(url: str, messages: Sequence[tuple[str, bytes]], *, retain: bool = False,
-            username: str = "", password: str = "", timeout_s: float = 10.0) -> None:
+            login: MqttLogin | None = None, timeout_s: float = 10.0) -> None:
     """Publish with QoS 1 and return once the broker has acknowledged every message."""
-    client = _connect(url, username, password, "publish")
+    client = _connect(url, login, "publish")
     try:
         infos = [client.publish(topic, payload, qos=1, retain=retain) for topic, payload in messages]
         for info in infos:
@@ -54,15 +60,15 @@ def publish(url: str, messages: Sequence[tuple[str, bytes]], *, retain: bool = F
         client.loop_stop()
 
 
-def wait_for_tap(url: str, topic: str, *, timeout_s: float, username: str = "",
-                 password: str = "", ready: Callable[[], None] = lambda: None) -> TapEvent:
+def wait_for_tap(url: str, topic: str, *, timeout_s: float, login: MqttLogin | None = None,
+                 ready: Callable[[], None] = lambda: None) -> TapEvent:
     """The next tap published on ``topic`` (a node's tap topic) within ``timeout_s``.
 
     ``ready()`` is called once the broker confirmed the subscription: only then may the person
     tap (a tap before it would be missed), so that is when to ask them.
     """
     taps: queue.Queue[bytes] = queue.Queue()
-    client = _connect(url, username, password, "tap")
+    client = _connect(url, login, "tap")
     client.on_message = lambda c, u, message: taps.put(bytes(message.payload))
     subscribed: queue.Queue[int] = queue.Queue()
     client.on_subscribe = lambda c, u, mid, reasons, p: subscribed.put(mid)

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from access.bus import oneshot
+from access.bus.client import mqtt_login
 from access.bus.topics import Topics
 from access.cli.context import CommandContext, Handler
 from access.cli.members import MEMBER_HELP
@@ -35,10 +36,9 @@ def _tapped_card(ctx: CommandContext) -> str:
     node = ctx.args.tap
     config.node(node)  # a clear error for a node that does not exist
     cards.find_member_name(site, ctx.args.member)  # a typo fails before anyone taps
-    username, password = config.mqtt_credentials("hub")
     tap = oneshot.wait_for_tap(
         config.mqtt.url, Topics(config.site.id).node_tap(node), timeout_s=ctx.args.timeout,
-        username=username, password=password,
+        login=mqtt_login(config, "admin"),
         ready=lambda: print(f"Tap the card on the reader of node {node} "
                             f"(within {ctx.args.timeout:g} s)...", file=sys.stderr, flush=True))
     return tap.card

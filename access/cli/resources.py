@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from access.bus import oneshot
+from access.bus.client import mqtt_login
 from access.bus.schemas import ServiceCommand, StopSessionCommand, encode
 from access.bus.topics import Topics
 from access.cli.context import CommandContext
@@ -36,9 +37,8 @@ def _node_of(ctx: CommandContext, name: str, *, machine: bool) -> str:
 
 def _send(ctx: CommandContext, node: str, action: str, payload: bytes) -> None:
     config = ctx.site().config
-    username, password = config.mqtt_credentials("hub")
     oneshot.publish(config.mqtt.url, [(Topics(config.site.id).command(node, action), payload)],
-                    username=username, password=password)
+                    login=mqtt_login(config, "admin"))
 
 
 def service(ctx: CommandContext) -> int:

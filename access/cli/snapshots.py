@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from access.bus import oneshot
+from access.bus.client import mqtt_login
 from access.bus.topics import Topics
 from access.cli.context import CommandContext
 from access.services.node_snapshots import node_snapshots
@@ -19,9 +20,8 @@ def publish_snapshot(ctx: CommandContext) -> int:
     with site.store.read() as session:
         snapshots = node_snapshots(session, site, nodes)
     topics = Topics(config.site.id)
-    username, password = config.mqtt_credentials("hub")
     oneshot.publish(config.mqtt.url, [(topics.node_snapshot(s.node), s.raw) for s in snapshots],
-                    retain=True, username=username, password=password)
+                    retain=True, login=mqtt_login(config, "admin"))
     for snapshot in snapshots:
         print(f"snapshot {snapshot.payload.version} for {snapshot.node}: "
               f"{len(snapshot.payload.members)} members, {len(snapshot.payload.cards)} cards, "

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from access.bus.client import mqtt_login
 from access.bus.topics import Topics
 from access.hub.intake import Incoming, Ingestor, IngestResult
 from access.hub.jobs import HubJobs
@@ -67,8 +68,9 @@ class HubRunner:
         self.heartbeat = time.monotonic()
         self.queue: queue.Queue[Received | _Job | _Stop] = queue.Queue()
         t = self.topics
+        login = mqtt_login(config, "hub")
         self.link = BrokerLink(
-            LinkSettings(config.mqtt.url, f"seuil-{config.site.id}-hub", *config.mqtt_credentials("hub"),
+            LinkSettings(config.mqtt.url, login.client_id, login.username, login.password,
                          (*((topic, 1) for topic in t.all_node_events), (t.all_statuses, 1))),
             on_messages=self._on_messages, on_connected=self._on_connected,
             on_subscribed=self._on_subscribed)

@@ -9,7 +9,7 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 
-from access.bus.client import make_client
+from access.bus.client import make_client, mqtt_login
 from access.bus.outbox import Outbox
 from access.bus.publisher import OutboxPublisher
 from access.bus.schemas import NodeStatus, encode
@@ -40,9 +40,9 @@ class NodeRunner:
         self.outbox = Outbox(data_dir / f"node-{node_id}.outbox.db")
         self.devices = NodeDevices(settings, pin_factory=pin_factory)
         offline = encode(NodeStatus(node=node_id, state="offline"))
-        username, password = config.mqtt_credentials(f"node-{node_id}")
-        self.client = make_client(config.mqtt.url, f"seuil-{config.site.id}-node-{node_id}",
-                                  username=username, password=password,
+        login = mqtt_login(config, f"node-{node_id}")
+        self.client = make_client(config.mqtt.url, login.client_id,
+                                  username=login.username, password=login.password,
                                   will=(self.topics.node_status(node_id), offline))
         self.client.on_message = self._on_message
         self.publisher = OutboxPublisher(self.client, self.outbox, on_connected=self._on_connected)

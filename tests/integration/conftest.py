@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.cli_helpers import reset_database, run
+from tests.integration.secure_broker import secured  # noqa: F401  (a fixture for the broker tests)
 
 # Set to a PostgreSQL URL (postgresql+psycopg://...): the tests marked `both_backends` (the
 # store and the ledger) then run a second time, on PostgreSQL. `.ci/run` sets it.
