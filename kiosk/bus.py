@@ -6,6 +6,7 @@ queued Qt signals.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -74,13 +75,15 @@ class KioskBus(QObject):
         except PayloadError as error:
             log.warning("ignored a message on %s: %s", topic, error)
 
-    def unlock(self, actor: str) -> bool:
-        """Ask the entrance node to open the door; False when the broker is not there."""
+    def unlock(self, actor: str) -> datetime | None:
+        """Ask the entrance node to open the door: when the command was issued, or None when the
+        broker is not there. The door is open once the node's state says so (``resource_state``)."""
         if not self.is_connected:
-            return False
+            return None
+        issued = datetime.now(UTC)
         info = self.client.publish(self.topics.command(self.entrance, "unlock"),
-                                   encode(UnlockCommand(actor=actor)), qos=1)
-        return bool(info.rc == 0)
+                                   encode(UnlockCommand(actor=actor, issued_at=issued)), qos=1)
+        return issued if info.rc == 0 else None
 
 
 def _status(raw: bytes) -> str:

@@ -1,14 +1,19 @@
 """"I have a code": a day-pass visitor types their 6 digits and the entrance opens.
 
 Five wrong codes in a row lock the keypad for a minute: a million codes cannot be tried.
+The screen says the door is open only once the entrance node reports it unlocked (its
+retained state, after the command was issued); no answer within ``CONFIRM_S`` says the door
+does not answer.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QTimer, Slot
 
+from access.bus.schemas import MAX_CLOCK_AHEAD_S, ResourceState
 from access.errors import SeuilError
 from access.services import day_passes
 from access.services.day_passes import CodeCheck
@@ -16,6 +21,7 @@ from kiosk.viewmodel import KioskContext, ViewModel
 
 MAX_TRIES = 5
 LOCK_S = 60
+CONFIRM_S = 3.0
 
 
 class DoorCodeModel(ViewModel):
@@ -29,6 +35,7 @@ class DoorCodeModel(ViewModel):
         self.message_key = ""
         self.name = ""
         self.opened = False
+        self.waiting_since: datetime | None = None  # the unlock command's issue time
         self.render()
 
     @Slot(str)
@@ -44,11 +51,29 @@ class DoorCodeModel(ViewModel):
     def _checked(self, check: CodeCheck) -> None:
         self.wrong = 0
         bus = self.ctx.bus
-        if bus is None or not bus.unlock(f"kiosk code, day pass #{check.pass_id}"):
+        issued = None if bus is None else bus.unlock(f"kiosk code, day pass #{check.pass_id}")
+        if issued is None:
             self.message_key = "code.offline"
         else:
-            self.message_key, self.name, self.opened = "code.opened", check.name, True
+            self.message_key, self.name, self.waiting_since = "code.opening", check.name, issued
+            QTimer.singleShot(int(CONFIRM_S * 1000), lambda: self._no_answer(issued))
         self.render()
+
+    def door_state(self, state: ResourceState) -> None:
+        """A node's retained state: the entrance unlocked after our command means it opened."""
+        since, bus = self.waiting_since, self.ctx.bus
+        if since is None or bus is None or state.node != bus.entrance or state.state != "unlocked":
+            return
+        if state.ts >= since - timedelta(seconds=MAX_CLOCK_AHEAD_S):
+            self.waiting_since = None
+            self.message_key, self.opened = "code.opened", True
+            self.render()
+
+    def _no_answer(self, issued: datetime) -> None:
+        if self.waiting_since == issued:  # still waiting for that command's door
+            self.waiting_since = None
+            self.message_key = "code.offline"
+            self.render()
 
     def _refused(self, error: Exception) -> None:
         if not isinstance(error, SeuilError):

@@ -102,6 +102,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # door code
     "code.title": ("Entrez votre code", "Enter your code"),
     "code.open": ("Ouvrir", "Open"),
+    "code.opening": ("Ouverture de la porte…", "Opening the door…"),
     "code.opened": ("Bienvenue {name} : la porte est ouverte.", "Welcome {name}: the door is open."),
     "code.wrong": ("Code inconnu ou expiré.", "Unknown or expired code."),
     "code.locked": ("Trop d'essais : réessayez dans {seconds} s.",

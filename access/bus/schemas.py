@@ -24,6 +24,10 @@ from access.domain.machine import SessionAction as SessionAction
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 MAX_EVENT_BYTES = 16 * 1024
 MAX_SNAPSHOT_BYTES = 32 * 1024 * 1024
+COMMAND_VALID_S = 10.0
+"""How long a command holds by default: a door opens within a second or not at all."""
+MAX_CLOCK_AHEAD_S = 5.0
+"""How far a sender's clock may run ahead of a node's before its commands are refused."""
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -112,24 +116,37 @@ class ResourceState(_Payload):
     door_closed: bool | None = None
 
 
-class UnlockCommand(_Payload):
-    """``cmd/<node>/unlock``: open the door now (the kiosk's button, an admin)."""
+class Command(_Payload):
+    """What every command carries: who sent it, when, and for how long it holds.
+
+    A node drops a command older than ``valid_s`` (or from more than ``MAX_CLOCK_AHEAD_S`` in
+    its future): an unlock queued by the broker while the door's node was down must not open
+    the door when the node comes back with nobody there.
+    """
 
     actor: str = Field(min_length=1, max_length=100)
+    issued_at: AwareDatetime
+    valid_s: float = Field(default=COMMAND_VALID_S, gt=0, le=300)
+
+    def expired(self, now: datetime) -> bool:
+        age_s = (now - self.issued_at).total_seconds()
+        return age_s > self.valid_s or age_s < -MAX_CLOCK_AHEAD_S
+
+
+class UnlockCommand(Command):
+    """``cmd/<node>/unlock``: open the door now (the kiosk's button, an admin)."""
+
     seconds: float | None = Field(default=None, gt=0, le=60)
 
 
-class ServiceCommand(_Payload):
+class ServiceCommand(Command):
     """``cmd/<node>/service``: mark the machine out of service, or back."""
 
-    actor: str = Field(min_length=1, max_length=100)
     out_of_service: bool
 
 
-class StopSessionCommand(_Payload):
+class StopSessionCommand(Command):
     """``cmd/<node>/stop-session``: end the running session (someone forgot to tap out)."""
-
-    actor: str = Field(min_length=1, max_length=100)
 
 
 class NodeStatus(_Payload):

@@ -45,7 +45,9 @@ def service(ctx: CommandContext) -> int:
     name = ctx.args.resource
     node = _node_of(ctx, name, machine=True)
     out = ctx.args.state == "off"
-    _send(ctx, node, "service", encode(ServiceCommand(actor=ctx.site().actor, out_of_service=out)))
+    site = ctx.site()
+    _send(ctx, node, "service", encode(ServiceCommand(actor=site.actor, issued_at=site.now(),
+                                                      out_of_service=out)))
     state = "out of service" if out else "back in service"
     print(f"{name}: asked node {node} to mark it {state}; the node confirms it to the hub "
           "(seuil resource list), at once if it is online, else when it reconnects")
@@ -55,7 +57,8 @@ def service(ctx: CommandContext) -> int:
 def stop(ctx: CommandContext) -> int:
     name = ctx.args.resource
     node = _node_of(ctx, name, machine=True)
-    _send(ctx, node, "stop-session", encode(StopSessionCommand(actor=ctx.site().actor)))
+    site = ctx.site()
+    _send(ctx, node, "stop-session", encode(StopSessionCommand(actor=site.actor, issued_at=site.now())))
     print(f"{name}: asked node {node} to end the running session (power off, session billed)")
     return 0
 

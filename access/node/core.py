@@ -27,7 +27,6 @@ from access.bus.schemas import (
     ServiceCommand,
     StopSessionCommand,
     UnlockCommand,
-    decode,
 )
 from access.bus.snapshot_payload import decode_snapshot
 from access.bus.topics import Topics
@@ -36,6 +35,7 @@ from access.domain.cards import card_hash
 from access.domain.ruleset import ResourceDef, ResourceKind
 from access.domain.snapshot import Snapshot
 from access.node.behaviour import Behaviour
+from access.node.commands import read_command
 from access.node.devices import NodeDevices
 from access.node.door import Door
 from access.node.events import (
@@ -181,17 +181,13 @@ class NodeCore:
 
     def _on_command(self, action: str, raw: bytes) -> None:
         now = self.clock.now()
-        try:
-            if action == "unlock":
-                self.behaviour.unlock(decode(UnlockCommand, raw), now)
-            elif action == "service":
-                self.behaviour.service(decode(ServiceCommand, raw), now)
-            elif action == "stop-session":
-                self.behaviour.stop_session(decode(StopSessionCommand, raw), now)
-            else:
-                log.warning("ignored an unknown command %r", action)
-        except PayloadError as error:
-            log.warning("ignored a %s command: %s", action, error)
+        command = read_command(action, raw, now)
+        if isinstance(command, UnlockCommand):
+            self.behaviour.unlock(command, now)
+        elif isinstance(command, ServiceCommand):
+            self.behaviour.service(command, now)
+        elif isinstance(command, StopSessionCommand):
+            self.behaviour.stop_session(command, now)
 
     # --- snapshots ----------------------------------------------------------------------------
     def _on_snapshot(self, raw: bytes) -> None:

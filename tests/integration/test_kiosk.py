@@ -14,12 +14,13 @@ from sqlalchemy import select
 
 from access import texts
 from access.bus.client import make_client
-from access.bus.schemas import DecisionEvent, encode
+from access.bus.schemas import DecisionEvent, ResourceState, encode
 from access.bus.topics import Topics
 from access.config import MailConfig
 from access.domain.decide import Reason
 from access.payments.fake import FakeProvider
 from access.services import day_passes
+from access.services.ledger import PaymentMethod
 from access.store.models import AuditEntry, Card, LedgerEntry
 from kiosk.app import KioskWindow, make_bus
 from kiosk.screenshots import SCENES, stage
@@ -48,19 +49,29 @@ def site(site_dir, broker, monkeypatch):
 
 
 class Node:
-    """Plays the entrance node: publishes decisions, records the commands it receives."""
+    """Plays the entrance node: publishes decisions, records the commands it receives, and says
+    the door unlocked when asked to (``answers=False``: a node that is down)."""
 
-    def __init__(self, broker, site_id: str) -> None:
+    def __init__(self, broker, site_id: str, *, answers: bool = True) -> None:
         self.topics = Topics(site_id)
+        self.answers = answers
         self.commands: list[tuple[str, dict]] = []
         self.client = make_client(broker.url, f"test-entrance-{uuid.uuid4().hex[:6]}", persistent=False)
         subscribed = threading.Event()
         self.client.on_connect = lambda c, *a: c.subscribe(self.topics.node_commands("entrance"), qos=1)
         self.client.on_subscribe = lambda *a: subscribed.set()
-        self.client.on_message = lambda c, u, m: self.commands.append((m.topic, json.loads(m.payload)))
+        self.client.on_message = self._on_command
         self.client.loop_start()
         assert subscribed.wait(10)
         self.seq = 0
+
+    def _on_command(self, client, userdata, message) -> None:
+        self.commands.append((message.topic, json.loads(message.payload)))
+        if self.answers and message.topic.endswith("/unlock"):
+            now = datetime.now(UTC)
+            state = ResourceState(resource="front-door", node="entrance", ts=now, state="unlocked",
+                                  until=now + timedelta(seconds=3))
+            client.publish(self.topics.node_state("entrance"), encode(state), qos=1, retain=True)
 
     def decide(self, member_id: int | None, *, allowed: bool = True, reason: Reason = Reason.ALLOWED,
                card: str = "a" * 64, until: datetime | None = None) -> None:
@@ -196,6 +207,20 @@ def test_a_day_pass_paid_in_the_cash_box_with_a_door_code_that_opens_the_door(qt
     qtbot.waitUntil(lambda: bool(node.commands), timeout=5000)
     topic, body = node.commands[0]
     assert topic.endswith("/cmd/entrance/unlock") and "day pass" in body["actor"]
+
+
+def test_a_good_code_with_the_entrance_node_down_never_says_the_door_is_open(qtbot, view, broker, site):
+    down = Node(broker, site.config.site.id, answers=False)  # the broker is up, the node is not
+    try:
+        sold = day_passes.sell(site, cents=500, method=PaymentMethod.CASH, name="Camille", with_code=True)
+        view.kiosk.go("code")
+        codes = view.kiosk.model("code")
+        codes.submit(sold.code)
+        qtbot.waitUntil(lambda: codes.state.get("message") == "Ouverture de la porte…", timeout=5000)
+        qtbot.waitUntil(lambda: "ne répond pas" in codes.state.get("message", ""), timeout=6000)
+        assert codes.state["opened"] is False and down.commands
+    finally:
+        down.stop()
 
 
 def test_wrong_codes_lock_the_keypad_after_five_tries(qtbot, view, node):

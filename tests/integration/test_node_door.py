@@ -77,3 +77,34 @@ def test_node_status_is_retained_online_and_offline_after_a_stop(nodes, watcher)
                                   for s in statuses()))
     door.stop()
     assert wait_until(lambda: statuses()[-1].state == "offline")
+
+
+def test_an_unlock_queued_while_the_node_was_down_never_opens_the_door_later(nodes, maker_space, caplog):
+    from datetime import timedelta
+
+    from access.bus import oneshot
+    from access.bus.schemas import UnlockCommand, encode
+    from access.bus.topics import Topics
+    from tests.integration.node_helpers import NodeUnderTest
+
+    door = nodes("entrance")
+    clock = door.clock
+    door.stop()  # its persistent session keeps what comes meanwhile
+    unlock = Topics(maker_space.site.id).command("entrance", "unlock")
+    oneshot.publish(maker_space.mqtt.url,
+                    [(unlock, encode(UnlockCommand(actor="kiosk", issued_at=clock.now())))])
+    clock.advance(seconds=20)  # the node comes back 20 s later, nobody at the door
+    back = NodeUnderTest(maker_space, "entrance", clock).start()
+    try:
+        assert wait_until(lambda: "dropped the unlock command from kiosk" in caplog.text)
+        assert [s.state for s in back.pin(RELAY).states] == [False]
+        ahead = clock.now() + timedelta(minutes=5)  # a sender whose clock runs ahead
+        fresh = clock.now() - timedelta(seconds=1)
+        oneshot.publish(maker_space.mqtt.url,
+                        [(unlock, encode(UnlockCommand(actor="kiosk", issued_at=ahead))),
+                         (unlock, encode(UnlockCommand(actor="kiosk", issued_at=fresh)))])
+        assert wait_until(lambda: True in [s.state for s in back.pin(RELAY).states])
+        assert [s.state for s in back.pin(RELAY).states][:2] == [False, True]  # once
+        assert caplog.text.count("dropped the unlock command") == 2
+    finally:
+        back.stop()

@@ -9,7 +9,7 @@ the result, so a test reads the state map the QML would read right after the act
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ pytest.importorskip("PySide6.QtCore")
 from PySide6.QtCore import QCoreApplication
 
 from access.bootstrap import open_site
+from access.bus.schemas import ResourceState
 from access.services.members import add_member
 from access.services.site_init import init_site
 from kiosk.viewmodel import KioskContext
@@ -61,16 +62,26 @@ class InlineBackground:
 
 
 class FakeBus:
-    """The kiosk's MQTT link, as far as the view-models use it: ``unlock`` the entrance."""
+    """The kiosk's MQTT link, as far as the view-models use it: ``unlock`` the entrance, whose
+    node then reports its state (``node_unlocks``), as a real entrance node does."""
+
+    entrance = "entrance"
 
     def __init__(self, *, online: bool = True) -> None:
         self.online = online
         self.unlocks: list[str] = []
 
-    def unlock(self, actor: str) -> bool:
-        if self.online:
-            self.unlocks.append(actor)
-        return self.online
+    def unlock(self, actor: str) -> datetime | None:
+        if not self.online:
+            return None
+        self.unlocks.append(actor)
+        return datetime.now(UTC)
+
+    def node_unlocks(self, model) -> None:
+        """The entrance node opened the door and says so (its retained state)."""
+        now = datetime.now(UTC)
+        model.door_state(ResourceState(resource="front-door", node=self.entrance, ts=now,
+                                       state="unlocked", until=now + timedelta(seconds=3)))
 
 
 @pytest.fixture(scope="session")

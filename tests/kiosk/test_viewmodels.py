@@ -1,7 +1,10 @@
 """Each screen's view-model after an action: the state map its QML reads, with no QML and no broker."""
 
+import time
 import uuid
 from datetime import timedelta
+
+from PySide6.QtCore import QCoreApplication
 
 from access.bus.schemas import DecisionEvent, ResourceState
 from access.domain.decide import Reason
@@ -9,6 +12,7 @@ from access.payments.fake import FakeProvider
 from access.services import day_passes
 from access.services.ledger import PaymentMethod
 from access.store.models import AccessEvent
+from kiosk import door_code
 from kiosk.dashboard import DashboardModel
 from kiosk.day_pass import DayPassModel
 from kiosk.door_code import MAX_TRIES, DoorCodeModel
@@ -117,6 +121,8 @@ def test_a_valid_code_opens_the_entrance_and_five_wrong_ones_lock_the_keypad(mak
     model = DoorCodeModel(make_ctx(bus=bus))
     assert model.state == {"message": "", "opened": False, "error": False}
     model.submit(sold.code)
+    assert model.state["opened"] is False and model.state["message"] == "Opening the door…"
+    bus.node_unlocks(model)
     assert model.state["opened"] is True and "Camille" in model.state["message"]
     assert len(bus.unlocks) == 1 and "day pass" in bus.unlocks[0]
     model.reset()
@@ -135,6 +141,23 @@ def test_a_good_code_with_the_broker_away_says_the_door_is_offline(make_ctx, sit
     model.submit(sold.code)
     assert model.state["opened"] is False and model.state["error"] is True
     assert model.state["message"] == "The door does not answer. Tell a volunteer."
+
+
+def test_a_good_code_says_the_door_is_open_only_once_the_node_says_it_unlocked(make_ctx, site,
+                                                                               monkeypatch):
+    monkeypatch.setattr(door_code, "CONFIRM_S", 0.05)
+    sold = day_passes.sell(site, cents=500, method=PaymentMethod.CASH, name="Camille", with_code=True)
+    bus = FakeBus()  # connected, but the entrance node is down: nobody answers
+    model = DoorCodeModel(make_ctx(bus=bus))
+    model.submit(sold.code)
+    deadline = time.monotonic() + 2
+    while model.state["message"] == "Opening the door…" and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    assert model.state["opened"] is False and len(bus.unlocks) == 1
+    assert model.state["message"] == "The door does not answer. Tell a volunteer."
+    bus.node_unlocks(model)  # a late answer does not turn it into "open"
+    assert model.state["opened"] is False
 
 
 def test_the_dashboard_counts_who_is_in_and_which_machine_runs(make_ctx, site):
