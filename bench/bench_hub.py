@@ -44,7 +44,7 @@ from access.services.reports import Period  # noqa: E402
 from access.services.screens import dashboard  # noqa: E402
 from access.store.models import IngestedEvent, LedgerEntry  # noqa: E402
 from tests.support.broker import Broker  # noqa: E402
-from tests.support.node_events import workday_stream  # noqa: E402
+from tests.support.node_events import enroll_fake_cards, workday_stream  # noqa: E402
 from tests.support.sites import bench_site  # noqa: E402
 
 MEMBERS = 40
@@ -89,6 +89,8 @@ def preload(broker: Broker, site_id: str, outboxes: dict[str, Outbox]) -> None:
 def bench_ingest(workdir: Path, broker: Broker, events: int) -> float:
     """The hub draining a backlog (nodes that were offline, or a hub restart) into the ledger."""
     site = open_site()
+    site.now = lambda: datetime(2026, 12, 1, 12, tzinfo=UTC)  # the stream's months, whenever it runs
+    enroll_fake_cards(site, range(1, MEMBERS + 1))  # the cards FakeNode taps for them
     topics = Topics(site.config.site.id)
     stream = workday_stream(topics, list(range(1, MEMBERS + 1)), datetime(2026, 6, 1, 7, tzinfo=UTC),
                             events=events, seed=11)

@@ -38,7 +38,7 @@ from access.hub.intake import Ingestor  # noqa: E402
 from access.services.context import Site  # noqa: E402
 from kiosk.app import KioskWindow, application, make_bus  # noqa: E402
 from tests.support.broker import Broker  # noqa: E402
-from tests.support.node_events import batches, workday_stream  # noqa: E402
+from tests.support.node_events import batches, enroll_fake_cards, workday_stream  # noqa: E402
 from tests.support.sites import bench_site  # noqa: E402
 
 MEMBERS = 40
@@ -61,6 +61,7 @@ def add_history(site: Site, events: int) -> int:
     """Eight weeks of door taps and printer sessions up to today, ingested as the hub would."""
     first_day = (site.now() - timedelta(days=56)).replace(hour=7, minute=0, second=0, microsecond=0)
     members = list(range(1, MEMBERS + 1))
+    enroll_fake_cards(site, members)  # the cards FakeNode taps for them
     stream = workday_stream(Topics(site.config.site.id), members, first_day, events=events)
     ingestor = Ingestor(site)
     for batch in batches(stream, 500):

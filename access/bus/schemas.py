@@ -82,6 +82,7 @@ class SessionEvent(Event):
     ended_at: AwareDatetime | None = None
     active_seconds: int | None = Field(default=None, ge=0)
     end_reason: EndReason | None = None
+    extensions: int = Field(default=0, ge=0, le=1000)  # extended so far (the hub bounds its length)
 
 
 class TrainingEvent(Event):

@@ -62,6 +62,8 @@ class SessionReported:
     ended_at: datetime | None
     active_seconds: int | None
     end_reason: str | None
+    extensions: int = 0
+    """How many times the occupant extended it so far (each adds the machine's maximum)."""
 
     @property
     def members(self) -> tuple[int, ...]:
@@ -102,6 +104,3 @@ class ServiceReported:
 
 NodeEvent = CardTapped | AccessDecided | SessionReported | MemberInducted | ServiceReported
 
-RESOURCE_OWNED = (SessionReported, MemberInducted, ServiceReported)
-"""Events that change bills and states: only the node that drives the resource may send them
-(taps and decisions are kept as they happened)."""

@@ -23,6 +23,7 @@ class MachineSession:
     warned: bool = False
     active_seconds: float = 0.0  # time the running sense said "running", closed intervals
     running_since: datetime | None = None  # the sense input is active since then
+    extensions: int = 0  # occupant's taps during the warning so far
 
     @classmethod
     def begin(cls, session_id: UUID, resource: str, member_id: int, now: datetime,
@@ -45,7 +46,8 @@ class MachineSession:
 
     def extended(self, now: datetime, max_minutes: int) -> MachineSession:
         """A tap during the warning: another full period from now."""
-        return replace(self, deadline=now + timedelta(minutes=max_minutes), warned=False)
+        return replace(self, deadline=now + timedelta(minutes=max_minutes), warned=False,
+                       extensions=self.extensions + 1)
 
     def sensed(self, running: bool, now: datetime) -> MachineSession:
         """The running sense changed."""
@@ -83,4 +85,5 @@ class MachineSession:
             raise ValueError("a stored session has no start")
         return cls(UUID(data["session_id"]), data["resource"], int(data["member_id"]), started,
                    when("deadline"), timedelta(seconds=float(data["warn_before"])),
-                   bool(data["warned"]), float(data["active_seconds"]), when("running_since"))
+                   bool(data["warned"]), float(data["active_seconds"]), when("running_since"),
+                   int(data.get("extensions", 0)))

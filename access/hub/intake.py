@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,11 +37,13 @@ from access.bus.schemas import (
 from access.bus.topics import Topics
 from access.domain import events
 from access.domain.events import NodeEvent
+from access.domain.plausibility import doubt
 from access.domain.ruleset import RuleSet
 from access.hub import messagebus
 from access.services.context import EventContext, Site
 from access.services.rules import applied_rules
-from access.store.models import DeadLetter, IngestedEvent, Member, Resource, RuleSetRow
+from access.services.trainings import may_train
+from access.store.models import Card, DeadLetter, IngestedEvent, Member, Resource, RuleSetRow
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,14 @@ class IngestResult:
         self.priced += other.priced
         for kind, count in other.kinds.items():
             self.kinds[kind] = self.kinds.get(kind, 0) + count
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    resources: frozenset[str]
+    members: frozenset[int]
+    card_owners: dict[str, int]
+    trainers: frozenset[tuple[int, str]]
 
 
 class Rejected(Exception):
@@ -105,7 +115,8 @@ def _decided(e: DecisionEvent) -> events.AccessDecided:
 
 def _session(e: SessionEvent) -> events.SessionReported:
     return events.SessionReported(e.node, e.ts, str(e.session_id), e.action, e.resource, e.member_id,
-                           e.started_at, e.ended_at, e.active_seconds, e.end_reason)
+                                  e.started_at, e.ended_at, e.active_seconds, e.end_reason,
+                                  e.extensions)
 
 
 def _inducted(e: TrainingEvent) -> events.MemberInducted:
@@ -179,11 +190,11 @@ class Ingestor:
         fresh = self._new_events(session, parsed, result)
         if not fresh:
             return result
-        references = self._known(session, fresh)
+        known = self._known(session, fresh)
         accepted: list[_Parsed] = []
         for item in fresh:
             try:
-                self._check_references(item, references)
+                self._check_references(item, known)
             except Rejected as rejected:
                 self._dead(session, item.message, rejected)
                 result.dead += 1
@@ -259,34 +270,45 @@ class Ingestor:
                 result.dead += 1
         return fresh
 
-    def _known(self, session: Session, items: Iterable[_Parsed]) -> tuple[frozenset[str], frozenset[int]]:
+    def _known(self, session: Session, items: Sequence[_Parsed]) -> _Known:
+        """What the hub knows that the batch's events name: members, card owners, trainers."""
         members = sorted({member for item in items for member in item.event.members})
         resources = frozenset(session.scalars(select(Resource.name)).all())
         known: set[int] = set()
         for start in range(0, len(members), LOOKUP_CHUNK):
             known.update(session.scalars(select(Member.id).where(
                 Member.id.in_(members[start:start + LOOKUP_CHUNK]))).all())
-        return resources, frozenset(known)
+        cards = sorted({item.event.card for item in items
+                        if isinstance(item.event, events.AccessDecided) and item.event.member_id})
+        owners: dict[str, int] = {}
+        for start in range(0, len(cards), LOOKUP_CHUNK):
+            owners.update((card, member) for card, member in session.execute(
+                select(Card.card_hash, Card.member_id).where(
+                    Card.card_hash.in_(cards[start:start + LOOKUP_CHUNK]))))
+        trainer_ids = sorted({item.event.trainer_id for item in items
+                              if isinstance(item.event, events.MemberInducted)})
+        return _Known(resources, frozenset(known), owners,
+                      may_train(session, self._rules, trainer_ids, self.site.now()) if trainer_ids
+                      else frozenset())
 
-    def _check_references(self, item: _Parsed, references: tuple[frozenset[str], frozenset[int]]) -> None:
-        resources, members = references
+    def _check_references(self, item: _Parsed, known: _Known) -> None:
         event = item.event
         resource = event.resource
-        if resource not in resources:
+        defined = self._rules.resource(resource)
+        if resource not in known.resources or defined is None:
             raise Rejected(f'unknown resource "{resource}" (not in the applied rules)', item.event_id,
                            event.node)
-        # Sessions, inductions and service reports change bills and states: only the resource's
-        # own node may send them. (Taps and decisions are kept as they happened.)
-        defined = self._rules.resource(resource)
-        if defined is not None and defined.node != event.node and isinstance(event, events.RESOURCE_OWNED):
-            raise Rejected(f'node "{event.node}" reported on "{resource}", which is node '
-                           f'"{defined.node}"\'s', item.event_id, event.node)
         for member in event.members:
-            if member not in members:
+            if member not in known.members:
                 raise Rejected(f"unknown member #{member}", item.event_id, event.node)
         if isinstance(event, events.MemberInducted) and event.skill not in self._rules.skills:
             raise Rejected(f'unknown skill "{event.skill}" (no resource of the rules needs it)',
                            item.event_id, event.node)
+        # What the node cannot have seen never reaches a bill, a visit or a training.
+        reason = doubt(event, resource=defined, now=self.site.now(), card_owners=known.card_owners,
+                       trainers=known.trainers)
+        if reason is not None:
+            raise Rejected(reason, item.event_id, event.node)
 
     def _refresh_rules(self, session: Session) -> None:
         newest = session.scalar(select(func.max(RuleSetRow.id)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 
 from access.bus.schemas import (
     Command,
@@ -20,8 +20,13 @@ COMMANDS: dict[str, type[Command]] = {"unlock": UnlockCommand, "service": Servic
                                       "stop-session": StopSessionCommand}
 
 
-def read_command(action: str, raw: bytes, now: datetime) -> Command | None:
-    """The command, or None (logged) if it is unknown, malformed, too old or from the future."""
+def read_command(action: str, raw: bytes, now: datetime | None = None) -> Command | None:
+    """The command, or None (logged) if it is unknown, malformed, too old or from the future.
+
+    Its age is measured on the system clock (``now``), the one the kiosk's and the CLI's
+    clocks follow (NTP), not on the clock the node decides by (which a test may fix).
+    """
+    now = now or datetime.now(UTC)
     model = COMMANDS.get(action)
     if model is None:
         log.warning("ignored an unknown command %r", action)

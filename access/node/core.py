@@ -181,7 +181,7 @@ class NodeCore:
 
     def _on_command(self, action: str, raw: bytes) -> None:
         now = self.clock.now()
-        command = read_command(action, raw, now)
+        command = read_command(action, raw)
         if isinstance(command, UnlockCommand):
             self.behaviour.unlock(command, now)
         elif isinstance(command, ServiceCommand):

@@ -93,7 +93,7 @@ class Outgoing:
             member_id=session.member_id, started_at=session.started_at,
             ended_at=now if stopped else None,
             active_seconds=session.active_seconds_at(now, sensed=sensed) if stopped else None,
-            end_reason=end_reason))
+            end_reason=end_reason, extensions=session.extensions))
 
     def training(self, *, resource: str, skill: str, member_id: int, trainer_id: int,
                  now: datetime) -> Message:

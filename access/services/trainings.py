@@ -8,14 +8,16 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from access.domain.events import MemberInducted
+from access.domain.ruleset import RuleSet
 from access.errors import InvalidInput, NotFound, unknown
 from access.services import audit
 from access.services.context import EventContext, Site
 from access.services.lookup import find_member
 from access.services.rules import applied_rules
-from access.store.models import Member, Training
+from access.store.models import Member, MemberGroup, Training
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,21 @@ def grant_training(site: Site, member_ref: str, skill: str, *, trainer_ref: str 
                      trainer=trainer.name if trainer else None,
                      expires=expires_at.isoformat() if expires_at else None)
         return _info(training, now)
+
+
+def may_train(session: Session, rules: RuleSet, member_ids: Sequence[int],
+              now: datetime) -> frozenset[tuple[int, str]]:
+    """The (member, skill) pairs among ``member_ids`` who may induct others now: in a group that
+    may train, and trained on the skill themselves (as a node's snapshot says ``can_train``)."""
+    trainer_groups = [g.name for g in rules.groups if g.can_train]
+    if not trainer_groups or not member_ids:
+        return frozenset()
+    rows = session.execute(
+        select(Training.member_id, Training.skill)
+        .join(MemberGroup, MemberGroup.member_id == Training.member_id)
+        .where(Training.member_id.in_(member_ids), MemberGroup.group_name.in_(trainer_groups),
+               (Training.expires_at.is_(None)) | (Training.expires_at > now)))
+    return frozenset((member_id, skill) for member_id, skill in rows)
 
 
 def record_inductions(context: EventContext, inductions: Sequence[MemberInducted]) -> None:

@@ -83,11 +83,18 @@ def maker_space(site_dir: Path, broker, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture
-def nodes(maker_space):
-    """Start nodes with ``nodes("printer")``; all are stopped after the test."""
-    from tests.integration.node_helpers import FakeClock, NodeUnderTest, next_wednesday_10am
+def clock():
+    """The test's time, next Wednesday at 10:00: the nodes' clock, and the hub's in ``hub``."""
+    from tests.integration.node_helpers import FakeClock, next_wednesday_10am
 
-    clock = FakeClock(next_wednesday_10am())
+    return FakeClock(next_wednesday_10am())
+
+
+@pytest.fixture
+def nodes(maker_space, clock):
+    """Start nodes with ``nodes("printer")``; all are stopped after the test."""
+    from tests.integration.node_helpers import NodeUnderTest
+
     started: list[NodeUnderTest] = []
 
     def start(node_id: str, **kwargs) -> NodeUnderTest:

@@ -12,9 +12,10 @@ from access.store.models import (
     UsageSession,
     Visit,
 )
-from tests.support.node_events import FakeNode, batches, workday_stream
+from tests.support.node_events import FakeNode, batches, enroll_fake_cards, fake_card, workday_stream
 
-__all__ = ["FakeNode", "batches", "forget_events", "money_state", "workday_stream"]
+__all__ = ["FakeNode", "batches", "enroll_fake_cards", "fake_card", "forget_events", "money_state",
+           "workday_stream"]
 
 
 def money_state(site) -> dict[str, list]:

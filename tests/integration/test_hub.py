@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,13 +22,23 @@ from access.hub.runner import HubRunner
 from access.services import accounts
 from access.store.models import IngestedEvent, Visit
 from tests.integration.cli_helpers import run
-from tests.integration.hub_helpers import batches, forget_events, money_state, workday_stream
+from tests.integration.hub_helpers import (
+    batches,
+    enroll_fake_cards,
+    forget_events,
+    money_state,
+    workday_stream,
+)
 from tests.integration.node_helpers import RELAY, UIDS, next_wednesday_10am, wait_until
 
 
 @pytest.fixture
-def hub(maker_space):
+def hub(maker_space, clock):
     site = open_site()
+    # The nodes' time, running on: the hub believes nothing from its future, and its snapshot
+    # versions (its clock in ms) still grow.
+    started = time.monotonic()
+    site.now = lambda: clock.now() + timedelta(seconds=time.monotonic() - started)
     runner = HubRunner(site, scheduler=False)
     runner.start()
     # Its first session: events published before it subscribes are not kept for it.
@@ -116,8 +127,10 @@ def test_the_hub_killed_mid_stream_loses_nothing_and_bills_nothing_twice(maker_s
                                                                           tmp_path):
     """SIGKILL while 10,000 events stream from two nodes; restart; the ledger is exact."""
     site = open_site()
+    enroll_fake_cards(site, [1, 2, 3, 4])  # the cards FakeNode taps for them
     topics = Topics(site.config.site.id)
-    stream = workday_stream(topics, [1, 2, 3, 4], next_wednesday_10am().replace(hour=8) - _days(90),
+    # A year of events (10,000 of them) that ended before today: the hub believes no future.
+    stream = workday_stream(topics, [1, 2, 3, 4], next_wednesday_10am().replace(hour=8) - _days(420),
                             events=10_000)
     env = {**os.environ, "SEUIL_CONFIG": str(site_dir / "seuil.toml"), "SEUIL_MQTT_URL": broker.url}
     log = (tmp_path / "hub.log").open("ab")

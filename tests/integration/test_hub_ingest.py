@@ -15,6 +15,8 @@ from tests.integration.cli_helpers import run
 from tests.integration.hub_helpers import (
     FakeNode,
     batches,
+    enroll_fake_cards,
+    fake_card,
     forget_events,
     money_state,
     workday_stream,
@@ -35,8 +37,10 @@ def hub_site(site_dir):
         result = run("member", "add", name, "--group", group, "--plan", "monthly",
                      "--from", "2026-01-01", "--until", "2099-12-31")
         assert result.code == 0, result.err
+    assert run("training", "grant", "grace", "3d-printing").code == 0  # a trainer is trained
     site = open_site()
-    site.now = lambda: MORNING + timedelta(hours=2)
+    site.now = lambda: MORNING + timedelta(hours=2)  # tests with later events move it on
+    enroll_fake_cards(site, [1, 2, 3])  # the cards FakeNode taps for them
     yield site
     site.store.close()
 
@@ -92,6 +96,7 @@ def test_the_daily_cap_holds_whatever_the_order(hub_site, topics):
     printer = FakeNode(topics, "printer", "3d-printer")
     messages = (printer.session(1, MORNING, 5 * 3600)
                 + printer.session(1, MORNING + timedelta(hours=6), 3 * 3600))
+    hub_site.now = lambda: MORNING + timedelta(hours=10)  # after both (the hub believes no future)
     ingestor = Ingestor(hub_site)
     ingestor.ingest(messages[5:])  # the later session first
     ingestor.ingest(messages[:5])
@@ -105,8 +110,8 @@ def test_the_daily_cap_holds_whatever_the_order(hub_site, topics):
 def test_prepaid_hours_are_used_first(hub_site, topics):
     assert run("ledger", "hours", "ada", "1", "--resource", "3d-printer").code == 0
     printer = FakeNode(topics, "printer", "3d-printer")
-    hub_site.now = lambda: datetime.now(UTC)
-    later = datetime.now(UTC) + timedelta(minutes=5)
+    later = datetime.now(UTC) + timedelta(minutes=5)  # hours bought before the session
+    hub_site.now = lambda: later + timedelta(hours=2)  # the hub takes it in after it ended
     Ingestor(hub_site).ingest(printer.session(1, later, 90 * 60))
     with hub_site.store.read() as session:
         usage = session.execute(select(UsageSession.prepaid_seconds, UsageSession.cost_cents)).one()
@@ -114,6 +119,7 @@ def test_prepaid_hours_are_used_first(hub_site, topics):
 
 
 def test_check_in_toggles_at_the_front_door(hub_site, topics):
+    hub_site.now = lambda: MORNING + timedelta(hours=5)  # after the taps: no event from the future
     door = FakeNode(topics, "entrance", "front-door")
     ingestor = Ingestor(hub_site)
     ingestor.ingest(door.tap(1, MORNING))
@@ -128,6 +134,7 @@ def test_check_in_toggles_at_the_front_door(hub_site, topics):
 
 
 def test_a_late_tap_is_paired_in_time_order(hub_site, topics):
+    hub_site.now = lambda: MORNING + timedelta(hours=10)  # after the taps: no event from the future
     door = FakeNode(topics, "entrance", "front-door")
     morning, noon, afternoon, evening = (door.tap(1, MORNING + timedelta(hours=h)) for h in (0, 3, 5, 9))
     ingestor = Ingestor(hub_site)
@@ -193,6 +200,7 @@ def test_malformed_events_are_set_aside_with_the_reason(hub_site, topics):
 
 def test_ten_thousand_events_twice_in_random_order_give_the_same_ledger(hub_site, topics, tmp_path):
     stream = workday_stream(topics, [1, 2, 3], MORNING - timedelta(days=60), events=10_000)
+    hub_site.now = lambda: MORNING + timedelta(days=500)  # the stream (into 2027) is over
     ingestor = Ingestor(hub_site)
     for batch in batches(stream, 250):
         ingestor.ingest(batch)
@@ -234,3 +242,53 @@ def _uuid(n: int):
     import uuid
 
     return uuid.UUID(int=n, version=4)
+
+
+def test_a_node_login_cannot_write_other_peoples_history(hub_site, topics):
+    """What the printer's node (a stolen login: only its own topics) tried, and the hub refused."""
+    printer = FakeNode(topics, "printer", "3d-printer")
+    ingestor = Ingestor(hub_site)
+    sessions_at = [MORNING - timedelta(days=3 * 365), MORNING + timedelta(days=2)]  # backdated, future
+
+    def session(member: int, start: datetime, seconds: int, **update) -> Incoming:
+        stop = SessionEvent.model_validate_json(printer.session(member, start, seconds)[-1].payload)
+        return Incoming(topics.node_session("printer"), encode(stop.model_copy(update=update)))
+
+    induction = TrainingEvent(event_id=_uuid(7), ts=MORNING, node="printer", seq=9, resource="3d-printer",
+                              skill="3d-printing", member_id=2, trainer_id=2)
+    cases = [
+        # Ada checked in at the front door, from the printer's topics
+        (FakeNode(topics, "printer", "front-door").tap(1, MORNING)[1],
+         'node "printer" reported on "front-door", which is node "entrance"\'s'),
+        # Bob trained by himself, and on a skill the printer does not use
+        (Incoming(topics.node_training("printer"), encode(induction)), "cannot train themselves"),
+        (Incoming(topics.node_training("printer"), encode(induction.model_copy(
+            update={"event_id": _uuid(8), "skill": "sewing", "trainer_id": 3}))),
+         'an induction on "sewing" at "3d-printer"'),
+        # Bob trained by Ada, who may not train
+        (Incoming(topics.node_training("printer"), encode(induction.model_copy(
+            update={"event_id": _uuid(9), "trainer_id": 1}))), "may not train others"),
+        # Bob billed for sessions three years ago and the day after tomorrow, and for 10^9 s
+        (session(2, sessions_at[0], 3600), "too long ago"),
+        (session(2, sessions_at[1], 3600), "in the future"),
+        (session(2, MORNING - timedelta(seconds=10**9), 10**9), "too long ago"),
+        (session(2, MORNING - timedelta(hours=30), 29 * 3600), "a session of 104400 s on a machine"),
+        (session(2, MORNING - timedelta(hours=2), 3600, active_seconds=7200), "7200 s of use"),
+        # a decision naming Bob with Ada's card
+        (printer.tap(2, MORNING, card=fake_card(1))[1], "not a card of member #2"),
+    ]
+    for message, reason in cases:
+        result = ingestor.ingest([message])
+        assert (result.applied, result.dead) == (0, 1), reason
+        assert reason in dead_reasons(hub_site)[-1], dead_reasons(hub_site)[-1]
+    with hub_site.store.read() as session_:
+        assert session_.scalars(select(LedgerEntry.cents)).all() == []
+        assert session_.scalars(select(Visit.member_id)).all() == []
+        assert session_.scalars(select(Training.member_id).where(Training.member_id == 2)).all() == []
+    listed = run("dead-letters", "--json")
+    assert listed.code == 0 and "cannot train themselves" in listed.out
+    # What the printer's node really saw still counts: a real session of Ada's, an induction by Grace.
+    good = printer.session(1, MORNING - timedelta(hours=1), 3600)
+    real = induction.model_copy(update={"event_id": _uuid(10), "trainer_id": 3})
+    result = ingestor.ingest([*good, Incoming(topics.node_training("printer"), encode(real))])
+    assert (result.applied, result.dead) == (len(good) + 1, 0)

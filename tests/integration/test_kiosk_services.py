@@ -24,7 +24,7 @@ from access.services.ledger import PaymentMethod
 from access.services.screens.welcome import Presence, TapSeen, welcome
 from access.store.models import Card, DayPass, LedgerEntry, Visit
 from tests.integration.cli_helpers import apply_day_pass_floor, db_dump, run
-from tests.integration.hub_helpers import FakeNode
+from tests.integration.hub_helpers import FakeNode, enroll_fake_cards
 
 pytestmark = pytest.mark.both_backends
 
@@ -43,6 +43,7 @@ def site(site_dir):
         result = run(*argv)
         assert result.code == 0, result.err
     opened = open_site()
+    enroll_fake_cards(opened, [1, 2])  # the cards FakeNode taps for them
     opened.now = lambda: MORNING
     yield opened
     opened.store.close()

@@ -80,7 +80,7 @@ def test_node_status_is_retained_online_and_offline_after_a_stop(nodes, watcher)
 
 
 def test_an_unlock_queued_while_the_node_was_down_never_opens_the_door_later(nodes, maker_space, caplog):
-    from datetime import timedelta
+    from datetime import UTC, datetime, timedelta
 
     from access.bus import oneshot
     from access.bus.schemas import UnlockCommand, encode
@@ -91,15 +91,16 @@ def test_an_unlock_queued_while_the_node_was_down_never_opens_the_door_later(nod
     clock = door.clock
     door.stop()  # its persistent session keeps what comes meanwhile
     unlock = Topics(maker_space.site.id).command("entrance", "unlock")
+    # Sent 20 s before the node comes back, nobody at the door (commands age on the system clock).
+    sent = datetime.now(UTC) - timedelta(seconds=20)
     oneshot.publish(maker_space.mqtt.url,
-                    [(unlock, encode(UnlockCommand(actor="kiosk", issued_at=clock.now())))])
-    clock.advance(seconds=20)  # the node comes back 20 s later, nobody at the door
+                    [(unlock, encode(UnlockCommand(actor="kiosk", issued_at=sent)))])
     back = NodeUnderTest(maker_space, "entrance", clock).start()
     try:
         assert wait_until(lambda: "dropped the unlock command from kiosk" in caplog.text)
         assert [s.state for s in back.pin(RELAY).states] == [False]
-        ahead = clock.now() + timedelta(minutes=5)  # a sender whose clock runs ahead
-        fresh = clock.now() - timedelta(seconds=1)
+        ahead = datetime.now(UTC) + timedelta(minutes=5)  # a sender whose clock runs ahead
+        fresh = datetime.now(UTC) - timedelta(seconds=1)
         oneshot.publish(maker_space.mqtt.url,
                         [(unlock, encode(UnlockCommand(actor="kiosk", issued_at=ahead))),
                          (unlock, encode(UnlockCommand(actor="kiosk", issued_at=fresh)))])

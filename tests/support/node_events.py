@@ -13,7 +13,27 @@ from access.bus.topics import Topics
 from access.domain.decide import Reason
 from access.hub.intake import Incoming
 
-CARD = "ab" * 32
+CARD = "ab" * 32  # nobody's card
+
+
+def fake_card(member_id: int) -> str:
+    """The card hash FakeNode uses for a member (``enroll_fake_cards`` gives it to them)."""
+    return f"{member_id:064x}"
+
+
+def enroll_fake_cards(site, member_ids) -> None:  # type: ignore[no-untyped-def]
+    """Give each member the card FakeNode taps for them: the hub believes a decision only about
+    a card of the member it names."""
+    from sqlalchemy import select
+
+    from access.store.models import Card, Member
+
+    with site.store.write() as session:
+        have = set(session.scalars(select(Card.card_hash)))
+        members = set(session.scalars(select(Member.id)))
+        session.add_all(Card(member_id=member, card_hash=fake_card(member), status="active",
+                             enrolled_at=site.now())
+                        for member in member_ids if member in members and fake_card(member) not in have)
 
 
 @dataclass
@@ -34,7 +54,9 @@ class FakeNode:
         return self.seq
 
     def tap(self, member_id: int | None, at: datetime, *, allowed: bool = True,
-            reason: Reason = Reason.ALLOWED, card: str = CARD) -> list[Incoming]:
+            reason: Reason = Reason.ALLOWED, card: str | None = None) -> list[Incoming]:
+        """``card``: the member's own (``fake_card``) unless told; nobody's for no member."""
+        card = card or (fake_card(member_id) if member_id is not None else CARD)
         tap = TapEvent(event_id=self._id(), ts=at, node=self.node, seq=self._next(),
                        resource=self.resource, card=card)
         decision = DecisionEvent(event_id=self._id(), ts=at, node=self.node, seq=self._next(),
