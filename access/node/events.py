@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
 class CardRead:
-    uid: str
+    uid: str = field(repr=False)  # never in a log line, even a traceback's
     read_at: float  # time.perf_counter() in the reader's callback
 
 

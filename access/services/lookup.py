@@ -21,6 +21,9 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
+MAX_ID_DIGITS = 18  # ids fit a signed 64-bit integer on every database
+
+
 def find_member(session: Session, ref: str) -> Member:
     """A member by id (``12`` or ``#12``), email, or a unique prefix of the name.
 
@@ -29,6 +32,8 @@ def find_member(session: Session, ref: str) -> Member:
     """
     ref = ref.strip()
     if re.fullmatch(r"#?\d+", ref):
+        if len(ref.lstrip("#")) > MAX_ID_DIGITS:
+            raise NotFound(f"no member has id {ref.lstrip('#')}")
         found = session.get(Member, int(ref.lstrip("#")))
         if found is None:
             raise NotFound(f"no member has id {ref.lstrip('#')}")

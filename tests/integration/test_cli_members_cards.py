@@ -191,3 +191,11 @@ def test_bad_dates_and_amounts_are_invalid_input(ada, db):
     assert "is not an amount" in run("member", "renew", "ada", "--plan", "monthly",
                                      "--paid", "lots").err
     assert db_dump(db) == before
+
+
+@pytest.mark.both_backends
+def test_an_id_too_large_for_any_database_is_a_one_line_error(ada):
+    for ref in ("99999999999999999999", "#99999999999999999999"):
+        result = run("member", "show", ref)
+        assert result.code == 1
+        assert result.err.splitlines() == ["seuil: no member has id 99999999999999999999"]

@@ -152,3 +152,9 @@ def test_the_clock_warns_once_then_ends_the_session_at_its_deadline():
 def test_a_session_without_a_maximum_never_times_out():
     endless = MachineSession.begin(UUID(int=9), "3d-printer", 1, NOW, None, 5)
     assert on_time(endless, NOW + timedelta(days=3)) is None
+
+
+def test_a_card_read_never_shows_its_uid_in_a_log_line():
+    from access.node.events import CardRead
+
+    assert "04A1B2C3" not in repr(CardRead("04A1B2C3", 1.5))
