@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
-from pathlib import Path
 from typing import TextIO
 
 from access.cli.context import CommandContext
@@ -18,6 +18,7 @@ from access.errors import InvalidInput
 from access.services import accounts
 from access.services.ledger import EntryKind, PaymentMethod
 
+EXPORT_MODE = 0o640
 CSV_COLUMNS = ("date", "entry", "member_id", "member", "email", "kind", "amount", "currency", "method",
                "reference", "description", "created_by")
 
@@ -109,7 +110,10 @@ def export(ctx: CommandContext) -> int:
     site = ctx.site()
     rows = accounts.list_entries(site, month=a.month)
     if a.output:
-        with Path(a.output).open("w", newline="", encoding="utf-8") as out:
+        # Members' names and money: readable by the service's group at most, like the backups.
+        descriptor = os.open(a.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, EXPORT_MODE)
+        os.chmod(a.output, EXPORT_MODE)
+        with os.fdopen(descriptor, "w", newline="", encoding="utf-8") as out:
             _write_csv(out, rows, site.clock)
         print(f"{len(rows)} entries written to {a.output}", file=sys.stderr)
     else:

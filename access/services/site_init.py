@@ -20,6 +20,7 @@ from access.store.uow import Store
 
 CONFIG_MODE = 0o640
 SECRET_MODE = 0o600
+DATABASE_MODE = 0o640
 SECRET_BYTES = 32
 
 
@@ -85,6 +86,11 @@ def init_site(directory: Path, *, site_name: str = "Seuil", site_id: str | None 
     _write_new(targets[1], samples.joinpath("rules.toml").read_text(encoding="utf-8"), CONFIG_MODE)
     _write_new(targets[2], secrets.token_hex(SECRET_BYTES) + "\n", SECRET_MODE)
     config = load_config(targets[0])
+    sqlite_file = Path(config.database_url.removeprefix("sqlite:///"))
+    if config.database_url.startswith("sqlite:///") and not sqlite_file.exists():
+        # SQLite creates the file (and its -wal and -shm, with the same mode) as the umask says,
+        # world-readable by default: the members' data is not.
+        _write_new(sqlite_file, "", DATABASE_MODE)
     engine = make_engine(config.database_url)
     try:
         upgrade(engine)

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import random
+import stat
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -131,6 +132,7 @@ def test_the_month_export_is_a_csv_the_treasurer_can_import(members, tmp_path):
     out = tmp_path / "ledger.csv"
     result = run("export", "ledger", "--format", "csv", "--month", "2026-11", "--output", str(out))
     assert result.code == 0, result.err
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640  # members' money: never world-readable
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [(r["member"], r["email"], r["kind"], r["amount"], r["currency"]) for r in rows] == [
         ("Ada Lovelace", "ada@example.org", "payment", "20.00", "EUR"),
