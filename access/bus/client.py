@@ -7,10 +7,13 @@ from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from access.config import Config
 
 KEEPALIVE_S = 30
+SESSION_EXPIRY_S = 0xFFFFFFFF  # MQTT v5: the session never expires (a node away for days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +49,7 @@ def authenticate(client: mqtt.Client, url: str, username: str = "", password: st
 
 def make_client(url: str, client_id: str, *, username: str = "", password: str = "",
                 will: tuple[str, bytes] | None = None, manual_ack: bool = False,
-                persistent: bool = True) -> mqtt.Client:
+                persistent: bool = True, mqtt5: bool = False) -> mqtt.Client:
     """A client for ``mqtt://host:port`` (``mqtts://`` for TLS), connecting in the background.
 
     The session is persistent (the broker keeps QoS 1 messages for us while we are away).
@@ -54,12 +57,25 @@ def make_client(url: str, client_id: str, *, username: str = "", password: str =
     ``manual_ack``: received QoS 1 messages are acknowledged by ``client.ack(mid, qos)`` once
     they are safely stored; until then the broker delivers them again after a reconnection.
     ``persistent=False``: a fresh session each time (the kiosk: an old tap is not news).
+    ``mqtt5``: MQTT v5, so a publish the broker refuses (its ACL) comes back with its reason
+    code instead of a plain acknowledgement (the nodes' outbox keeps it).
     """
-    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
-                         clean_session=not persistent, manual_ack=manual_ack)
+    if mqtt5:
+        client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
+                             protocol=mqtt.MQTTv5, manual_ack=manual_ack)
+    else:
+        client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
+                             clean_session=not persistent, manual_ack=manual_ack)
     host, port = authenticate(client, url, username, password)
     if will is not None:
         client.will_set(will[0], will[1], qos=1, retain=True)
     client.reconnect_delay_set(min_delay=1, max_delay=30)
-    client.connect_async(host, port, keepalive=KEEPALIVE_S)
+    if mqtt5:
+        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        if persistent:
+            properties.SessionExpiryInterval = SESSION_EXPIRY_S
+        client.connect_async(host, port, keepalive=KEEPALIVE_S, clean_start=not persistent,
+                             properties=properties)
+    else:
+        client.connect_async(host, port, keepalive=KEEPALIVE_S)
     return client

@@ -36,6 +36,8 @@ class OutboxPublisher:
         self._lock = threading.Lock()
         self._inflight: dict[int, int] = {}  # mid -> seq
         self._early: set[int] = set()  # PUBACKs that beat publish() returning
+        self._early_refused: set[int] = set()
+        self._refused: set[int] = set()  # refused by the broker: kept, sent again on reconnection
         self._acked: list[int] = []  # acknowledged, not yet deleted from the outbox
         self._sent_up_to = 0
         self._wake = threading.Event()
@@ -65,6 +67,10 @@ class OutboxPublisher:
         if reason.is_failure:
             log.warning("broker refused the connection: %s", reason)
             return
+        with self._lock:
+            if self._refused:  # try what the broker refused again, from the oldest
+                self._sent_up_to = min(self._sent_up_to, min(self._refused) - 1)
+                self._refused.clear()
         self._connected.set()
         if self.on_connected is not None:
             self.on_connected(client)  # subscribe, say "online": on every (re)connection
@@ -77,12 +83,19 @@ class OutboxPublisher:
 
     def _on_publish(self, client: mqtt.Client, userdata: Any, mid: int, reason: Any,
                     properties: Any) -> None:
+        refused = bool(getattr(reason, "is_failure", False))  # MQTT v5: the broker said no
         with self._lock:
             seq = self._inflight.pop(mid, None)
             if seq is None:
-                self._early.add(mid)
+                (self._early_refused if refused else self._early).add(mid)
                 return
-            self._acked.append(seq)  # deleted in batches by the publisher thread
+            if refused:
+                self._refused.add(seq)
+            else:
+                self._acked.append(seq)  # deleted in batches by the publisher thread
+        if refused:
+            log.error("the broker refused event seq %d (%s): it stays in the outbox and is sent again "
+                      "at the next connection; check the broker's ACL (seuil mqtt setup)", seq, reason)
         self._wake.set()
 
     def _run(self) -> None:
@@ -121,6 +134,9 @@ class OutboxPublisher:
                     if info.mid in self._early:
                         self._early.discard(info.mid)
                         self._acked.append(item.seq)
+                    elif info.mid in self._early_refused:
+                        self._early_refused.discard(info.mid)
+                        self._refused.add(item.seq)
                     else:
                         self._inflight[info.mid] = item.seq
             self._forget_acknowledged()

@@ -93,6 +93,7 @@ def secured(tmp_path, monkeypatch):
         clients.append(client)
         return client
 
+    connect.broker = broker  # type: ignore[attr-defined]  (a test may stop and start it)
     yield site, connect
     for client in clients:
         client.close()

@@ -61,3 +61,43 @@ def test_the_admins_commands_sign_in_as_admin_and_leave_the_hub_connected(secure
         reason = None
     assert reason is None, f"`seuil snapshot publish` kicked the hub off ({reason})"
     assert "user admin" in (site.parent / "broker" / "seuil.acl").read_text()
+
+
+def test_an_event_the_broker_refuses_stays_in_the_outbox_until_it_is_accepted(secured, caplog):
+    """A stale ACL (an upgrade added a topic, `seuil mqtt setup` not run yet) refuses a node's
+    decisions: MQTT v5 says so, the node keeps them and logs it, and they arrive once it is fixed."""
+    from gpiozero.pins.mock import MockFactory
+
+    from access.config import load_config
+    from access.hardware.reader import FakeReader
+    from access.node.runner import NodeRunner
+    from tests.integration.node_helpers import wait_until
+
+    site, connect = secured
+    broker = connect.broker
+    acl = site.parent / "broker" / "seuil.acl"
+    good = acl.read_text()
+    broker.stop()
+    acl.write_text(good.replace(f"topic write {SITE}/node/entrance/decision\n", ""))
+    broker.start()
+    hub = connect("hub", client_id="hub", clean=False)
+    hub.subscribe(f"{SITE}/node/entrance/decision")
+    node = NodeRunner(load_config(site / "seuil.toml"), "entrance", pin_factory=MockFactory(),
+                      reader=FakeReader())
+    node.start()
+    try:
+        assert wait_until(node.client.is_connected, 10)
+        node.reader.tap("04A1B2C3")
+        assert node.core.sync()
+        assert wait_until(lambda: "the broker refused event seq" in caplog.text, 10)
+        assert len(node.outbox) >= 1  # the decision is kept
+        assert hub.received(timeout_s=0.5) == []
+        hub.close()
+        broker.stop()
+        acl.write_text(good)  # `seuil mqtt setup` again
+        broker.start()
+        assert wait_until(lambda: len(node.outbox) == 0, 20)
+        back = connect("hub", client_id="hub", clean=False)
+        assert back.received(timeout_s=2.0) == [f"{SITE}/node/entrance/decision"]
+    finally:
+        node.stop()
