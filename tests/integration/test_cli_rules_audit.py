@@ -197,3 +197,16 @@ def test_the_rules_in_force_are_read_through_one_use_case(site_dir, tmp_path):
         assert rules.current(site).version > current.version
     finally:
         site.store.close()
+
+
+def test_explain_tells_a_member_gone_for_years_when_the_membership_ended(site_dir):
+    # The snapshot keeps each member's last membership however old (not only 400 days).
+    assert run("member", "add", "Old Timer", "--group", "members", "--plan", "monthly",
+               "--from", "2020-01-01", "--until", "2020-12-31").code == 0
+    gone = run("rules", "explain", "--member", "old", "front-door", "--at", "2026-12-23T10:00")
+    assert gone.code == 1
+    assert gone.out.startswith("DENIED: membership_expired")
+    assert "en: Your membership ended on 31 Dec 2020." in gone.out, gone.out
+    body = json.loads(run("rules", "explain", "--member", "old", "front-door", "--at",
+                          "2026-12-23T10:00", "--json").out)
+    assert body["until"].startswith("2021-01-01T")
