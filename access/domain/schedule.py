@@ -135,6 +135,19 @@ class Schedule:
                 return True
         return False
 
+    def closed_on(self, local: datetime) -> date | None:
+        """The closed date that keeps this schedule shut at ``local``, when its hours would
+        be open (a holiday); None when open, or shut by its hours anyway."""
+        if self.always_open:
+            return local.date() if local.date() in self.closed else None
+        if self.is_open(local):
+            return None
+        for time_range in self.ranges:
+            opened = time_range.opening_day(local)
+            if opened is not None:
+                return opened
+        return None
+
 
 def parse_time_of_day(text: str) -> time:
     """``"04:00"`` to ``time(4, 0)``."""

@@ -84,7 +84,7 @@ def test_explain_says_which_rule_allows_and_why_not(site_dir, ada):
     assert "fr: « front-door » est fermé" in closed.out
     christmas = run("rules", "explain", "--member", "ada", "front-door", "--at",
                     "2026-12-25T10:00", "--json")
-    assert json.loads(christmas.out)["reason"] == "outside_hours"  # a holiday
+    assert json.loads(christmas.out)["reason"] == "holiday"
     printer = run("rules", "explain", "--member", "ada", "3d-printer", "--at",
                   "2026-12-23T10:00", "--json")
     assert json.loads(printer.out)["reason"] == "training_required"
@@ -110,6 +110,26 @@ def test_explain_of_an_unknown_resource_suggests_one(site_dir, ada):
     result = run("rules", "explain", "--member", "ada", "3d-priner")
     assert result.code == 1
     assert 'unknown resource "3d-priner" (did you mean "3d-printer"?)' in result.err
+
+
+def test_explain_of_an_unknown_resource_under_json_has_the_shape_of_any_answer(site_dir, ada):
+    known = json.loads(run("rules", "explain", "--member", "ada", "front-door", "--json").out)
+    result = run("rules", "explain", "--member", "ada", "3d-priner", "--json")
+    assert result.code == 1
+    body = json.loads(result.out)
+    assert set(body) == set(known)
+    assert (body["allowed"], body["reason"], body["resource"]) == (
+        False, "unknown_resource", "3d-priner")
+    assert 'did you mean "3d-printer"?' in result.err
+
+
+def test_explain_on_a_holiday_says_it_is_one_and_which(site_dir, ada):
+    # Friday 25 Dec 2026, 14:00: within the opening hours, but a holiday of the sample rules.
+    result = run("rules", "explain", "--member", "ada", "front-door", "--at", "2026-12-25T14:00")
+    assert result.code == 1
+    assert result.out.startswith("DENIED: holiday (rule members-door)"), result.out
+    assert "en: \u201cfront-door\u201d is closed on 25 Dec 2026, a holiday." in result.out
+    assert "fr: « front-door » est fermé le 25 déc. 2026, jour férié." in result.out
 
 
 def test_audit_records_who_changed_what(site_dir, ada, monkeypatch):
