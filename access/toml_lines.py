@@ -107,6 +107,29 @@ class TomlLines:
         return None
 
 
+# Deeper than anything our files need, far shallower than tomllib's recursion: a file nested
+# thousands of levels deep ends in one line, not a RecursionError.
+MAX_NESTING = 32
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where brackets and braces first nest deeper than ``MAX_NESTING``, if any."""
+    depth = 0
+    in_string: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_string:
+            closing = line.find(in_string)
+            if closing < 0:
+                continue
+            line, in_string = line[closing + 3:], None
+        code, in_string = _code_of(line)
+        for char in code:
+            depth += 1 if char in "[{" else -1 if char in "]}" else 0
+            if depth > MAX_NESTING:
+                return number
+    return None
+
+
 _TOMLLIB_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOMLLIB_AT_END = re.compile(r"\s*\(at end of document\)$")
 
@@ -117,6 +140,10 @@ def parse_toml(text: str, filename: str) -> tuple[dict[str, object], TomlLines]:
 
     from access.errors import FileInvalid, Problem
 
+    deep = _too_deep(text)
+    if deep is not None:
+        raise FileInvalid([Problem(filename, f"values nested more than {MAX_NESTING} levels deep",
+                                   deep)])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -230,3 +230,30 @@ def test_explain_tells_a_member_gone_for_years_when_the_membership_ended(site_di
     body = json.loads(run("rules", "explain", "--member", "old", "front-door", "--at",
                           "2026-12-23T10:00", "--json").out)
     assert body["until"].startswith("2021-01-01T")
+
+
+def test_a_rules_file_nested_thousands_deep_is_refused_in_one_line(site_dir, db, tmp_path):
+    before = db_dump(db)
+    deep = tmp_path / "deep.toml"
+    deep.write_text((site_dir / "rules.toml").read_text()
+                    + "\n[[schedule]]\nname = \"deep\"\nhours = " + "[" * 3000 + "]" * 3000 + "\n")
+    for action in ("check", "apply"):
+        result = run("rules", action, str(deep))
+        assert result.code == 1
+        lines = result.err.splitlines()
+        assert len(lines) == 2 and lines[1] == "seuil: 1 problem, nothing changed", result.err
+        assert lines[0].startswith(f"{deep}:") and "nested" in lines[0]
+    assert db_dump(db) == before
+
+
+def test_a_rules_file_too_big_for_the_snapshot_is_refused_before_anything_changes(
+        site_dir, db, tmp_path):
+    from access.bus.schemas import MAX_SNAPSHOT_BYTES
+
+    before = db_dump(db)
+    big = tmp_path / "big.toml"
+    big.write_text((site_dir / "rules.toml").read_text() + "# " + "x" * MAX_SNAPSHOT_BYTES + "\n")
+    result = run("rules", "apply", str(big))
+    assert result.code == 1
+    assert len(result.err.splitlines()) == 2 and "bytes" in result.err, result.err[:300]
+    assert db_dump(db) == before

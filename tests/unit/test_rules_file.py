@@ -212,3 +212,10 @@ def test_a_bad_pricing_value_points_at_its_own_line():
     (problem,) = problems_of(text)
     line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("block_minutes"))
     assert problem.startswith(f'rules.toml:{line}: [[resource]] "3d-printer": "block_minutes"')
+
+
+def test_the_largest_rules_file_leaves_the_snapshot_room_for_members_and_cards():
+    from access.bus.schemas import MAX_SNAPSHOT_BYTES
+    from access.rules_file import MAX_RULES_BYTES
+
+    assert MAX_RULES_BYTES * 16 <= MAX_SNAPSHOT_BYTES
