@@ -257,3 +257,12 @@ def test_a_rules_file_too_big_for_the_snapshot_is_refused_before_anything_change
     assert result.code == 1
     assert len(result.err.splitlines()) == 2 and "bytes" in result.err, result.err[:300]
     assert db_dump(db) == before
+
+
+def test_the_second_pass_through_the_autumn_hour_is_named_with_its_offset(site_dir, ada):
+    # 2026-10-25: 02:30 happens twice in Paris. Plain --at means the first (summer time).
+    def at(moment: str) -> str:
+        return json.loads(run("rules", "explain", "--member", "ada", "front-door", "--at",
+                              moment, "--json").out)["at"]
+    assert at("2026-10-25T02:30") == "2026-10-25T02:30:00+02:00"
+    assert at("2026-10-25T02:30+01:00") == "2026-10-25T02:30:00+01:00"

@@ -180,3 +180,15 @@ def test_a_day_pass_sold_in_the_second_pass_of_the_autumn_hour_lasts_until_next_
     assert clock.day_start(date(2026, 10, 25)) == first_pass
     assert clock.service_day(sold) == date(2026, 10, 25)
     assert clock.end_of_today(sold) == datetime(2026, 10, 26, 1, 30, tzinfo=UTC)
+
+
+def test_holidays_are_calendar_dates_even_for_a_named_24_7_schedule():
+    # Decided (docs/cli.md): dates in rules.toml are calendar dates, like its hours; the
+    # cut-off is about memberships, day passes and visits. So a named 24/7 schedule closes at
+    # midnight on 25 Dec and reopens at midnight, not at the 04:00 cut-off.
+    round_the_clock = Schedule.parse(["always"], closed=[date(2026, 12, 25)])
+    assert round_the_clock.is_open(paris(2026, 12, 24, 23, 59))
+    assert not round_the_clock.is_open(paris(2026, 12, 25, 0, 0))
+    assert not round_the_clock.is_open(paris(2026, 12, 25, 23, 59))
+    assert round_the_clock.is_open(paris(2026, 12, 26, 0, 0))
+    assert round_the_clock.closed_on(paris(2026, 12, 25, 0, 0)) == date(2026, 12, 25)
