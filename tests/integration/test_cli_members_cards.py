@@ -191,3 +191,18 @@ def test_bad_dates_and_amounts_are_invalid_input(ada, db):
     assert "is not an amount" in run("member", "renew", "ada", "--plan", "monthly",
                                      "--paid", "lots").err
     assert db_dump(db) == before
+
+
+def test_adding_a_name_that_exists_in_other_case_asks_for_same_name_ok(ada, db):
+    before = db_dump(db)
+    result = run("member", "add", "ada lovelace", "--group", "members")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        'seuil: "Ada Lovelace" (#1) already has that name; to add another person of the same '
+        "name, add --same-name-ok")
+    assert db_dump(db) == before
+    assert run("member", "show", "Ada Lovelace").code == 0  # still one Ada
+    renamed = run("member", "add", "Grace Hopper")
+    assert renamed.code == 0
+    assert run("member", "edit", "grace", "--name", "ADA LOVELACE").code == 1
+    assert run("member", "add", "ada lovelace", "--same-name-ok").code == 0
