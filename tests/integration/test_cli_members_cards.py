@@ -206,3 +206,14 @@ def test_adding_a_name_that_exists_in_other_case_asks_for_same_name_ok(ada, db):
     assert renamed.code == 0
     assert run("member", "edit", "grace", "--name", "ADA LOVELACE").code == 1
     assert run("member", "add", "ada lovelace", "--same-name-ok").code == 0
+
+
+def test_a_card_id_typed_without_its_hash_is_told_to_write_it_with_one(ada, db):
+    run("card", "enroll", "ada", "--uid", "04A1B2C3")
+    before = db_dump(db)
+    result = run("card", "lost", "1")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        'seuil: "1" is not a card UID; card ids are written with a # (did you mean "#1"?)')
+    assert db_dump(db) == before
+    assert run("card", "lost", "#1").code == 0
