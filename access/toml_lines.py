@@ -8,7 +8,7 @@ multi-line strings and arrays; where it cannot tell, it points at the enclosing 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY_PART = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
@@ -41,6 +41,21 @@ def _code_of(line: str) -> tuple[str, str | None]:
     return "".join(code), None
 
 
+def _outside_strings(text: str) -> Iterator[tuple[int, str, str, bool]]:
+    """Each line's number, its text after any multi-line string it closes, that text without
+    strings and comment, and whether the line began inside a multi-line string."""
+    in_string: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        continued = in_string is not None
+        if in_string is not None:
+            closing = line.find(in_string)
+            if closing < 0:
+                continue
+            line = line[closing + 3:]
+        code, in_string = _code_of(line)
+        yield number, line, code, continued
+
+
 def _split_key(text: str) -> tuple[str, ...]:
     parts = re.findall(r"""[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'""", text)
     return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
@@ -61,14 +76,8 @@ class TomlLines:
         table: tuple[PathPart, ...] = ()
         array_counts: dict[tuple[str, ...], int] = {}
         depth = 0  # open brackets/braces of a multi-line value
-        in_string: str | None = None
-        for number, line in enumerate(text.splitlines(), start=1):
-            if in_string:
-                closing = line.find(in_string)
-                if closing < 0:
-                    continue
-                line, in_string = line[closing + 3:], None
-            elif depth == 0:
+        for number, line, code, continued in _outside_strings(text):
+            if depth == 0 and not continued:
                 header = _HEADER.match(line)
                 if header:
                     table = self._table(_split_key(header[2]), header[1] == "[[", array_counts)
@@ -77,8 +86,7 @@ class TomlLines:
                 key = _KEY.match(line)
                 if key:
                     self._remember((*table, *_split_key(key[1])), number)
-                    line = line[key.end():]
-            code, in_string = _code_of(line)
+                    code = _code_of(line[key.end():])[0]
             depth = max(0, depth + code.count("[") + code.count("{")
                         - code.count("]") - code.count("}"))
 
@@ -115,14 +123,7 @@ MAX_NESTING = 32
 def _too_deep(text: str) -> int | None:
     """The line where brackets and braces first nest deeper than ``MAX_NESTING``, if any."""
     depth = 0
-    in_string: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if in_string:
-            closing = line.find(in_string)
-            if closing < 0:
-                continue
-            line, in_string = line[closing + 3:], None
-        code, in_string = _code_of(line)
+    for number, _line, code, _continued in _outside_strings(text):
         for char in code:
             depth += 1 if char in "[{" else -1 if char in "]}" else 0
             if depth > MAX_NESTING:
