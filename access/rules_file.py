@@ -33,6 +33,10 @@ from access.toml_lines import PathPart, TomlLines, parse_toml
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 TOP_LEVEL = {*SECTIONS, "holidays"}
 T = TypeVar("T")
+# The rules travel inside every node's snapshot, beside the members and their cards, and a
+# node ignores a snapshot above MAX_SNAPSHOT_BYTES (32 MiB): a bigger file would be applied,
+# then no later change (a revoked card) would reach a door. A real file is a few KiB.
+MAX_RULES_BYTES = 1024 * 1024
 
 
 class _Reader:
@@ -327,6 +331,11 @@ def parse_rules(text: str, filename: str, *, nodes: Collection[str] | None = Non
     ``nodes`` are the node ids defined in seuil.toml; when given, each resource's node must
     be one of them.
     """
+    size = len(text.encode())
+    if size > MAX_RULES_BYTES:
+        raise FileInvalid([Problem(
+            filename, f"{size} bytes is too big: a rules file may hold {MAX_RULES_BYTES} bytes "
+            "(it travels to every node in the snapshot)")])
     data, lines = parse_toml(text, filename)
     reader = _Reader(filename, lines)
     for key in data:

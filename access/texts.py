@@ -52,6 +52,9 @@ _REASONS: dict[Reason, dict[Language, str]] = {
     Reason.OUTSIDE_HOURS: {
         "fr": "« {resource} » est fermé à cette heure-ci pour vous.",
         "en": "\u201c{resource}\u201d is closed to you at this time."},
+    Reason.HOLIDAY: {
+        "fr": "« {resource} » est fermé {closed_on}, jour férié.",
+        "en": "\u201c{resource}\u201d is closed {closed_on}, a holiday."},
     Reason.TRAINING_REQUIRED: {
         "fr": "Une formation « {skill} » est nécessaire. Demandez à un·e formateur·rice.",
         "en": "You need the \u201c{skill}\u201d training first. Ask a trainer."},
@@ -117,6 +120,13 @@ def first_name(name: str) -> str:
     return words[0] if words else name
 
 
+def _closed_on(closed: date | None, language: Language) -> str:
+    """``on 25 Dec 2026``; ``today`` for a node's decision, which does not carry the date."""
+    if closed is None:
+        return "aujourd'hui" if language == "fr" else "today"
+    return f"le {day(closed, language)}" if language == "fr" else f"on {day(closed, language)}"
+
+
 def explain(decision: Decision, language: Language, *, clock: SiteClock | None = None,
             currency: str = "EUR", resource_label: str | None = None) -> str:
     """The sentence for a decision; ``resource_label`` names the resource (its description on
@@ -137,6 +147,7 @@ def explain(decision: Decision, language: Language, *, clock: SiteClock | None =
         skill=decision.skill or "",
         ended=ended,
         starts=starts,
+        closed_on=_closed_on(decision.closed_on, language),
         card_status=_CARD_STATUS[language].get(str(decision.card_status), ""),
         balance=money(decision.balance_cents or 0, currency, language),
         floor=money(decision.floor_cents or 0, currency, language),

@@ -8,13 +8,52 @@ multi-line strings and arrays; where it cannot tell, it points at the enclosing 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY_PART = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
 _KEY = re.compile(rf"^\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=")
 
 PathPart = str | int
+
+# Read left to right, so a "#" inside a string is not a comment and a bracket inside a
+# string is not a bracket: strings (one-line or the start of a multi-line one) and comments.
+_STRING_OR_COMMENT = re.compile(r'''"""|\'\'\'|"(?:\\.|[^"\\])*"|'[^']*'|#.*''')
+
+
+def _code_of(line: str) -> tuple[str, str | None]:
+    """The line without its strings and comment, and the multi-line string left open, if any."""
+    code: list[str] = []
+    position = 0
+    while match := _STRING_OR_COMMENT.search(line, position):
+        code.append(line[position:match.start()])
+        token = match[0]
+        if token in ('"""', "'''"):
+            closing = line.find(token, match.end())
+            if closing < 0:
+                return "".join(code), token
+            position = closing + 3
+        elif token.startswith("#"):
+            return "".join(code), None
+        else:
+            position = match.end()
+    code.append(line[position:])
+    return "".join(code), None
+
+
+def _outside_strings(text: str) -> Iterator[tuple[int, str, str, bool]]:
+    """Each line's number, its text after any multi-line string it closes, that text without
+    strings and comment, and whether the line began inside a multi-line string."""
+    in_string: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        continued = in_string is not None
+        if in_string is not None:
+            closing = line.find(in_string)
+            if closing < 0:
+                continue
+            line = line[closing + 3:]
+        code, in_string = _code_of(line)
+        yield number, line, code, continued
 
 
 def _split_key(text: str) -> tuple[str, ...]:
@@ -37,38 +76,34 @@ class TomlLines:
         table: tuple[PathPart, ...] = ()
         array_counts: dict[tuple[str, ...], int] = {}
         depth = 0  # open brackets/braces of a multi-line value
-        in_string: str | None = None
-        for number, line in enumerate(text.splitlines(), start=1):
-            if in_string:
-                if in_string in line:
-                    in_string = None
-                continue
-            if depth == 0:
+        for number, line, code, continued in _outside_strings(text):
+            if depth == 0 and not continued:
                 header = _HEADER.match(line)
                 if header:
-                    keys = _split_key(header[2])
-                    if header[1] == "[[":
-                        index = array_counts.get(keys, 0)
-                        array_counts[keys] = index + 1
-                        table = (*keys, index)
-                    else:
-                        table = keys
+                    table = self._table(_split_key(header[2]), header[1] == "[[", array_counts)
                     self._remember(table, number)
                     continue
                 key = _KEY.match(line)
                 if key:
                     self._remember((*table, *_split_key(key[1])), number)
-                    value = line[key.end():]
-                else:
-                    value = line
-            else:
-                value = line
-            value = re.sub(r"\"(?:\\.|[^\"\\])*\"|'[^']*'", "", value.split("#")[0])
-            for quote in ('"""', "'''"):
-                if value.count(quote) % 2:
-                    in_string = quote
-            depth = max(0, depth + value.count("[") + value.count("{")
-                        - value.count("]") - value.count("}"))
+                    code = _code_of(line[key.end():])[0]
+            depth = max(0, depth + code.count("[") + code.count("{")
+                        - code.count("]") - code.count("}"))
+
+    @staticmethod
+    def _table(keys: tuple[str, ...], is_array: bool,
+               array_counts: dict[tuple[str, ...], int]) -> tuple[PathPart, ...]:
+        """The path of a table header: ``[resource.pricing]`` is in the last ``[[resource]]``."""
+        path: list[PathPart] = []
+        for end in range(1, len(keys) + 1):
+            path.append(keys[end - 1])
+            if end == len(keys) and is_array:
+                index = array_counts.get(keys, 0)
+                array_counts[keys] = index + 1
+                path.append(index)
+            elif keys[:end] in array_counts:
+                path.append(array_counts[keys[:end]] - 1)
+        return tuple(path)
 
     def line_of(self, path: Sequence[PathPart]) -> int | None:
         """The line of the longest known prefix of ``path``, or None."""
@@ -80,7 +115,24 @@ class TomlLines:
         return None
 
 
+# Deeper than anything our files need, far shallower than tomllib's recursion: a file nested
+# thousands of levels deep ends in one line, not a RecursionError.
+MAX_NESTING = 32
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where brackets and braces first nest deeper than ``MAX_NESTING``, if any."""
+    depth = 0
+    for number, _line, code, _continued in _outside_strings(text):
+        for char in code:
+            depth += 1 if char in "[{" else -1 if char in "]}" else 0
+            if depth > MAX_NESTING:
+                return number
+    return None
+
+
 _TOMLLIB_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_TOMLLIB_AT_END = re.compile(r"\s*\(at end of document\)$")
 
 
 def parse_toml(text: str, filename: str) -> tuple[dict[str, object], TomlLines]:
@@ -89,6 +141,10 @@ def parse_toml(text: str, filename: str) -> tuple[dict[str, object], TomlLines]:
 
     from access.errors import FileInvalid, Problem
 
+    deep = _too_deep(text)
+    if deep is not None:
+        raise FileInvalid([Problem(filename, f"values nested more than {MAX_NESTING} levels deep",
+                                   deep)])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -99,6 +155,11 @@ def parse_toml(text: str, filename: str) -> tuple[dict[str, object], TomlLines]:
         if position:
             line, column = int(position[1]), int(position[2])
             message = message[: position.start()]
+        elif at_end := _TOMLLIB_AT_END.search(message):
+            # Something left open (``allow = [``): the last written line is where to look.
+            written = [n for n, t in enumerate(text.splitlines(), start=1) if t.strip()]
+            line = written[-1] if written else None
+            message = message[: at_end.start()] + " at the end of the file"
         message = message[:1].lower() + message[1:] + " (TOML syntax)"
         raise FileInvalid([Problem(filename, message, line, column)]) from None
     return data, TomlLines(text)

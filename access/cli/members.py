@@ -31,6 +31,9 @@ def _plan_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
                         help="what they paid, e.g. 100 or 12.50 (default: the plan's price)")
 
 
+SAME_NAME_HELP = "another member already has this name (in any case): add this one too"
+
+
 def add(ctx: CommandContext) -> int:
     a = ctx.args
     site = ctx.site()
@@ -38,7 +41,7 @@ def add(ctx: CommandContext) -> int:
         site, a.name, email=a.email, groups=a.group, plan=a.plan,
         first_day=parse_day(a.first_day, "--from"), until_day=parse_day(a.until, "--until"),
         paid_cents=parse_cents(a.paid, "--paid", site.currency),
-        show_on_dashboard=a.show_on_dashboard, note=a.note)
+        show_on_dashboard=a.show_on_dashboard, note=a.note, same_name_ok=a.same_name_ok)
     if a.json:
         print_json(member)
     else:
@@ -99,7 +102,8 @@ def edit(ctx: CommandContext) -> int:
     a = ctx.args
     member = members.edit_member(ctx.site(), a.member, name=a.name, email=a.email,
                                  add_groups=a.add_group, remove_groups=a.remove_group,
-                                 show_on_dashboard=a.show_on_dashboard, note=a.note)
+                                 show_on_dashboard=a.show_on_dashboard, note=a.note,
+                                 same_name_ok=a.same_name_ok)
     _print_summary(ctx, "updated", member)
     return 0
 
@@ -146,6 +150,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--show-on-dashboard", action="store_true",
                    help="show their name on the volunteers' dashboard (opt-in)")
     p.add_argument("--note", default="", help="free text for volunteers")
+    p.add_argument("--same-name-ok", action="store_true", help=SAME_NAME_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=add)
 
@@ -163,6 +168,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p = sub.add_parser("edit", help="change name, email, groups, dashboard opt-in, note")
     p.add_argument("member", help=MEMBER_HELP)
     p.add_argument("--name")
+    p.add_argument("--same-name-ok", action="store_true", help=SAME_NAME_HELP)
     p.add_argument("--email", help='new email ("" removes it)')
     p.add_argument("--add-group", action="append", metavar="GROUP")
     p.add_argument("--remove-group", action="append", metavar="GROUP")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from access.cli.context import CommandContext
@@ -47,6 +48,8 @@ def explain(ctx: CommandContext) -> int:
     site = ctx.site()
     at = parse_moment(a.at, "--at", site.clock) or site.now()
     result = rules.explain(site, a.resource, at, uid=a.uid, member_ref=a.member)
+    if result.unknown_resource is not None and not a.json:
+        raise result.unknown_resource
     decision = result.decision
     messages = {lang: explain_text(decision, lang, clock=site.clock, currency=site.currency)
                 for lang in LANGUAGES}
@@ -56,7 +59,11 @@ def explain(ctx: CommandContext) -> int:
             "member_id": decision.member_id, "member": decision.member_name,
             "resource": decision.resource, "at": at.isoformat(),
             "until": site.clock.local(decision.until).isoformat() if decision.until else None,
-            "skill": decision.skill, "rules_version": result.version, "message": messages})
+            "skill": decision.skill,
+            "closed_on": decision.closed_on.isoformat() if decision.closed_on else None,
+            "rules_version": result.version, "message": messages})
+        if result.unknown_resource is not None:  # the same shape on stdout, the typo on stderr
+            print(f"seuil: {result.unknown_resource.message}", file=sys.stderr)
     else:
         verdict = "ALLOWED" if decision.allowed else "DENIED"
         rule = f" (rule {decision.rule})" if decision.rule else ""

@@ -7,7 +7,7 @@ with the snapshot it holds, whether or not the hub is reachable.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -29,6 +29,7 @@ class Reason(StrEnum):
     MEMBERSHIP_NOT_STARTED = "membership_not_started"
     NO_ACCESS = "no_access"
     OUTSIDE_HOURS = "outside_hours"
+    HOLIDAY = "holiday"
     TRAINING_REQUIRED = "training_required"
     NOT_ENOUGH_CREDIT = "not_enough_credit"
     MACHINE_IN_USE = "machine_in_use"
@@ -52,6 +53,7 @@ class Decision:
     floor_cents: int | None = None
     occupant_id: int | None = None
     card_status: CardStatus | None = None
+    closed_on: date | None = None  # holiday: the closed date
 
 
 def decide(
@@ -68,7 +70,7 @@ def decide(
     else is refused with ``machine_in_use``, the occupant is allowed (their tap ends it).
 
     The checks run in a fixed order and the first failing one is the reason: card, member
-    suspension, break-glass, service state, occupancy, membership, rules, schedule,
+    suspension, break-glass, service state, occupancy, membership, rules, holidays, schedule,
     training, credit.
     """
     card_view = snapshot.cards.get(card)
@@ -115,6 +117,9 @@ def decide(
     local = snapshot.clock.local(now)
     open_rule = next((r for r in rules if r.schedule.is_open(local)), None)
     if open_rule is None:
+        for closed in rules:  # open but for a holiday: say so, and which day
+            if (day := closed.schedule.closed_on(local)) is not None:
+                return verdict(False, Reason.HOLIDAY, rule=closed.name, closed_on=day)
         return verdict(False, Reason.OUTSIDE_HOURS, rule=rules[0].name)
     rule = open_rule.name
 

@@ -89,11 +89,18 @@ def add_months(day: date, months: int) -> date:
 
 def last_day(plan: PlanDef, first_day: date) -> date:
     """The last service day of a plan that starts on ``first_day``: a month runs to the eve of
-    the same date next month, a day pass is that one day."""
+    the same date next month, a day pass is that one day.
+
+    When next month lacks that date (a month from 29-31 January), it runs to next month's last
+    day: 31 January gives 28 February, not the 27th, which 28 January already gives.
+    """
     if plan.period is PlanPeriod.DAY:
         return first_day
     months = 1 if plan.period is PlanPeriod.MONTH else 12
-    return add_months(first_day, months) - timedelta(days=1)
+    same_date = add_months(first_day, months)
+    if same_date.day != first_day.day:  # clamped: the month has no such date
+        return same_date
+    return same_date - timedelta(days=1)
 
 
 def window(

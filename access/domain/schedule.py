@@ -135,6 +135,19 @@ class Schedule:
                 return True
         return False
 
+    def closed_on(self, local: datetime) -> date | None:
+        """The closed date that keeps this schedule shut at ``local``, when its hours would
+        be open (a holiday); None when open, or shut by its hours anyway."""
+        if self.always_open:
+            return local.date() if local.date() in self.closed else None
+        if self.is_open(local):
+            return None
+        for time_range in self.ranges:
+            opened = time_range.opening_day(local)
+            if opened is not None:
+                return opened
+        return None
+
 
 def parse_time_of_day(text: str) -> time:
     """``"04:00"`` to ``time(4, 0)``."""
@@ -166,17 +179,38 @@ class SiteClock:
         return instant.astimezone(self.tz)
 
     def service_day(self, instant: datetime) -> date:
-        """The coworking day an instant belongs to."""
+        """The coworking day an instant belongs to: the one whose ``day_start`` last passed."""
         local = self.local(instant)
-        if local.time() < self.cutoff:
-            return local.date() - timedelta(days=1)
-        return local.date()
+        if local.time() >= self.cutoff:
+            return local.date()
+        # Before the cut-off on the wall clock, except in autumn's second pass through a
+        # repeated hour that the cut-off's first pass already started (fold=1).
+        if local.fold and instant >= self.day_start(local.date()):
+            return local.date()
+        return local.date() - timedelta(days=1)
 
     def day_start(self, day: date) -> datetime:
-        """The instant a service day begins (its cut-off), as an aware UTC datetime."""
+        """The instant a service day begins, as an aware UTC datetime.
+
+        The one rule for every day, DST nights included: the first instant whose wall-clock
+        time reaches the cut-off. A cut-off the clocks skip in spring (02:30 in Paris) starts
+        the day when they jump (03:00); one they repeat in autumn starts it at its first pass.
+        """
         naive = datetime.combine(day, self.cutoff)
-        # Round-trip through UTC so a cut-off inside a DST gap lands on a real instant.
-        return naive.replace(tzinfo=self.tz).astimezone(UTC)
+        instant = naive.replace(tzinfo=self.tz).astimezone(UTC)  # fold=0: the first pass
+        if instant.astimezone(self.tz).replace(tzinfo=None) == naive:
+            return instant
+        # Skipped: fold=0 read it with the offset before the jump, so ``instant`` is after
+        # the jump and fold=1's reading is before it; find the jump between the two.
+        before = naive.replace(tzinfo=self.tz, fold=1).astimezone(UTC)
+        after_offset = instant.astimezone(self.tz).utcoffset()
+        while instant - before > timedelta(seconds=1):
+            middle = before + (instant - before) / 2
+            if middle.astimezone(self.tz).utcoffset() == after_offset:
+                instant = middle
+            else:
+                before = middle
+        return instant.replace(microsecond=0)
 
     def day_end(self, day: date) -> datetime:
         """The instant a service day ends: the next day's cut-off."""

@@ -86,6 +86,9 @@ def _find_card(session: Session, site: Site, ref: str) -> Card:
         if card is None:
             raise NotFound(f"no card has id {ref}")
         return card
+    if re.fullmatch(r"\d{1,7}", ref):  # `card list` prints "#2"; a UID has 8 hex digits or more
+        raise InvalidInput(f'"{ref}" is not a card UID; card ids are written with a # '
+                           f'(did you mean "#{ref}"?)')
     card = session.scalars(select(Card).where(Card.card_hash == _hash(site, ref))).first()
     if card is None:
         raise NotFound(f"no card with UID {normalize_uid(ref)} is enrolled")

@@ -22,6 +22,16 @@ from access.services.rules import applied_rules
 from access.store.models import Member, MemberGroup, Membership, Training
 
 
+def _check_name(session: Session, name: str, member_id: int | None, same_name_ok: bool) -> None:
+    """Two members whose names differ only in case make both ambiguous everywhere."""
+    if same_name_ok:
+        return
+    for other_id, other in session.execute(select(Member.id, Member.name)):
+        if other.casefold() == name.casefold() and other_id != member_id:
+            raise Conflict(f'"{other}" (#{other_id}) already has that name; to add another '
+                           "person of the same name, add --same-name-ok")
+
+
 def _check_email(session: Session, email: str | None, member_id: int | None = None) -> str | None:
     if email is None or email == "":
         return None
@@ -126,7 +136,8 @@ def _summary(member: Member, now: datetime) -> MemberSummary:
 def add_member(site: Site, name: str, *, email: str | None = None, groups: list[str] | None = None,
                plan: str | None = None, first_day: date | None = None,
                until_day: date | None = None, paid_cents: int | None = None,
-               show_on_dashboard: bool = False, note: str = "") -> MemberSummary:
+               show_on_dashboard: bool = False, note: str = "",
+               same_name_ok: bool = False) -> MemberSummary:
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("a member needs a name")
@@ -136,6 +147,7 @@ def add_member(site: Site, name: str, *, email: str | None = None, groups: list[
     with site.store.write() as session:
         rules = applied_rules(session).rules
         _check_groups(rules, groups)
+        _check_name(session, name, None, same_name_ok)
         member = Member(name=name, email=_check_email(session, email), note=note,
                         show_on_dashboard=show_on_dashboard, created_at=site.now())
         member.groups = [MemberGroup(group_name=g) for g in groups]
@@ -185,7 +197,8 @@ def show_member(site: Site, ref: str) -> MemberDetail:
 
 def edit_member(site: Site, ref: str, *, name: str | None = None, email: str | None = None,
                 add_groups: list[str] | None = None, remove_groups: list[str] | None = None,
-                show_on_dashboard: bool | None = None, note: str | None = None) -> MemberSummary:
+                show_on_dashboard: bool | None = None, note: str | None = None,
+                same_name_ok: bool = False) -> MemberSummary:
     with site.store.write() as session:
         member = find_member(session, ref)
         changes: dict[str, Any] = {}
@@ -193,6 +206,7 @@ def edit_member(site: Site, ref: str, *, name: str | None = None, email: str | N
             new_name = " ".join(name.split())
             if not new_name:
                 raise InvalidInput("a member needs a name")
+            _check_name(session, new_name, member.id, same_name_ok)
             changes["name"] = [member.name, new_name]
             member.name = new_name
         if email is not None:

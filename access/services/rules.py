@@ -164,6 +164,8 @@ class Explanation:
     decision: Decision
     at: datetime
     version: int
+    unknown_resource: NotFound | None = None
+    """Set when the resource is not in the rules: the error to show, with a suggestion."""
 
 
 def explain(site: Site, resource: str, at: datetime, *, uid: str | None = None,
@@ -171,10 +173,11 @@ def explain(site: Site, resource: str, at: datetime, *, uid: str | None = None,
     """What a tap by this card (or member) at ``resource`` would get at ``at``, and why."""
     with site.store.read() as session:
         current = applied_rules(session)
-        if current.rules.resource(resource) is None:
+        missing = None
+        if current.rules.resource(resource) is None:  # decide() says unknown_resource
             names = [r.name for r in current.rules.resources]
-            raise NotFound(unknown("resource", resource, names),
-                           hint="resources: " + ", ".join(names))
+            missing = NotFound(unknown("resource", resource, names),
+                               hint="resources: " + ", ".join(names))
         member_id = find_member(session, member_ref).id if member_ref else None
         snapshot = build_snapshot(session, site, current.version, current.rules, now=at)
     if uid is not None:
@@ -188,4 +191,4 @@ def explain(site: Site, resource: str, at: datetime, *, uid: str | None = None,
             snapshot, cards={**snapshot.cards, card: CardView(member_id)})
     else:
         raise ValueError("explain needs a uid or a member")
-    return Explanation(decide(card, resource, at, snapshot), at, current.version)
+    return Explanation(decide(card, resource, at, snapshot), at, current.version, missing)

@@ -200,3 +200,29 @@ def test_an_id_too_large_for_any_database_is_a_one_line_error(ada):
         result = run("member", "show", ref)
         assert result.code == 1
         assert result.err.splitlines() == ["seuil: no member has id 99999999999999999999"]
+
+
+def test_adding_a_name_that_exists_in_other_case_asks_for_same_name_ok(ada, db):
+    before = db_dump(db)
+    result = run("member", "add", "ada lovelace", "--group", "members")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        'seuil: "Ada Lovelace" (#1) already has that name; to add another person of the same '
+        "name, add --same-name-ok")
+    assert db_dump(db) == before
+    assert run("member", "show", "Ada Lovelace").code == 0  # still one Ada
+    renamed = run("member", "add", "Grace Hopper")
+    assert renamed.code == 0
+    assert run("member", "edit", "grace", "--name", "ADA LOVELACE").code == 1
+    assert run("member", "add", "ada lovelace", "--same-name-ok").code == 0
+
+
+def test_a_card_id_typed_without_its_hash_is_told_to_write_it_with_one(ada, db):
+    run("card", "enroll", "ada", "--uid", "04A1B2C3")
+    before = db_dump(db)
+    result = run("card", "lost", "1")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        'seuil: "1" is not a card UID; card ids are written with a # (did you mean "#1"?)')
+    assert db_dump(db) == before
+    assert run("card", "lost", "#1").code == 0

@@ -84,7 +84,7 @@ def test_explain_says_which_rule_allows_and_why_not(site_dir, ada):
     assert "fr: « front-door » est fermé" in closed.out
     christmas = run("rules", "explain", "--member", "ada", "front-door", "--at",
                     "2026-12-25T10:00", "--json")
-    assert json.loads(christmas.out)["reason"] == "outside_hours"  # a holiday
+    assert json.loads(christmas.out)["reason"] == "holiday"
     printer = run("rules", "explain", "--member", "ada", "3d-printer", "--at",
                   "2026-12-23T10:00", "--json")
     assert json.loads(printer.out)["reason"] == "training_required"
@@ -110,6 +110,26 @@ def test_explain_of_an_unknown_resource_suggests_one(site_dir, ada):
     result = run("rules", "explain", "--member", "ada", "3d-priner")
     assert result.code == 1
     assert 'unknown resource "3d-priner" (did you mean "3d-printer"?)' in result.err
+
+
+def test_explain_of_an_unknown_resource_under_json_has_the_shape_of_any_answer(site_dir, ada):
+    known = json.loads(run("rules", "explain", "--member", "ada", "front-door", "--json").out)
+    result = run("rules", "explain", "--member", "ada", "3d-priner", "--json")
+    assert result.code == 1
+    body = json.loads(result.out)
+    assert set(body) == set(known)
+    assert (body["allowed"], body["reason"], body["resource"]) == (
+        False, "unknown_resource", "3d-priner")
+    assert 'did you mean "3d-printer"?' in result.err
+
+
+def test_explain_on_a_holiday_says_it_is_one_and_which(site_dir, ada):
+    # Friday 25 Dec 2026, 14:00: within the opening hours, but a holiday of the sample rules.
+    result = run("rules", "explain", "--member", "ada", "front-door", "--at", "2026-12-25T14:00")
+    assert result.code == 1
+    assert result.out.startswith("DENIED: holiday (rule members-door)"), result.out
+    assert "en: \u201cfront-door\u201d is closed on 25 Dec 2026, a holiday." in result.out
+    assert "fr: « front-door » est fermé le 25 déc. 2026, jour férié." in result.out
 
 
 def test_audit_records_who_changed_what(site_dir, ada, monkeypatch):
@@ -197,3 +217,52 @@ def test_the_rules_in_force_are_read_through_one_use_case(site_dir, tmp_path):
         assert rules.current(site).version > current.version
     finally:
         site.store.close()
+
+
+def test_explain_tells_a_member_gone_for_years_when_the_membership_ended(site_dir):
+    # The snapshot keeps each member's last membership however old (not only 400 days).
+    assert run("member", "add", "Old Timer", "--group", "members", "--plan", "monthly",
+               "--from", "2020-01-01", "--until", "2020-12-31").code == 0
+    gone = run("rules", "explain", "--member", "old", "front-door", "--at", "2026-12-23T10:00")
+    assert gone.code == 1
+    assert gone.out.startswith("DENIED: membership_expired")
+    assert "en: Your membership ended on 31 Dec 2020." in gone.out, gone.out
+    body = json.loads(run("rules", "explain", "--member", "old", "front-door", "--at",
+                          "2026-12-23T10:00", "--json").out)
+    assert body["until"].startswith("2021-01-01T")
+
+
+def test_a_rules_file_nested_thousands_deep_is_refused_in_one_line(site_dir, db, tmp_path):
+    before = db_dump(db)
+    deep = tmp_path / "deep.toml"
+    deep.write_text((site_dir / "rules.toml").read_text()
+                    + "\n[[schedule]]\nname = \"deep\"\nhours = " + "[" * 3000 + "]" * 3000 + "\n")
+    for action in ("check", "apply"):
+        result = run("rules", action, str(deep))
+        assert result.code == 1
+        lines = result.err.splitlines()
+        assert len(lines) == 2 and lines[1] == "seuil: 1 problem, nothing changed", result.err
+        assert lines[0].startswith(f"{deep}:") and "nested" in lines[0]
+    assert db_dump(db) == before
+
+
+def test_a_rules_file_too_big_for_the_snapshot_is_refused_before_anything_changes(
+        site_dir, db, tmp_path):
+    from access.bus.schemas import MAX_SNAPSHOT_BYTES
+
+    before = db_dump(db)
+    big = tmp_path / "big.toml"
+    big.write_text((site_dir / "rules.toml").read_text() + "# " + "x" * MAX_SNAPSHOT_BYTES + "\n")
+    result = run("rules", "apply", str(big))
+    assert result.code == 1
+    assert len(result.err.splitlines()) == 2 and "bytes" in result.err, result.err[:300]
+    assert db_dump(db) == before
+
+
+def test_the_second_pass_through_the_autumn_hour_is_named_with_its_offset(site_dir, ada):
+    # 2026-10-25: 02:30 happens twice in Paris. Plain --at means the first (summer time).
+    def at(moment: str) -> str:
+        return json.loads(run("rules", "explain", "--member", "ada", "front-door", "--at",
+                              moment, "--json").out)["at"]
+    assert at("2026-10-25T02:30") == "2026-10-25T02:30:00+02:00"
+    assert at("2026-10-25T02:30+01:00") == "2026-10-25T02:30:00+01:00"

@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -195,11 +196,23 @@ def test_unknown_resource_is_its_own_reason():
     assert decide("card-1", "laser", MONDAY_NOON, SNAP).reason is Reason.UNKNOWN_RESOURCE
 
 
+def test_a_holiday_is_named_not_called_outside_hours():
+    # A Friday at 14:00: the hours would be open; the holiday closes them.
+    christmas = datetime(2026, 11, 27, 14, 0, tzinfo=PARIS)
+    snap = snapshot(rules=dataclasses.replace(RULES, holidays=(christmas.date(),)))
+    decision = decide("card-1", "front-door", christmas, snap)
+    assert (decision.reason, decision.rule, decision.closed_on) == (
+        Reason.HOLIDAY, "members-door", christmas.date())
+    # The evening after is closed by the hours, holiday or not.
+    evening = decide("card-1", "front-door", christmas.replace(hour=22), snap)
+    assert evening.reason is Reason.OUTSIDE_HOURS
+
+
 def test_every_reason_is_reachable_from_these_tests():
     # The closed set of reasons stays closed: a new one needs a test above.
     assert {r.value for r in Reason} == {
         "allowed", "unknown_card", "card_revoked", "member_suspended", "membership_expired",
         "membership_not_started",
-        "no_access", "outside_hours", "training_required", "not_enough_credit",
+        "no_access", "outside_hours", "holiday", "training_required", "not_enough_credit",
         "machine_in_use", "out_of_service", "unknown_resource",
     }

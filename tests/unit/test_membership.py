@@ -21,6 +21,28 @@ def test_add_months_clamps_to_the_end_of_short_months():
     assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
 
 
+@pytest.mark.parametrize(("first", "last"), [
+    (date(2027, 1, 27), date(2027, 2, 26)),
+    (date(2027, 1, 28), date(2027, 2, 27)),
+    # 29-31 February do not exist: those months run to the end of February, not all to the 27th.
+    (date(2027, 1, 29), date(2027, 2, 28)),
+    (date(2027, 1, 31), date(2027, 2, 28)),
+    (date(2028, 1, 29), date(2028, 2, 28)),  # a leap year has the 29th: its eve
+    (date(2028, 1, 30), date(2028, 2, 29)),
+    (date(2027, 3, 31), date(2027, 4, 30)),
+])
+def test_a_month_from_a_date_the_next_month_lacks_runs_to_that_months_end(first, last):
+    now = datetime(2027, 1, 1, 12, 0, tzinfo=PARIS)
+    _, end = window(MONTHLY, CLOCK, now, first_day=first)
+    assert CLOCK.last_day(end) == last
+
+
+def test_a_year_from_29_february_runs_to_28_february():
+    now = datetime(2028, 2, 1, 12, 0, tzinfo=PARIS)
+    _, end = window(YEARLY, CLOCK, now, first_day=date(2028, 2, 29))
+    assert CLOCK.last_day(end) == date(2029, 2, 28)
+
+
 def test_monthly_plan_bought_now_runs_to_the_eve_of_next_month_at_cutoff():
     now = datetime(2026, 11, 22, 15, 0, tzinfo=PARIS)
     start, end = window(MONTHLY, CLOCK, now)

@@ -178,3 +178,44 @@ def test_a_schedule_named_always_is_refused_at_its_line():
     (problem,) = problems_of(text)
     line = text.splitlines().index('name = "always"') + 1
     assert problem.startswith(f'rules.toml:{line}: [[schedule]] "always": "always" is reserved')
+
+
+def test_a_hash_inside_a_string_keeps_every_later_line_number():
+    # A volunteer's description: "#" and "[" inside quotes are text, not a comment or an array.
+    text = (SAMPLE.replace("Paying members: desks, meeting room and trained machines",
+                           "Members [desk #2]")
+            .replace('groups = ["volunteers"]', 'groups = ["volunteerz"]'))
+    (problem,) = problems_of(text)
+    line = text.splitlines().index('groups = ["volunteerz"]') + 1
+    assert problem.startswith(f"rules.toml:{line}: ")
+
+
+def test_a_hash_in_a_multi_line_string_keeps_later_line_numbers():
+    text = SAMPLE.replace('description = "Front door"',
+                          'description = """Front door\n[back #3"""')
+    text = text.replace('groups = ["volunteers"]', 'groups = ["volunteerz"]')
+    (problem,) = problems_of(text)
+    line = text.splitlines().index('groups = ["volunteerz"]') + 1
+    assert problem.startswith(f"rules.toml:{line}: ")
+
+
+def test_an_array_left_open_at_the_end_points_at_the_last_line():
+    text = SAMPLE + '\n[[rule]]\nname = "late"\nallow = [\n\n'
+    (problem,) = problems_of(text)
+    line = text.splitlines().index("allow = [") + 1
+    assert problem.startswith(f"rules.toml:{line}: ")
+    assert "end of document" not in problem
+
+
+def test_a_bad_pricing_value_points_at_its_own_line():
+    text = SAMPLE.replace("block_minutes = 15 ", "block_minutes = -15 ")
+    (problem,) = problems_of(text)
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("block_minutes"))
+    assert problem.startswith(f'rules.toml:{line}: [[resource]] "3d-printer": "block_minutes"')
+
+
+def test_the_largest_rules_file_leaves_the_snapshot_room_for_members_and_cards():
+    from access.bus.schemas import MAX_SNAPSHOT_BYTES
+    from access.rules_file import MAX_RULES_BYTES
+
+    assert MAX_RULES_BYTES * 16 <= MAX_SNAPSHOT_BYTES

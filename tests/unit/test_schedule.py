@@ -140,3 +140,55 @@ def test_the_missing_hour_in_spring_never_opens():
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError, match="timezone-aware"):
         CLOCK.service_day(datetime(2026, 1, 1, 12, 0))
+
+
+# One rule for the day's start: a service day begins at the first instant whose wall-clock
+# time reaches the cut-off (the moment the clocks jump past it in spring; its first pass in
+# autumn), and every instant belongs to the day whose [start, end) holds it.
+DST_NIGHTS = [datetime(2026, 3, 28, 20, 0, tzinfo=UTC), datetime(2026, 10, 24, 20, 0, tzinfo=UTC)]
+CUTOFFS = [time(0, 0), time(2, 0), time(2, 30), time(2, 59), time(3, 0), time(4, 0)]
+
+
+@pytest.mark.parametrize("cutoff", CUTOFFS, ids=str)
+@pytest.mark.parametrize("night", DST_NIGHTS, ids=["spring", "autumn"])
+def test_every_instant_of_a_dst_night_belongs_to_the_day_that_holds_it(night, cutoff):
+    clock = SiteClock("Europe/Paris", cutoff)
+    previous = None
+    for minutes in range(0, 12 * 60, 5):
+        moment = night + timedelta(minutes=minutes)
+        day = clock.service_day(moment)
+        assert clock.day_start(day) <= moment < clock.day_end(day), (moment, day)
+        assert clock.end_of_today(moment) > moment  # a day pass never ends before it starts
+        assert previous is None or day >= previous  # the day never goes back
+        previous = day
+
+
+def test_a_cutoff_in_the_spring_gap_starts_the_day_when_the_clocks_jump():
+    clock = SiteClock("Europe/Paris", time(2, 30))
+    jump = datetime(2026, 3, 29, 1, 0, tzinfo=UTC)  # 02:00 CET becomes 03:00 CEST
+    assert clock.day_start(date(2026, 3, 29)) == jump
+    assert clock.service_day(jump) == date(2026, 3, 29)
+    assert clock.service_day(jump - timedelta(microseconds=1)) == date(2026, 3, 28)
+    # Yesterday's memberships end exactly when today's day passes start.
+    assert clock.day_end(date(2026, 3, 28)) == jump
+
+
+def test_a_day_pass_sold_in_the_second_pass_of_the_autumn_hour_lasts_until_next_cutoff():
+    clock = SiteClock("Europe/Paris", time(2, 30))
+    first_pass = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 02:30 CEST
+    sold = datetime(2026, 10, 25, 1, 10, tzinfo=UTC)  # 02:10 CET, after the clocks went back
+    assert clock.day_start(date(2026, 10, 25)) == first_pass
+    assert clock.service_day(sold) == date(2026, 10, 25)
+    assert clock.end_of_today(sold) == datetime(2026, 10, 26, 1, 30, tzinfo=UTC)
+
+
+def test_holidays_are_calendar_dates_even_for_a_named_24_7_schedule():
+    # Decided (docs/cli.md): dates in rules.toml are calendar dates, like its hours; the
+    # cut-off is about memberships, day passes and visits. So a named 24/7 schedule closes at
+    # midnight on 25 Dec and reopens at midnight, not at the 04:00 cut-off.
+    round_the_clock = Schedule.parse(["always"], closed=[date(2026, 12, 25)])
+    assert round_the_clock.is_open(paris(2026, 12, 24, 23, 59))
+    assert not round_the_clock.is_open(paris(2026, 12, 25, 0, 0))
+    assert not round_the_clock.is_open(paris(2026, 12, 25, 23, 59))
+    assert round_the_clock.is_open(paris(2026, 12, 26, 0, 0))
+    assert round_the_clock.closed_on(paris(2026, 12, 25, 0, 0)) == date(2026, 12, 25)
