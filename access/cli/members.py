@@ -139,10 +139,13 @@ def edit(ctx: CommandContext) -> int:
 def renew(ctx: CommandContext) -> int:
     a = ctx.args
     site = ctx.site()
-    member = members.renew_member(
+    renewal = members.renew_member(
         site, a.member, a.plan, first_day=parse_day(a.first_day, "--from"),
         until_day=parse_day(a.until, "--until"), price=_dues(site, a))
-    _print_summary(ctx, "renewed", member)
+    member, period = renewal.member, renewal.period
+    last = f" to {local_day(period.valid_until, site.clock)}" if period.valid_until else ""
+    print(f"renewed {member.name} (#{member.id}): {period.plan} "
+          f"from {site.clock.service_day(period.valid_from)}{last}")
     _print_dues(site, member)
     return 0
 

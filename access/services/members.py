@@ -255,10 +255,25 @@ def edit_member(site: Site, ref: str, *, name: str | None = None, email: str | N
         return _summary(member, site.now())
 
 
+@dataclass(frozen=True)
+class Renewal:
+    """The member after a renewal, and the period it added (which ``member`` may not show yet:
+    a renewal paid ahead starts when the current period ends)."""
+
+    member: MemberSummary
+    period: MembershipInfo
+
+
 def renew_member(site: Site, ref: str, plan: str, *, first_day: date | None = None,
-                 until_day: date | None = None, price: Dues | None = None) -> MemberSummary:
+                 until_day: date | None = None, price: Dues | None = None) -> Renewal:
+    """A new period of ``plan``: from the day after the current one ends (unless ``first_day``)."""
     with site.store.write() as session:
         member = find_member(session, ref)
+        if first_day is None:
+            try:
+                first_day = membership.renewal_day(member.memberships, site.now(), site.clock)
+            except ValueError as error:
+                raise InvalidInput(str(error), hint="give --from to add a period anyway") from None
         row = _add_membership(session, site, applied_rules(session).rules, member, plan,
                               first_day, until_day, price or Dues())
         session.flush()
@@ -266,7 +281,8 @@ def renew_member(site: Site, ref: str, plan: str, *, first_day: date | None = No
                      valid_from=row.valid_from.isoformat(),
                      valid_until=row.valid_until.isoformat() if row.valid_until else None,
                      price_cents=row.price_cents)
-        return _summary(member, site.now())
+        return Renewal(_summary(member, site.now()),
+                       MembershipInfo(row.plan, row.valid_from, row.valid_until, row.price_cents))
 
 
 def set_suspended(site: Site, ref: str, suspended: bool, reason: str = "") -> MemberSummary:

@@ -78,3 +78,20 @@ def test_dues_said_paid_need_a_method_and_nothing_is_written_otherwise(site_dir,
     assert run("member", "add", "Ada Lovelace", "--plan", "monthly", "--price", "0").code == 0
     nothing = run("ledger", "add", "ada", "payment", "--dues", "--method", "cash")
     assert nothing.code == 1 and "owes no dues" in nothing.err
+
+
+def test_renewing_early_extends_from_the_day_after_the_period_and_prints_the_new_one(site_dir, clock):
+    assert run("member", "add", "Ada Lovelace", "--plan", "monthly", "--from", "2026-11-10",
+               "--paid", "--method", "cash").code == 0  # 2026-11-10 to 2026-12-09
+    renewed = run("member", "renew", "ada", "--plan", "monthly", "--paid", "--method", "transfer")
+    assert renewed.code == 0, renewed.err
+    assert "renewed Ada Lovelace (#1): monthly from 2026-12-10 to 2027-01-09" in renewed.out
+    periods = show("ada")["memberships"]
+    assert [(m["valid_from"][:16], m["valid_until"][:16]) for m in periods] == [
+        ("2026-11-10T03:00", "2026-12-10T03:00"), ("2026-12-10T03:00", "2027-01-10T03:00")]
+    again = run("member", "renew", "ada", "--plan", "monthly", "--unpaid")
+    assert "monthly from 2027-01-10 to 2027-02-09" in again.out
+    lapsed = run("member", "add", "Bob Marley", "--plan", "monthly", "--from", "2026-09-01", "--price", "0")
+    assert lapsed.code == 0
+    assert "monthly from 2026-11-20 to 2026-12-19" in run("member", "renew", "bob", "--plan", "monthly",
+                                                          "--price", "0").out
