@@ -18,6 +18,7 @@ from access.domain.schedule import SiteClock
 from access.errors import InvalidInput
 from access.services import accounts, dues
 from access.services.ledger import EntryKind, PaymentMethod
+from access.spreadsheet import text_cell
 
 CSV_COLUMNS = ("date", "entry", "member_id", "member", "email", "kind", "amount", "currency", "method",
                "reference", "description", "created_by", "account")
@@ -145,9 +146,11 @@ def _write_csv(out: TextIO, rows: list[accounts.EntryInfo], clock: SiteClock) ->
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for e in rows:
-        writer.writerow([clock.local(e.created_at).strftime("%Y-%m-%d %H:%M"), e.id, e.member_id, e.member,
-                         e.email or "", e.kind, Money(e.cents, e.currency).plain(), e.currency,
-                         e.method or "", e.reference or "", e.description, e.created_by, e.account])
+        writer.writerow([clock.local(e.created_at).strftime("%Y-%m-%d %H:%M"), e.id, e.member_id,
+                         text_cell(e.member), text_cell(e.email or ""), e.kind,
+                         Money(e.cents, e.currency).plain(), e.currency, e.method or "",
+                         text_cell(e.reference or ""), text_cell(e.description),
+                         text_cell(e.created_by), e.account])
 
 
 LEDGER_EPILOG = """examples:

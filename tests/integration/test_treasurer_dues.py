@@ -95,3 +95,20 @@ def test_renewing_early_extends_from_the_day_after_the_period_and_prints_the_new
     assert lapsed.code == 0
     assert "monthly from 2026-11-20 to 2026-12-19" in run("member", "renew", "bob", "--plan", "monthly",
                                                           "--price", "0").out
+
+
+def test_a_name_typed_as_a_formula_at_the_kiosk_reaches_the_spreadsheet_as_text(site_dir, clock, tmp_path):
+    from access.bootstrap import open_site
+    from access.services import day_passes
+    from access.services.ledger import PaymentMethod
+
+    site = open_site()
+    try:
+        day_passes.sell(site, cents=500, method=PaymentMethod.CASH, name='=HYPERLINK("http://x.invalid","€")')
+    finally:
+        site.store.close()
+    assert run("ledger", "add", "#1", "payment", "2", "--note", "+cmd|' /C calc'!A0").code == 0
+    rows = export("2026-11", tmp_path)
+    assert {r["member"] for r in rows} == {'\'=HYPERLINK("http://x.invalid","€")'}
+    assert rows[-1]["description"] == "'+cmd|' /C calc'!A0"
+    assert [r["amount"] for r in rows] == ["-5.00", "5.00", "2.00"]  # amounts stay numbers
