@@ -306,6 +306,34 @@ class PrepaidGrant(Base):
     created_by: Mapped[str] = mapped_column(String(100), default="")
 
 
+class OnlineCheckout(Base):
+    """A payment started online (a QR code at the kiosk), kept until it is final.
+
+    ``state``: pending, paid, failed or expired. A paid checkout ends as a day pass or a top-up
+    (``outcome``: ``daypass:<id>``, ``entry:<id>``), or with a ``problem`` the treasurer sees in
+    ``seuil payments orphans``.
+    """
+
+    __tablename__ = "online_checkouts"
+    __table_args__ = (UniqueConstraint("provider", "checkout_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    checkout_id: Mapped[str] = mapped_column(String(100))
+    purpose: Mapped[str] = mapped_column(String(10))  # daypass, topup
+    cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    label: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state: Mapped[str] = mapped_column(String(10), index=True)
+    started_at: Mapped[datetime]
+    checked_at: Mapped[datetime | None]
+    final_at: Mapped[datetime | None]
+    order_reference: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[str | None] = mapped_column(String(100))
+    problem: Mapped[str] = mapped_column(Text, default="")
+
+
 class IngestedEvent(Base):
     """Every event the hub has taken in, by id: a second delivery is recognised and ignored."""
 
