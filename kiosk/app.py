@@ -13,7 +13,7 @@ from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
 
 from access.bus.client import mqtt_login
-from access.payments.provider import PaymentError, PaymentProvider, make_provider
+from access.payments.provider import PaymentProvider, from_config
 from access.services.context import Site
 from access.services.rules import entrance_node
 from access.texts import Language
@@ -54,19 +54,7 @@ def qml_engine() -> QQmlApplicationEngine:
 
 
 def provider_for(site: Site) -> PaymentProvider | None:
-    kiosk = site.config.kiosk
-    if "online" not in kiosk.payment:
-        return None
-    settings = kiosk.helloasso
-    try:
-        return make_provider(kiosk.online_provider, organization=settings.organization,
-                             client_id=settings.client_id,
-                             client_secret=site.config.read_password(settings.client_secret_file,
-                                                                     "the HelloAsso secret file"),
-                             sandbox=settings.sandbox)
-    except PaymentError as error:
-        log.error("online payment is off: %s", error)
-        return None
+    return from_config(site.config)
 
 
 def make_bus(site: Site) -> KioskBus:

@@ -1,8 +1,10 @@
 """The day-pass journey: name, amount, payment, door credential, receipt.
 
-Nothing is recorded before the money is: the pass is sold when the visitor confirms the cash
-is in the box, or when the provider reports the online payment as paid (its order id is
-the ledger reference, so a second poll can never sell it twice).
+Nothing is sold before the money is: the pass is sold when the visitor confirms the cash
+is in the box, or when the provider reports the online payment as paid. An online checkout is
+kept in the database from the moment its QR code is shown (``services.checkouts``): this
+screen asks about it while the visitor waits, the hub asks too, and the provider's order id is
+the ledger reference, so whoever sees it paid first sells it and the other finds that pass.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import base64
 import io
 import logging
-import uuid
 from decimal import Decimal, InvalidOperation
 
 import segno
@@ -19,8 +20,9 @@ from PySide6.QtCore import QTimer, Slot
 from access import texts
 from access.bus.schemas import DecisionEvent
 from access.errors import InvalidInput, SeuilError
-from access.payments.provider import Checkout, CheckoutStatus, PaymentError, PaymentState
-from access.services import day_passes, receipts
+from access.payments.provider import PaymentError
+from access.services import checkouts, day_passes, receipts
+from access.services.checkouts import CheckoutView, Purpose, State
 from access.services.day_passes import Offer, SoldPass
 from access.services.ledger import PaymentMethod
 from kiosk.viewmodel import KioskContext, ViewModel
@@ -47,7 +49,7 @@ class DayPassModel(ViewModel):
         self.name = ""
         self.offer: Offer | None = None
         self.cents: int | None = None
-        self.checkout: Checkout | None = None
+        self.checkout: CheckoutView | None = None
         self.qr = ""
         self.sold: SoldPass | None = None
         self.code: str | None = None
@@ -121,19 +123,19 @@ class DayPassModel(ViewModel):
         if method == "cash":
             self._to("cash")
         elif method == "online" and self.ctx.provider is not None and self.cents is not None:
-            provider, cents = self.ctx.provider, self.cents
-            reference = f"kiosk-{uuid.uuid4()}"
+            provider, cents, name = self.ctx.provider, self.cents, self.name
             label = self.offer.description if self.offer and self.offer.description else "Day pass"
             self.busy = True
             self._to("online")
-            self.ctx.background.run(lambda: provider.create(cents, label, reference), self._opened,
-                                    self._failed)
+            self.ctx.background.run(lambda: checkouts.start(self.ctx.site, provider, Purpose.DAY_PASS, cents,
+                                                            label, {"name": name}),
+                                    self._opened, self._failed)
 
     @Slot()
     def cashDone(self) -> None:
         self._sell(PaymentMethod.CASH)
 
-    def _opened(self, checkout: Checkout) -> None:
+    def _opened(self, checkout: CheckoutView) -> None:
         self.checkout, self.busy = checkout, False
         self.qr = qr_data_url(checkout.url)
         self.poll.start()
@@ -144,16 +146,20 @@ class DayPassModel(ViewModel):
             return
         provider, checkout_id = self.ctx.provider, self.checkout.id
         self.busy = True
-        self.ctx.background.run(lambda: provider.status(checkout_id), self._polled, self._poll_failed)
+        self.ctx.background.run(lambda: checkouts.confirm(self.ctx.site, provider, checkout_id),
+                                self._polled, self._poll_failed)
 
-    def _polled(self, status: CheckoutStatus) -> None:
+    def _polled(self, checkout: CheckoutView) -> None:
         self.busy = False
         if self.step != "online":
             return
-        if status.state is PaymentState.PAID:
+        if checkout.state == State.PAID and checkout.day_pass_id is not None:
             self.poll.stop()
-            self._sell(PaymentMethod.ONLINE, status.reference)
-        elif status.state is PaymentState.FAILED:
+            pass_id = checkout.day_pass_id
+            self.busy = True
+            self.ctx.background.run(lambda: day_passes.sold_pass(self.ctx.site, pass_id), self._sold,
+                                    self._failed)
+        elif checkout.state != State.PENDING:  # failed, expired, or paid for nothing (an orphan)
             self.poll.stop()
             self.error_key = "pass.online_failed"
             self.render()
@@ -161,12 +167,12 @@ class DayPassModel(ViewModel):
     def _poll_failed(self, error: Exception) -> None:
         self.busy = False  # a network hiccup: the timer asks again
 
-    def _sell(self, method: PaymentMethod, reference: str | None = None) -> None:
+    def _sell(self, method: PaymentMethod) -> None:
         cents, name = self.cents or 0, self.name
         self.busy = True
         self.render()
         self.ctx.background.run(lambda: day_passes.sell(self.ctx.site, cents=cents, method=method,
-                                                        name=name, payment_reference=reference),
+                                                        name=name),
                                 self._sold, self._failed)
 
     def _sold(self, sold: SoldPass) -> None:

@@ -6,6 +6,7 @@ import argparse
 import csv
 import os
 import sys
+from datetime import date
 from typing import TextIO
 
 from access.cli.context import CommandContext
@@ -15,12 +16,13 @@ from access.cli.parsing import parse_cents, parse_day
 from access.domain.money import Money
 from access.domain.schedule import SiteClock
 from access.errors import InvalidInput
-from access.services import accounts
+from access.services import accounts, dues
 from access.services.ledger import EntryKind, PaymentMethod
+from access.spreadsheet import text_cell
 
 EXPORT_MODE = 0o640
 CSV_COLUMNS = ("date", "entry", "member_id", "member", "email", "kind", "amount", "currency", "method",
-               "reference", "description", "created_by")
+               "reference", "description", "created_by", "account")
 
 
 def _money(cents: int, currency: str) -> str:
@@ -35,8 +37,9 @@ def balance(ctx: CommandContext) -> int:
     site = ctx.site()
     if ctx.args.member is None:
         rows = accounts.all_balances(site, include_zero=ctx.args.all)
-        print_rows(rows, as_json=ctx.args.json, headers=["id", "member", "balance"],
-                   cells=lambda b: [b.member_id, b.member, _money(b.cents, b.currency)],
+        print_rows(rows, as_json=ctx.args.json, headers=["id", "member", "balance", "dues owed"],
+                   cells=lambda b: [b.member_id, b.member, _money(b.cents, b.currency),
+                                    _money(b.dues_owed_cents, b.currency)],
                    empty="every balance is at zero")
         return 0
     info = accounts.member_balance(site, ctx.args.member)
@@ -44,6 +47,9 @@ def balance(ctx: CommandContext) -> int:
         print_json(info)
         return 0
     print(f"{info.member}: {_money(info.cents, info.currency)}")
+    if info.dues_owed_cents:
+        print(f"  dues owed: {_money(info.dues_owed_cents, info.currency)} "
+              "(seuil ledger add MEMBER payment --dues)")
     for resource, seconds in sorted(info.prepaid_seconds.items()):
         print(f"  prepaid on {resource}: {_hours(seconds)} left")
     return 0
@@ -53,8 +59,9 @@ def list_(ctx: CommandContext) -> int:
     site = ctx.site()
     rows = accounts.list_entries(site, member_ref=ctx.args.member, month=ctx.args.month)
     print_rows(rows, as_json=ctx.args.json,
-               headers=["id", "date", "member", "kind", "amount", "method", "reference", "description"],
-               cells=lambda e: [e.id, local_time(e.created_at, site.clock), e.member, e.kind,
+               headers=["id", "date", "member", "kind", "account", "amount", "method", "reference",
+                        "description"],
+               cells=lambda e: [e.id, local_time(e.created_at, site.clock), e.member, e.kind, e.account,
                                 _money(e.cents, e.currency), e.method, e.reference, e.description],
                empty="no entries")
     return 0
@@ -71,6 +78,8 @@ def add(ctx: CommandContext) -> int:
                                "seuil ledger add MEMBER credit --hours 3")
         entry = accounts.add_volunteer_credit(site, a.member, accounts.parse_hours(a.hours, "--hours"),
                                             description=a.note, on=on)
+    elif a.dues:
+        return _pay_dues(ctx, kind, on)
     else:
         if a.amount is None:
             raise InvalidInput(f"give the amount: seuil ledger add MEMBER {kind.value} 12.50")
@@ -83,6 +92,22 @@ def add(ctx: CommandContext) -> int:
     else:
         print(f"entry #{entry.id}: {entry.kind} {_money(entry.cents, entry.currency)} for {entry.member}")
         print(f"balance: {_money(accounts.member_balance(site, str(entry.member_id)).cents, entry.currency)}")
+    return 0
+
+
+def _pay_dues(ctx: CommandContext, kind: EntryKind, on: date | None) -> int:
+    a = ctx.args
+    site = ctx.site()
+    if kind is not EntryKind.PAYMENT or a.method is None:
+        raise InvalidInput("--dues is for payments, with their method: "
+                           "seuil ledger add MEMBER payment --dues --method transfer")
+    paid = dues.pay(site, a.member, PaymentMethod(a.method), parse_cents(a.amount, "amount", site.currency),
+                    reference=a.reference, on=on)
+    if a.json:
+        print_json(paid)
+        return 0
+    left = f", still owes {_money(paid.owed_cents, paid.currency)}" if paid.owed_cents else ""
+    print(f"{paid.member} paid {_money(paid.cents, paid.currency)} of dues ({paid.method}){left}")
     return 0
 
 
@@ -125,14 +150,17 @@ def _write_csv(out: TextIO, rows: list[accounts.EntryInfo], clock: SiteClock) ->
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for e in rows:
-        writer.writerow([clock.local(e.created_at).strftime("%Y-%m-%d %H:%M"), e.id, e.member_id, e.member,
-                         e.email or "", e.kind, Money(e.cents, e.currency).plain(), e.currency,
-                         e.method or "", e.reference or "", e.description, e.created_by])
+        writer.writerow([clock.local(e.created_at).strftime("%Y-%m-%d %H:%M"), e.id, e.member_id,
+                         text_cell(e.member), text_cell(e.email or ""), e.kind,
+                         Money(e.cents, e.currency).plain(), e.currency, e.method or "",
+                         text_cell(e.reference or ""), text_cell(e.description),
+                         text_cell(e.created_by), e.account])
 
 
 LEDGER_EPILOG = """examples:
   seuil ledger balance ada
-  seuil ledger add ada payment 100 --method transfer --reference VIR-2026-11-03
+  seuil ledger add ada payment 20 --method transfer --reference VIR-2026-11-03
+  seuil ledger add bob payment --dues --method cheque --reference CHQ-0042
   seuil ledger add ada credit --hours 3 --note "workshop set-up"
   seuil ledger waive 42 --note "repaired the club's printer"
   seuil ledger hours ada 10 --resource 3d-printer --price 15
@@ -160,11 +188,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     p = sub.add_parser("add", help="a payment, a credit, a charge or a waiver")
     p.add_argument("member", help=MEMBER_HELP)
-    p.add_argument("kind", choices=[k.value for k in EntryKind])
+    p.add_argument("kind", choices=[k.value for k in EntryKind],
+                   help="machine credit; dues come from memberships (seuil member add/renew/pay)")
     p.add_argument("amount", nargs="?", help="in the site currency, e.g. 12.50")
     p.add_argument("--hours", help="credit: volunteer hours, valued at [site] volunteer_hour")
     p.add_argument("--method", choices=[m.value for m in PaymentMethod],
                    help="payment: how it was paid (default: cash)")
+    p.add_argument("--dues", action="store_true",
+                   help="payment: of owed dues (oldest membership first; default amount: all "
+                        "owed), not machine credit")
     p.add_argument("--reference", help="a receipt or order number; the same one is refused twice")
     p.add_argument("--note", default="", help="what it is for")
     p.add_argument("--date", metavar="DATE", help="when it happened (default: now)")

@@ -65,6 +65,7 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
         members,
         mqtt,
         nodes,
+        payments,
         reports,
         resources,
         rules,
@@ -72,8 +73,8 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
         trainings,
     )
 
-    for module in (admin, members, cards, trainings, ledger, reports, rules, resources, nodes, snapshots,
-                   mqtt, hub, kiosk, demo, completion):
+    for module in (admin, members, cards, trainings, ledger, payments, reports, rules, resources, nodes,
+                   snapshots, mqtt, hub, kiosk, demo, completion):
         module.register(commands)
     return parser
 

@@ -8,9 +8,14 @@ from access.cli.context import CommandContext
 from access.cli.output import local_day, local_time, print_json, print_rows
 from access.cli.parsing import parse_cents, parse_day
 from access.domain.membership import MembershipStatus
+from access.errors import InvalidInput
 from access.services import members
-from access.services.members import MemberSummary
+from access.services.context import Site
+from access.services.ledger import PaymentMethod
+from access.services.members import Dues, MemberSummary
 from access.texts import money
+
+METHODS = [m.value for m in PaymentMethod]
 
 STATUSES = (*(status.value for status in MembershipStatus), "all")
 
@@ -27,8 +32,25 @@ def _plan_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
                         help="first day of the plan (default: today)")
     parser.add_argument("--until", metavar="DATE",
                         help="last day included (default: one plan period)")
-    parser.add_argument("--paid", metavar="AMOUNT",
-                        help="what they paid, e.g. 100 or 12.50 (default: the plan's price)")
+    parser.add_argument("--price", metavar="AMOUNT",
+                        help="the dues charged, e.g. 60 for a reduced rate (default: the plan's "
+                             "price; 0: a free membership)")
+    paid = parser.add_mutually_exclusive_group()
+    paid.add_argument("--paid", metavar="AMOUNT", nargs="?", const="",
+                      help="paid now: the whole dues, or AMOUNT of them (needs --method)")
+    paid.add_argument("--unpaid", action="store_true",
+                      help="left owed (the default): settled later by "
+                           "seuil ledger add MEMBER payment --dues")
+    parser.add_argument("--method", choices=METHODS, help="how the dues were paid")
+
+
+def _dues(site: Site, args: argparse.Namespace) -> Dues:
+    paid = parse_cents(args.paid, "--paid", site.currency) if args.paid else None
+    if paid == 0:
+        raise InvalidInput("--paid 0 pays nothing: leave the dues owed (--unpaid), or --price 0 "
+                           "for a free membership")
+    return Dues(parse_cents(args.price, "--price", site.currency), paid,
+                PaymentMethod(args.method) if args.method else None, paid_all=args.paid == "")
 
 
 SAME_NAME_HELP = "another member already has this name (in any case): add this one too"
@@ -40,13 +62,21 @@ def add(ctx: CommandContext) -> int:
     member = members.add_member(
         site, a.name, email=a.email, groups=a.group, plan=a.plan,
         first_day=parse_day(a.first_day, "--from"), until_day=parse_day(a.until, "--until"),
-        paid_cents=parse_cents(a.paid, "--paid", site.currency),
-        show_on_dashboard=a.show_on_dashboard, note=a.note, same_name_ok=a.same_name_ok)
+        price=_dues(site, a), show_on_dashboard=a.show_on_dashboard, note=a.note,
+        same_name_ok=a.same_name_ok)
     if a.json:
         print_json(member)
     else:
         _print_summary(ctx, "added", member)
+        _print_dues(site, member)
     return 0
+
+
+def _print_dues(site: Site, member: MemberSummary) -> None:
+    owed = members.show_member(site, str(member.id)).dues_owed_cents
+    if owed:
+        print(f"dues owed: {money(owed, site.currency, 'en')} "
+              f"(when paid: seuil ledger add #{member.id} payment --dues --method METHOD)")
 
 
 def list_(ctx: CommandContext) -> int:
@@ -70,15 +100,18 @@ def show(ctx: CommandContext) -> int:
     print(f"  email:      {member.email or '-'}")
     print(f"  groups:     {', '.join(member.groups) or '-'}")
     print(f"  status:     {member.status}")
-    print(f"  balance:    {money(member.balance_cents, member.currency, 'en')}")
+    print(f"  credit:     {money(member.balance_cents, member.currency, 'en')} (machines)")
+    print(f"  dues owed:  {money(member.dues_owed_cents, member.currency, 'en')}")
     print(f"  dashboard:  {'name shown' if member.show_on_dashboard else 'counted, not named'}")
     if member.note:
         print(f"  note:       {member.note}")
     print("  memberships:")
     for m in member.memberships or []:
+        owed = f", owes {money(m.owed_cents, member.currency, 'en')}" if m.owed_cents else ""
         print(f"    {m.plan:<10} {local_time(m.valid_from, clock)} -> "
-              f"{local_time(m.valid_until, clock)}  paid "
-              f"{money(m.price_cents, member.currency, 'en')}")
+              f"{local_time(m.valid_until, clock)}  dues "
+              f"{money(m.price_cents, member.currency, 'en')}, paid "
+              f"{money(m.paid_cents, member.currency, 'en')}{owed}")
     if not member.memberships:
         print("    none")
     print("  cards:")
@@ -111,11 +144,14 @@ def edit(ctx: CommandContext) -> int:
 def renew(ctx: CommandContext) -> int:
     a = ctx.args
     site = ctx.site()
-    member = members.renew_member(
+    renewal = members.renew_member(
         site, a.member, a.plan, first_day=parse_day(a.first_day, "--from"),
-        until_day=parse_day(a.until, "--until"),
-        paid_cents=parse_cents(a.paid, "--paid", site.currency))
-    _print_summary(ctx, "renewed", member)
+        until_day=parse_day(a.until, "--until"), price=_dues(site, a))
+    member, period = renewal.member, renewal.period
+    last = f" to {local_day(period.valid_until, site.clock)}" if period.valid_until else ""
+    print(f"renewed {member.name} (#{member.id}): {period.plan} "
+          f"from {site.clock.service_day(period.valid_from)}{last}")
+    _print_dues(site, member)
     return 0
 
 

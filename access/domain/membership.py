@@ -122,3 +122,23 @@ def window(
     if end_day < start_day:
         raise ValueError(f"the plan would end ({end_day}) before it starts ({start_day})")
     return valid_from, clock.day_end(end_day)
+
+
+def renewal_day(windows: Sequence[Window], now: datetime, clock: SiteClock) -> date | None:
+    """The day a renewal starts: the day after the last period not yet ended (paid ahead
+    included), or ``None`` when none is running (it then starts today). A period without an
+    end cannot be extended: ``ValueError``.
+
+    >>> from access.domain.snapshot import MembershipWindow
+    >>> from datetime import UTC
+    >>> clock = SiteClock("UTC")
+    >>> ends = datetime(2026, 12, 15, 4, tzinfo=UTC)  # the cut-off that ends 14 December
+    >>> renewal_day([MembershipWindow("monthly", ends - timedelta(days=30), ends)],
+    ...             datetime(2026, 12, 1, tzinfo=UTC), clock)
+    datetime.date(2026, 12, 15)
+    """
+    running = [w for w in windows if w.valid_until is None or w.valid_until > now]
+    if any(w.valid_until is None for w in running):
+        raise ValueError("the current membership has no end: there is nothing to extend")
+    ends = [w.valid_until for w in running if w.valid_until is not None]
+    return clock.service_day(max(ends)) if ends else None

@@ -14,10 +14,12 @@ from datetime import datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from access.backup import NIGHTLY, make_backup
 from access.domain.schedule import parse_time_of_day
-from access.services import housekeeping, occupancy
+from access.payments.provider import PaymentProvider, from_config
+from access.services import checkouts, housekeeping, occupancy
 from access.services.context import Site
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 Submit = Callable[[str, Callable[[], object]], None]
 OCCUPANCY_MINUTES = "0,15,30,45"
 BOUNDARY_JOB = "snapshot-boundary"
+CHECKOUT_POLL_S = 30
 
 
 class HubJobs:
@@ -35,6 +38,7 @@ class HubJobs:
             timezone=site.clock.tz,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
         self._boundary: datetime | None = None
+        self.provider: PaymentProvider | None = None
 
     def start(self) -> None:
         tz = self.site.clock.tz
@@ -47,6 +51,11 @@ class HubJobs:
             minute=OCCUPANCY_MINUTES, timezone=tz), id="occupancy")
         add(self.backup, CronTrigger(hour=backup_at.hour, minute=backup_at.minute, timezone=tz),
             id="backup")
+        self.provider = from_config(self.site.config)
+        # The fake provider keeps its checkouts in the kiosk's memory: only the kiosk can ask it.
+        if self.provider is not None and self.provider.name != "fake":
+            add(lambda: self.submit("online checkouts", self.confirm_checkouts),
+                IntervalTrigger(seconds=CHECKOUT_POLL_S, timezone=tz), id="online-checkouts")
         self.scheduler.start()
         self.submit("end of day (catch-up)", self.end_of_day)
 
@@ -64,6 +73,14 @@ class HubJobs:
             log.info("end of day: %d checked out automatically, %d day passes expired, %d old taps "
                      "anonymised, %d dead letters purged", done.checked_out, done.passes_expired,
                      anonymised, purged)
+
+    def confirm_checkouts(self) -> None:
+        """Ask the provider about every pending checkout: the kiosk is never the only one waiting."""
+        if self.provider is None:
+            return
+        for done in checkouts.confirm_pending(self.site, self.provider):
+            log.info("online checkout #%d %s: %s", done.id, done.state,
+                     done.outcome or done.problem or "-")
 
     def sample(self) -> None:
         occupancy.take_sample(self.site)

@@ -7,9 +7,15 @@ reference, which goes on the ledger: the same payment is never entered twice.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from access.config import Config
+
+log = logging.getLogger(__name__)
 
 
 class PaymentState(StrEnum):
@@ -55,3 +61,21 @@ def make_provider(kind: str, *, organization: str = "", client_id: str = "", cli
     from access.payments.helloasso import PRODUCTION, SANDBOX, HelloAssoProvider
     return HelloAssoProvider(organization, client_id, client_secret,
                              base_url=SANDBOX if sandbox else PRODUCTION)
+
+
+def from_config(config: Config) -> PaymentProvider | None:
+    """The site's provider, or ``None`` when online payment is off or cannot be set up (logged):
+    the kiosk and the hub both use it."""
+    kiosk = config.kiosk
+    if "online" not in kiosk.payment:
+        return None
+    settings = kiosk.helloasso
+    try:
+        return make_provider(kiosk.online_provider, organization=settings.organization,
+                             client_id=settings.client_id,
+                             client_secret=config.read_password(settings.client_secret_file,
+                                                                "the HelloAsso secret file"),
+                             sandbox=settings.sandbox)
+    except PaymentError as error:
+        log.error("online payment is off: %s", error)
+        return None

@@ -21,7 +21,7 @@ from access.domain.money import Money
 from access.errors import InvalidInput, NotFound, unknown
 from access.services import audit
 from access.services.context import Site
-from access.services.ledger import EntryKind, PaymentMethod, Posting, balances, post
+from access.services.ledger import EntryKind, PaymentMethod, Posting, balances, dues_owed, post
 from access.services.lookup import find_member
 from access.services.rules import applied_rules
 from access.store.models import LedgerEntry, Member, PrepaidGrant, UsageSession
@@ -41,9 +41,16 @@ class EntryInfo:
     description: str
     created_at: datetime
     created_by: str
+    membership_id: int | None = None
+
+    @property
+    def account(self) -> str:
+        """``dues`` (a membership's charge and what paid or waived it) or ``credit`` (the rest)."""
+        return "dues" if self.membership_id is not None else "credit"
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "member_id": self.member_id, "member": self.member,
+                "account": self.account, "membership_id": self.membership_id,
                 "email": self.email, "kind": self.kind, "cents": self.cents,
                 "amount": Money(self.cents, self.currency).plain(), "currency": self.currency,
                 "method": self.method, "reference": self.reference,
@@ -60,10 +67,13 @@ class Balance:
     currency: str
     prepaid_seconds: dict[str, int] = field(default_factory=dict)
     """Prepaid time left, per resource."""
+    dues_owed_cents: int = 0
+    """Dues still owed: their own account, never taken from ``cents`` (machine credit)."""
 
     def to_json(self) -> dict[str, Any]:
         return {"member_id": self.member_id, "member": self.member, "email": self.email,
                 "cents": self.cents, "balance": Money(self.cents, self.currency).plain(),
+                "dues_owed_cents": self.dues_owed_cents,
                 "currency": self.currency,
                 "prepaid_hours": {r: round(s / 3600, 2) for r, s in self.prepaid_seconds.items()}}
 
@@ -71,12 +81,13 @@ class Balance:
 def _info(entry: LedgerEntry, member: Member) -> EntryInfo:
     return EntryInfo(entry.id, member.id, member.name, member.email, entry.kind, entry.cents,
                      entry.currency, entry.method, entry.reference, entry.description,
-                     entry.created_at, entry.created_by)
+                     entry.created_at, entry.created_by, entry.membership_id)
 
 
 ENTRY_COLUMNS = (LedgerEntry.id, LedgerEntry.member_id, Member.name, Member.email, LedgerEntry.kind,
                  LedgerEntry.cents, LedgerEntry.currency, LedgerEntry.method, LedgerEntry.reference,
-                 LedgerEntry.description, LedgerEntry.created_at, LedgerEntry.created_by)
+                 LedgerEntry.description, LedgerEntry.created_at, LedgerEntry.created_by,
+                 LedgerEntry.membership_id)
 
 
 def parse_hours(text: str, option: str = "hours") -> int:
@@ -90,6 +101,15 @@ def parse_hours(text: str, option: str = "hours") -> int:
     return int(hours * 3600)
 
 
+def entry_time(site: Site, on: date | None) -> datetime:
+    """When an entry happened: now, or noon (local) of the day ``--date`` gave, never later."""
+    now = site.now()
+    at = site.clock.at(datetime.combine(on, time(12))) if on else now
+    if at > now:
+        raise InvalidInput(f"--date {on} is in the future")
+    return at
+
+
 def add_entry(site: Site, member_ref: str, kind: EntryKind, cents: int, *,
               method: PaymentMethod | None = None, reference: str | None = None,
               description: str = "", on: date | None = None) -> EntryInfo:
@@ -100,10 +120,7 @@ def add_entry(site: Site, member_ref: str, kind: EntryKind, cents: int, *,
         raise InvalidInput("--method is for payments only")
     if kind is EntryKind.PAYMENT and method is None:
         method = PaymentMethod.CASH
-    now = site.now()
-    at = site.clock.at(datetime.combine(on, time(12))) if on else now
-    if at > now:
-        raise InvalidInput(f"--date {on} is in the future")
+    at = entry_time(site, on)
     with site.store.write() as session:
         member = find_member(session, member_ref)
         entry = post(session, Posting(member.id, kind, cents, site.currency, at, site.actor,
@@ -133,12 +150,14 @@ def waive(site: Site, entry_id: int, *, description: str = "") -> EntryInfo:
         if charge is None:
             raise NotFound(f"no ledger entry #{entry_id}", hint="see `seuil ledger list MEMBER`")
         if charge.kind != EntryKind.CHARGE:
-            raise InvalidInput(f"entry #{entry_id} is a {charge.kind}: only a charge can be waived")
+            raise InvalidInput(f"entry #{entry_id} is a {charge.kind}: only a charge can be waived "
+                               "(machine use, dues, anything owed)")
         member = session.get_one(Member, charge.member_id)
         text = f"waives #{entry_id} ({charge.description})" if charge.description else f"waives #{entry_id}"
         entry = post(session, Posting(member.id, EntryKind.WAIVER, -charge.cents, charge.currency,
                                       site.now(), site.actor, f"waiver:{entry_id}",
-                                      f"{text}: {description}" if description else text))
+                                      f"{text}: {description}" if description else text,
+                                      membership_id=charge.membership_id))
         audit.record(session, site, "ledger.waiver", member.name, entry=entry.id, waives=entry_id,
                      cents=entry.cents)
         return _info(entry, member)
@@ -187,7 +206,8 @@ def prepaid_left(session: Session, member_id: int) -> dict[str, int]:
 def _balance(session: Session, site: Site, member: Member) -> Balance:
     return Balance(member.id, member.name, member.email,
                    balances(session, member.id).get(member.id, 0), site.currency,
-                   prepaid_left(session, member.id))
+                   prepaid_left(session, member.id),
+                   max(dues_owed(session, member_id=member.id).get(member.id, 0), 0))
 
 
 def member_balance(site: Site, member_ref: str) -> Balance:
@@ -196,12 +216,14 @@ def member_balance(site: Site, member_ref: str) -> Balance:
 
 
 def all_balances(site: Site, *, include_zero: bool = False) -> list[Balance]:
-    """Every member's balance (those at zero only with ``include_zero``), lowest first."""
+    """Every member's balance and dues owed (only those with either, unless ``include_zero``),
+    lowest balance first."""
     with site.store.read() as session:
         money = balances(session)
+        owed = {m: max(c, 0) for m, c in dues_owed(session).items()}
         rows = session.execute(select(Member.id, Member.name, Member.email)).all()
-        result = [Balance(i, n, e, money.get(i, 0), site.currency) for i, n, e in rows
-                  if include_zero or money.get(i, 0) != 0]
+        result = [Balance(i, n, e, money.get(i, 0), site.currency, dues_owed_cents=owed.get(i, 0))
+                  for i, n, e in rows if include_zero or money.get(i, 0) != 0 or owed.get(i, 0)]
     return sorted(result, key=lambda b: (b.cents, b.member))
 
 

@@ -156,6 +156,17 @@ def sell(site: Site, *, cents: int, method: PaymentMethod, name: str = "",
                         valid_until, code)
 
 
+def sold_pass(site: Site, pass_id: int) -> SoldPass:
+    """A pass already sold (an online checkout the hub or a poll fulfilled), without its code."""
+    with site.store.read() as session:
+        sold = session.get(DayPass, pass_id)
+        if sold is None:
+            raise NotFound(f"no day pass #{pass_id}")
+        member = session.get_one(Member, sold.member_id)
+        return SoldPass(sold.id, member.id, member.name, sold.amount_cents, sold.currency, sold.method,
+                        f"daypass:{sold.id}", sold.sold_at, sold.valid_until, None)
+
+
 def issue_code(site: Site, pass_id: int) -> str:
     """A door code for a valid pass (a new one replaces the old): shown once, hashed here."""
     now = site.now()

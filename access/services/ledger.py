@@ -83,6 +83,9 @@ class Posting:
     reference: str | None = None
     description: str = ""
     method: PaymentMethod | None = None
+    membership_id: int | None = None
+    """Set on a membership's dues (a charge) and on what pays or waives them: dues are their own
+    account, never machine credit."""
 
     def __post_init__(self) -> None:
         if self.cents <= 0:  # callers refuse a user's zero or negative amount with a message first
@@ -96,7 +99,8 @@ class Posting:
         return {"member_id": self.member_id, "kind": self.kind.value, "cents": self.signed_cents,
                 "currency": self.currency, "method": self.method.value if self.method else None,
                 "reference": self.reference, "description": self.description,
-                "created_at": self.created_at, "created_by": self.created_by}
+                "created_at": self.created_at, "created_by": self.created_by,
+                "membership_id": self.membership_id}
 
 
 def check_reference(session: Session, reference: str | None) -> None:
@@ -161,11 +165,33 @@ def restate(session: Session, postings: Sequence[Posting], withdrawn: Collection
 
 
 def balances(session: Session, member_id: int | None = None) -> dict[int, int]:
-    """Each member's balance (the sum of their ledger entries), or just ``member_id``'s."""
-    query = select(LedgerEntry.member_id, func.sum(LedgerEntry.cents)).group_by(LedgerEntry.member_id)
+    """Each member's machine credit (the sum of their entries outside dues), or ``member_id``'s.
+
+    This is the balance the snapshot's credit floor, the kiosk and ``seuil ledger balance``
+    show: unpaid dues never block a machine, and paying dues never buys machine time.
+    """
+    query = (select(LedgerEntry.member_id, func.sum(LedgerEntry.cents))
+             .where(LedgerEntry.membership_id.is_(None), LedgerEntry.member_id.is_not(None))
+             .group_by(LedgerEntry.member_id))
     if member_id is not None:
         query = query.where(LedgerEntry.member_id == member_id)
     return {member: int(total or 0) for member, total in session.execute(query)}
+
+
+def dues_owed(session: Session, *, member_id: int | None = None,
+              membership_ids: Collection[int] | None = None, by: str = "member") -> dict[int, int]:
+    """What is still owed on dues (positive), per member or (``by="membership"``) per membership.
+
+    Only the non-zero ones; a membership paid ahead (more paid than charged) shows negative.
+    """
+    key = LedgerEntry.member_id if by == "member" else LedgerEntry.membership_id
+    query = (select(key, func.sum(LedgerEntry.cents)).where(LedgerEntry.membership_id.is_not(None))
+             .group_by(key))
+    if member_id is not None:
+        query = query.where(LedgerEntry.member_id == member_id)
+    if membership_ids is not None:
+        query = query.where(LedgerEntry.membership_id.in_(list(membership_ids)))
+    return {k: -int(total) for k, total in session.execute(query) if k is not None and total}
 
 
 def _entries(session: Session, references: Sequence[str]) -> list[LedgerEntry]:

@@ -14,9 +14,9 @@ from access.domain.email_address import is_email_address
 from access.domain.membership import MembershipStatus, standing
 from access.domain.ruleset import RuleSet
 from access.errors import Conflict, InvalidInput, unknown
-from access.services import audit
+from access.services import audit, dues
 from access.services.context import Site
-from access.services.ledger import balances
+from access.services.ledger import PaymentMethod, balances, dues_owed
 from access.services.lookup import find_member
 from access.services.rules import applied_rules
 from access.store.models import Member, MemberGroup, Membership, Training
@@ -53,9 +53,21 @@ def _check_groups(rules: RuleSet, names: list[str]) -> None:
                                hint="groups: " + ", ".join(known))
 
 
+@dataclass(frozen=True)
+class Dues:
+    """What a new membership costs and what was paid for it at once (``access.services.dues``).
+
+    ``price_cents`` is the plan's price unless given (0: a free membership, nothing charged);
+    without ``paid_cents`` (or ``paid_all``) the dues are owed."""
+
+    price_cents: int | None = None
+    paid_cents: int | None = None
+    method: PaymentMethod | None = None
+    paid_all: bool = False
+
+
 def _add_membership(session: Session, site: Site, rules: RuleSet, member: Member, plan_name: str,
-                    first_day: date | None, until_day: date | None,
-                    paid_cents: int | None) -> Membership:
+                    first_day: date | None, until_day: date | None, price: Dues) -> Membership:
     plan = rules.plan(plan_name)
     if plan is None:
         known = [p.name for p in rules.plans]
@@ -67,9 +79,15 @@ def _add_membership(session: Session, site: Site, rules: RuleSet, member: Member
     except ValueError as error:
         raise InvalidInput(str(error)) from None
     row = Membership(plan=plan.name, valid_from=valid_from, valid_until=valid_until,
-                     price_cents=plan.price_cents if paid_cents is None else paid_cents,
+                     price_cents=plan.price_cents if price.price_cents is None else price.price_cents,
                      currency=site.currency, created_at=site.now())
     member.memberships.append(row)
+    session.add(member)
+    session.flush()
+    paid = row.price_cents if price.paid_all else price.paid_cents
+    if price.paid_all and not paid:
+        raise InvalidInput(f'plan "{plan.name}" costs nothing here: there is nothing to pay')
+    dues.charge(session, site, member, row, paid_cents=paid, method=price.method)
     return row
 
 
@@ -79,11 +97,18 @@ class MembershipInfo:
     valid_from: datetime
     valid_until: datetime | None
     price_cents: int
+    paid_cents: int = 0
+    """Paid (or waived) on these dues so far."""
+
+    @property
+    def owed_cents(self) -> int:
+        return max(self.price_cents - self.paid_cents, 0)
 
     def to_json(self) -> dict[str, Any]:
         return {"plan": self.plan, "valid_from": self.valid_from.isoformat(),
                 "valid_until": self.valid_until.isoformat() if self.valid_until else None,
-                "price_cents": self.price_cents}
+                "price_cents": self.price_cents, "paid_cents": self.paid_cents,
+                "owed_cents": self.owed_cents}
 
 
 @dataclass(frozen=True)
@@ -108,6 +133,8 @@ class MemberSummary:
 class MemberDetail(MemberSummary):
     note: str = ""
     balance_cents: int = 0
+    """Machine credit: dues are apart (``dues_owed_cents``)."""
+    dues_owed_cents: int = 0
     currency: str = "EUR"
     memberships: list[MembershipInfo] = field(default_factory=list)
     cards: list[dict[str, Any]] = field(default_factory=list)
@@ -115,7 +142,7 @@ class MemberDetail(MemberSummary):
 
     def to_json(self) -> dict[str, Any]:
         return {**super().to_json(), "note": self.note, "balance_cents": self.balance_cents,
-                "currency": self.currency,
+                "dues_owed_cents": self.dues_owed_cents, "currency": self.currency,
                 "memberships": [m.to_json() for m in self.memberships],
                 "cards": self.cards, "trainings": self.trainings}
 
@@ -135,14 +162,15 @@ def _summary(member: Member, now: datetime) -> MemberSummary:
 
 def add_member(site: Site, name: str, *, email: str | None = None, groups: list[str] | None = None,
                plan: str | None = None, first_day: date | None = None,
-               until_day: date | None = None, paid_cents: int | None = None,
+               until_day: date | None = None, price: Dues | None = None,
                show_on_dashboard: bool = False, note: str = "",
                same_name_ok: bool = False) -> MemberSummary:
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("a member needs a name")
-    if (first_day or until_day or paid_cents is not None) and not plan:
-        raise InvalidInput("--from, --until and --paid describe a plan: add --plan")
+    price = price or Dues()
+    if (first_day or until_day or price != Dues()) and not plan:
+        raise InvalidInput("--from, --until, --price and --paid describe a plan: add --plan")
     groups = sorted(set(groups or []))
     with site.store.write() as session:
         rules = applied_rules(session).rules
@@ -151,10 +179,10 @@ def add_member(site: Site, name: str, *, email: str | None = None, groups: list[
         member = Member(name=name, email=_check_email(session, email), note=note,
                         show_on_dashboard=show_on_dashboard, created_at=site.now())
         member.groups = [MemberGroup(group_name=g) for g in groups]
-        if plan:
-            _add_membership(session, site, rules, member, plan, first_day, until_day, paid_cents)
         session.add(member)
         session.flush()
+        if plan:
+            _add_membership(session, site, rules, member, plan, first_day, until_day, price)
         audit.record(session, site, "member.add", f"{name} (#{member.id})", email=member.email,
                      groups=groups, plan=plan)
         return _summary(member, site.now())
@@ -176,6 +204,7 @@ def show_member(site: Site, ref: str) -> MemberDetail:
         member = find_member(session, ref)
         now = site.now()
         summary = _summary(member, now)
+        paid = dues.paid_by_membership(session, member.id)
         cards = [{"id": c.id, "status": c.status, "label": c.label,
                   "enrolled_at": c.enrolled_at.isoformat(), "fingerprint": c.card_hash[:8]}
                  for c in member.cards]
@@ -189,8 +218,10 @@ def show_member(site: Site, ref: str) -> MemberDetail:
                 "valid": t.expires_at is None or now < t.expires_at})
         return MemberDetail(
             **summary.__dict__, note=member.note,
-            balance_cents=balances(session, member.id).get(member.id, 0), currency=site.currency,
-            memberships=[MembershipInfo(m.plan, m.valid_from, m.valid_until, m.price_cents)
+            balance_cents=balances(session, member.id).get(member.id, 0),
+            dues_owed_cents=max(dues_owed(session, member_id=member.id).get(member.id, 0), 0),
+            currency=site.currency,
+            memberships=[MembershipInfo(m.plan, m.valid_from, m.valid_until, m.price_cents, paid.get(m.id, 0))
                          for m in member.memberships],
             cards=cards, trainings=trainings)
 
@@ -238,18 +269,34 @@ def edit_member(site: Site, ref: str, *, name: str | None = None, email: str | N
         return _summary(member, site.now())
 
 
+@dataclass(frozen=True)
+class Renewal:
+    """The member after a renewal, and the period it added (which ``member`` may not show yet:
+    a renewal paid ahead starts when the current period ends)."""
+
+    member: MemberSummary
+    period: MembershipInfo
+
+
 def renew_member(site: Site, ref: str, plan: str, *, first_day: date | None = None,
-                 until_day: date | None = None, paid_cents: int | None = None) -> MemberSummary:
+                 until_day: date | None = None, price: Dues | None = None) -> Renewal:
+    """A new period of ``plan``: from the day after the current one ends (unless ``first_day``)."""
     with site.store.write() as session:
         member = find_member(session, ref)
+        if first_day is None:
+            try:
+                first_day = membership.renewal_day(member.memberships, site.now(), site.clock)
+            except ValueError as error:
+                raise InvalidInput(str(error), hint="give --from to add a period anyway") from None
         row = _add_membership(session, site, applied_rules(session).rules, member, plan,
-                              first_day, until_day, paid_cents)
+                              first_day, until_day, price or Dues())
         session.flush()
         audit.record(session, site, "member.renew", f"{member.name} (#{member.id})", plan=plan,
                      valid_from=row.valid_from.isoformat(),
                      valid_until=row.valid_until.isoformat() if row.valid_until else None,
                      price_cents=row.price_cents)
-        return _summary(member, site.now())
+        return Renewal(_summary(member, site.now()),
+                       MembershipInfo(row.plan, row.valid_from, row.valid_until, row.price_cents))
 
 
 def set_suspended(site: Site, ref: str, suspended: bool, reason: str = "") -> MemberSummary:

@@ -230,9 +230,10 @@ class UsageSession(Base):
 
 
 class LedgerEntry(Base):
-    """Money in and out. A member's balance is the sum of their entries.
+    """Money in and out. A member's machine credit is the sum of their entries outside dues.
 
     ``reference`` is unique: ``session:<id>`` for a machine session, ``daypass:<id>``,
+    ``membership:<id>`` for dues (and ``membership:<id>:payment`` for what paid them),
     ``waiver:<entry id>``, or what the treasurer typed (a receipt number): the same thing is
     never entered twice.
     """
@@ -243,7 +244,7 @@ class LedgerEntry(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(10))  # charge, payment, credit, waiver
+    kind: Mapped[str] = mapped_column(String(10))  # charge, dues, payment, credit, waiver
     cents: Mapped[int] = mapped_column(Integer)  # signed: charges are negative
     method: Mapped[str | None] = mapped_column(String(20))  # payments: cash, online, transfer, card
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
@@ -251,6 +252,8 @@ class LedgerEntry(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(index=True)
     created_by: Mapped[str] = mapped_column(String(100), default="")
+    membership_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"), index=True)
+    """A membership's dues, and what pays or waives them: their own account, not machine credit."""
 
 
 class AccessEvent(Base):
@@ -301,6 +304,34 @@ class PrepaidGrant(Base):
     granted_at: Mapped[datetime]
     note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class OnlineCheckout(Base):
+    """A payment started online (a QR code at the kiosk), kept until it is final.
+
+    ``state``: pending, paid, failed or expired. A paid checkout ends as a day pass or a top-up
+    (``outcome``: ``daypass:<id>``, ``entry:<id>``), or with a ``problem`` the treasurer sees in
+    ``seuil payments orphans``.
+    """
+
+    __tablename__ = "online_checkouts"
+    __table_args__ = (UniqueConstraint("provider", "checkout_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    checkout_id: Mapped[str] = mapped_column(String(100))
+    purpose: Mapped[str] = mapped_column(String(10))  # daypass, topup
+    cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    label: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state: Mapped[str] = mapped_column(String(10), index=True)
+    started_at: Mapped[datetime]
+    checked_at: Mapped[datetime | None]
+    final_at: Mapped[datetime | None]
+    order_reference: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[str | None] = mapped_column(String(100))
+    problem: Mapped[str] = mapped_column(Text, default="")
 
 
 class IngestedEvent(Base):

@@ -114,3 +114,30 @@ def watcher(broker, maker_space):
     watch = Watcher(broker.host, broker.port, f"seuil/{maker_space.site.id}/#")
     yield watch
     watch.close()
+
+
+class FixedClock:
+    """The instant every site the CLI opens takes for now; move it with ``clock.now = ...``."""
+
+    def __init__(self, now):
+        self.now = now
+
+
+@pytest.fixture
+def cli_clock(monkeypatch: pytest.MonkeyPatch):
+    """Fix the CLI's clock (2026-11-20 10:00 UTC unless moved): a test never depends on the day
+    it runs."""
+    from datetime import UTC, datetime
+
+    import access.bootstrap
+
+    fixed = FixedClock(datetime(2026, 11, 20, 10, 0, tzinfo=UTC))
+    real = access.bootstrap.site_from_config
+
+    def site_from_config(*args, **kwargs):
+        site = real(*args, **kwargs)
+        site.now = lambda: fixed.now
+        return site
+
+    monkeypatch.setattr(access.bootstrap, "site_from_config", site_from_config)
+    return fixed

@@ -39,5 +39,6 @@ def money_state(site) -> dict[str, list]:
 def forget_events(site) -> None:
     """Empty what the hub derives from events, so the same events can be delivered again."""
     with site.store.write() as session:
-        for model in (LedgerEntry, Visit, UsageSession, AccessEvent, IngestedEvent, DeadLetter):
+        session.execute(delete(LedgerEntry).where(LedgerEntry.membership_id.is_(None)))  # dues stay
+        for model in (Visit, UsageSession, AccessEvent, IngestedEvent, DeadLetter):
             session.execute(delete(model))

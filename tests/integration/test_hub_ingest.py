@@ -35,7 +35,7 @@ def hub_site(site_dir):
     for name, group in (("Ada Lovelace", "members"), ("Bob Marley", "members"),
                         ("Grace Hopper", "trainers")):
         result = run("member", "add", name, "--group", group, "--plan", "monthly",
-                     "--from", "2026-01-01", "--until", "2099-12-31")
+                     "--from", "2026-01-01", "--until", "2099-12-31", "--price", "0")  # no dues
         assert result.code == 0, result.err
     assert run("training", "grant", "grace", "3d-printing").code == 0  # a trainer is trained
     site = open_site()

@@ -106,7 +106,7 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
         month_start = site.clock.day_start(today.replace(day=1))
         month = session.scalar(select(func.coalesce(func.sum(LedgerEntry.cents), 0)).where(
             LedgerEntry.member_id == member.id, LedgerEntry.kind == "charge",
-            LedgerEntry.created_at >= month_start)) or 0
+            LedgerEntry.membership_id.is_(None), LedgerEntry.created_at >= month_start)) or 0
         balance = balances(session, member.id).get(member.id, 0)
         visitor = bool(current is not None and (plan := rules.plan(current.plan))
                        and plan.period is PlanPeriod.DAY)

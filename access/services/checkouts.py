@@ -1,0 +1,185 @@
+"""Online payments that are never lost: every checkout started is kept until it is final.
+
+The kiosk opens a checkout (``start``: the provider's checkout first, then its row here, before
+the QR code is shown) and asks about it while the payer is in front of the screen; the hub asks
+about every pending one on its schedule (``confirm_pending``), so a payer who pays after the
+screen moved on, or a kiosk that restarted, still gets what they paid for. A HelloAsso
+notification cannot be verified by an association, so the provider is always asked (polling
+``GET .../checkout-intents/{id}``).
+
+A paid checkout ends as a day pass or a top-up (``fulfil``). Both pollers may see it paid at
+once: the provider's order id is the ledger reference, which is unique, so the second one finds
+what the first made instead of selling twice. What cannot be made (the rules changed, the
+member is gone) stays paid with a ``problem``: ``seuil payments orphans`` lists it for the
+treasurer, who refunds it or enters it by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+
+from access.errors import Conflict, SeuilError
+from access.payments.provider import PaymentError, PaymentProvider, PaymentState
+from access.services import day_passes
+from access.services.context import Site
+from access.services.ledger import EntryKind, PaymentMethod, Posting, post
+from access.store.models import DayPass, LedgerEntry, OnlineCheckout
+
+EXPIRES_AFTER = timedelta(hours=2)
+"""A checkout still unpaid this long after it was opened is given up (HelloAsso's payment page
+lasts far less); until then the hub keeps asking."""
+
+
+class Purpose(StrEnum):
+    DAY_PASS = "daypass"
+    TOP_UP = "topup"
+
+
+class State(StrEnum):
+    PENDING = "pending"
+    PAID = "paid"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class CheckoutView:
+    id: int
+    provider: str
+    checkout_id: str
+    purpose: str
+    cents: int
+    currency: str
+    state: str
+    started_at: datetime
+    order_reference: str | None
+    outcome: str | None
+    problem: str
+    url: str = ""
+
+    @property
+    def day_pass_id(self) -> int | None:
+        made = self.outcome or ""
+        return int(made.split(":")[1]) if made.startswith("daypass:") else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "provider": self.provider, "checkout_id": self.checkout_id,
+                "purpose": self.purpose, "cents": self.cents, "currency": self.currency,
+                "state": self.state, "started_at": self.started_at.isoformat(),
+                "order_reference": self.order_reference, "outcome": self.outcome,
+                "problem": self.problem}
+
+
+def _view(row: OnlineCheckout, url: str = "") -> CheckoutView:
+    return CheckoutView(row.id, row.provider, row.checkout_id, row.purpose, row.cents, row.currency,
+                        row.state, row.started_at, row.order_reference, row.outcome, row.problem, url)
+
+
+def start(site: Site, provider: PaymentProvider, purpose: Purpose, cents: int, label: str,
+          details: dict[str, Any]) -> CheckoutView:
+    """Open a checkout with the provider and keep it (``PaymentError`` if it cannot be opened)."""
+    reference = f"seuil-{purpose.value}-{site.now().strftime('%Y%m%d%H%M%S%f')}"
+    opened = provider.create(cents, label, reference)
+    with site.store.write() as session:
+        row = OnlineCheckout(provider=provider.name, checkout_id=opened.id, purpose=purpose.value,
+                             cents=cents, currency=site.currency, label=label, details=details,
+                             state=State.PENDING.value, started_at=site.now(), problem="")
+        session.add(row)
+        session.flush()
+        return _view(row, opened.url)
+
+
+def confirm(site: Site, provider: PaymentProvider, checkout: int) -> CheckoutView:
+    """Ask the provider about a pending checkout; a paid one is fulfilled (once)."""
+    with site.store.read() as session:
+        row = session.get_one(OnlineCheckout, checkout)
+        if row.state != State.PENDING:
+            return _view(row)
+        checkout_id, started = row.checkout_id, row.started_at
+    now = site.now()
+    try:
+        status = provider.status(checkout_id)
+    except PaymentError:
+        status = None  # the network: ask again later, unless it is too late
+    if status is not None and status.state is PaymentState.PAID:
+        return _fulfil(site, checkout, status.reference or f"{provider.name}:{checkout_id}")
+    with site.store.write() as session:
+        row = session.get_one(OnlineCheckout, checkout)
+        row.checked_at = now
+        if status is not None and status.state is PaymentState.FAILED:
+            row.state, row.final_at = State.FAILED.value, now
+        elif now - started > EXPIRES_AFTER:
+            row.state, row.final_at = State.EXPIRED.value, now
+        return _view(row)
+
+
+def _fulfil(site: Site, checkout: int, order: str) -> CheckoutView:
+    with site.store.read() as session:
+        row = session.get_one(OnlineCheckout, checkout)
+        purpose, cents, details = Purpose(row.purpose), row.cents, dict(row.details)
+    outcome, problem = _made_already(site, order), ""
+    if outcome is None:
+        try:
+            outcome = _make(site, purpose, cents, details, order)
+        except Conflict:  # the other poller made it meanwhile
+            outcome = _made_already(site, order)
+        except SeuilError as error:
+            problem = error.message
+    with site.store.write() as session:
+        row = session.get_one(OnlineCheckout, checkout)
+        row.state, row.order_reference, row.checked_at = State.PAID.value, order, site.now()
+        row.final_at = row.final_at or site.now()
+        row.outcome, row.problem = outcome, "" if outcome else (problem or "nothing was made")
+        return _view(row)
+
+
+def _make(site: Site, purpose: Purpose, cents: int, details: dict[str, Any], order: str) -> str:
+    if purpose is Purpose.DAY_PASS:
+        sold = day_passes.sell(site, cents=cents, method=PaymentMethod.ONLINE,
+                               name=str(details.get("name", "")), payment_reference=order)
+        return f"daypass:{sold.id}"
+    with site.store.write() as session:
+        entry = post(session, Posting(int(details["member_id"]), EntryKind.PAYMENT, cents, site.currency,
+                                      site.now(), day_passes.KIOSK_ACTOR, order, "Top-up at the kiosk",
+                                      PaymentMethod.ONLINE))
+        return f"entry:{entry.id}"
+
+
+def _made_already(site: Site, order: str) -> str | None:
+    with site.store.read() as session:
+        sold = session.scalar(select(DayPass.id).where(DayPass.payment_reference == order))
+        if sold is not None:
+            return f"daypass:{sold}"
+        entry = session.scalar(select(LedgerEntry.id).where(LedgerEntry.reference == order))
+        return f"entry:{entry}" if entry is not None else None
+
+
+def confirm_pending(site: Site, provider: PaymentProvider) -> list[CheckoutView]:
+    """The hub's job: ask about every pending checkout of ``provider``; returns those that changed."""
+    with site.store.read() as session:
+        ids = list(session.scalars(select(OnlineCheckout.id).where(
+            OnlineCheckout.state == State.PENDING.value, OnlineCheckout.provider == provider.name)
+            .order_by(OnlineCheckout.id)))
+    changed = [confirm(site, provider, i) for i in ids]
+    return [c for c in changed if c.state != State.PENDING]
+
+
+def pending(site: Site) -> list[CheckoutView]:
+    """Checkouts not final yet: someone may still pay."""
+    return _listed(site, OnlineCheckout.state == State.PENDING.value)
+
+
+def orphans(site: Site) -> list[CheckoutView]:
+    """Paid checkouts that made nothing: money received that no pass or top-up accounts for."""
+    return _listed(site, (OnlineCheckout.state == State.PAID.value) & OnlineCheckout.outcome.is_(None))
+
+
+def _listed(site: Site, condition: Any) -> list[CheckoutView]:
+    with site.store.read() as session:
+        return [_view(r) for r in session.scalars(
+            select(OnlineCheckout).where(condition).order_by(OnlineCheckout.started_at))]
