@@ -116,6 +116,8 @@ class Watcher:
         time.sleep(0.1)  # the SUBACK
 
     def _on_message(self, client, userdata, message) -> None:
+        if message.dup:  # the broker, restarted, delivering again what we had not acknowledged:
+            return  # QoS 1 doing its job, not a second copy from the node
         with self.lock:
             self.messages.append(Received(message.topic, bytes(message.payload), message.retain))
 

@@ -97,7 +97,8 @@ def test_renewing_early_extends_from_the_day_after_the_period_and_prints_the_new
                                                           "--price", "0").out
 
 
-def test_a_name_typed_as_a_formula_at_the_kiosk_reaches_the_spreadsheet_as_text(site_dir, cli_clock, tmp_path):
+def test_a_name_typed_as_a_formula_at_the_kiosk_reaches_the_spreadsheet_as_text(site_dir, cli_clock,
+                                                                                   tmp_path):
     from access.bootstrap import open_site
     from access.services import day_passes
     from access.services.ledger import PaymentMethod
