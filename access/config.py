@@ -178,11 +178,8 @@ MQTT_ROLE = r"^(hub|admin|kiosk|node-[a-z0-9][a-z0-9-]{0,39})$"
 
 
 class MqttConfig(_Section):
-    """How Seuil's programs reach the broker, and who they say they are.
-
-    Each program signs in as its role: ``hub``, ``admin`` (the ``seuil`` commands), ``kiosk``,
-    ``node-<id>``. The broker's ACL (``seuil mqtt setup``) lets each role write only its own topics.
-    """
+    """How Seuil's programs reach the broker, and who they say they are: each signs in as its role
+    (``hub``, ``admin``, ``kiosk``, ``node-<id>``); the ACL lets a role write only its own topics."""
 
     url: str = Field("mqtt://127.0.0.1:1883", pattern=r"^mqtts?://[^/:]+(:\d+)?/?$")
     """``mqtts://host:8883`` when the broker has TLS (its certificate must be trusted by the system)."""
@@ -193,6 +190,9 @@ class MqttConfig(_Section):
     """A single identity for every program using this file, e.g. ``node-printer`` on the
     printer's own Pi (with ``password_file``). Empty: each program uses its role."""
     password_file: str = ""
+    protocol: Literal[5, 4] = 5
+    """5: MQTT v5, so a node hears when the broker refuses a publish; 4: MQTT 3.1.1, for a broker
+    that speaks nothing newer (the demo's embedded amqtt)."""
 
 
 PinField = Annotated[Pin, Field(union_mode="left_to_right")]

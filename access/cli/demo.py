@@ -59,7 +59,7 @@ def _interactive(workdir: Path, broker_kind: str, throwaway: bool) -> int:
     stack = None
     try:
         print(f"building the demo association in {workdir / 'site'} (eight weeks of history)...")
-        site = make_site(workdir / "site", broker.url)
+        site = make_site(workdir / "site", broker.url, mqtt_protocol=broker.protocol)
         stack = DemoStack(site)
         stack.start()
         config = workdir / "site" / "seuil.toml"

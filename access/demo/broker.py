@@ -36,6 +36,7 @@ class DemoBroker:
             raise RuntimeError("mosquitto is not installed (apt install mosquitto)")
         self.mosquitto = mosquitto if prefer in ("auto", "mosquitto") else None
         self.kind = "mosquitto" if self.mosquitto else "amqtt"
+        self.protocol = 5 if self.mosquitto else 4  # amqtt speaks MQTT 3.1.1 only
         self._process: subprocess.Popen[bytes] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None

@@ -73,7 +73,7 @@ def run_check(workdir: Path, *, say: Callable[[str], None] = print, broker_kind:
     broker.start()
     stack: DemoStack | None = None
     try:
-        site = make_site(workdir / "site", broker.url, history=False)
+        site = make_site(workdir / "site", broker.url, history=False, mqtt_protocol=broker.protocol)
         say(f"demo site in {workdir / 'site'}, broker: {broker.kind}")
         stack = DemoStack(site)
         stack.start()

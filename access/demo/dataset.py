@@ -65,11 +65,13 @@ def demo_rules(text: str) -> str:
     return re.sub(r"^free_minutes = \d+", "free_minutes = 0", text, flags=re.M)
 
 
-def make_site(directory: Path, mqtt_url: str, *, history: bool = True) -> Site:
-    """A new demo site in ``directory`` (which must not hold one), ready to open."""
+def make_site(directory: Path, mqtt_url: str, *, history: bool = True, mqtt_protocol: int = 5) -> Site:
+    """A new demo site in ``directory`` (which must not hold one), ready to open; ``mqtt_protocol``
+    4 for a broker that speaks no MQTT v5 (the embedded amqtt)."""
     result = init_site(directory, site_name=SITE_NAME, site_id="la-ruche")
     config = result.config_path.read_text(encoding="utf-8")
-    config = config.replace('url = "mqtt://127.0.0.1:1883"', f'url = "{mqtt_url}"')
+    config = config.replace('url = "mqtt://127.0.0.1:1883"',
+                            f'url = "{mqtt_url}"\nprotocol = {mqtt_protocol}')
     config = re.sub(r"^unlock_seconds = \d+", f"unlock_seconds = {UNLOCK_SECONDS}", config, flags=re.M)
     config = config.replace('payment = ["cash"] ', 'payment = ["cash", "online"]')
     config = config.replace('online_provider = "helloasso"', 'online_provider = "fake"')

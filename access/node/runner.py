@@ -42,7 +42,8 @@ class NodeRunner:
         offline = encode(NodeStatus(node=node_id, state="offline"))
         login = mqtt_login(config, f"node-{node_id}")
         self.client = make_client(config.mqtt.url, login.client_id,
-                                  username=login.username, password=login.password, mqtt5=True,
+                                  username=login.username, password=login.password,
+                                  mqtt5=config.mqtt.protocol == 5,
                                   will=(self.topics.node_status(node_id), offline))
         self.client.on_message = self._on_message
         self.publisher = OutboxPublisher(self.client, self.outbox, on_connected=self._on_connected)
