@@ -32,7 +32,7 @@ The config is read from --config, then $SEUIL_CONFIG, then /etc/seuil/seuil.toml
 # Daemons whose parser registers only their own module: `seuil node` on a node's Pi imports no
 # database layer (near 40 MB instead of 70: SQLAlchemy, Alembic, Babel stay unloaded), and
 # `seuil kiosk` reaches its home screen sooner (no admin commands, no Alembic).
-LEAN_COMMANDS = {"node": "nodes", "tap": "nodes", "kiosk": "kiosk"}
+LEAN_COMMANDS = {"node": "nodes", "tap": "nodes", "keeper": "nodes", "kiosk": "kiosk"}
 
 
 def _command_of(argv: Sequence[str]) -> str | None:

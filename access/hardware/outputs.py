@@ -7,11 +7,33 @@ door unlocked: the strike relocks on time whatever our code does.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from gpiozero import LED, Buzzer, DigitalOutputDevice
 
 from access.hardware import Pin
+
+
+class Power(Protocol):
+    """A machine's power, however it is held (this process's line, the keeper, a latching relay)."""
+
+    def on(self) -> None: ...
+    def off(self) -> None: ...
+    @property
+    def is_on(self) -> bool: ...
+    def real_state(self) -> bool | None:
+        """What the relay is now, known from outside this process; None: as this process set it."""
+    def close(self, *, keep_power: bool = False) -> None: ...
+
+
+class Strike(Protocol):
+    """A door strike: locked unless pulsed."""
+
+    def pulse(self, seconds: float) -> None: ...
+    def lock(self) -> None: ...
+    @property
+    def is_unlocked(self) -> bool: ...
+    def close(self) -> None: ...
 
 
 class DoorStrike:
@@ -74,18 +96,82 @@ class MachinePower:
     def is_on(self) -> bool:
         return bool(self._relay.is_active)
 
+    def real_state(self) -> bool | None:
+        return None  # a line of this process: what it was before this process is not knowable
+
     @property
     def pin(self) -> Any:
         return self._relay.pin
 
     def close(self, *, keep_power: bool = False) -> None:
-        """Release the pin. ``keep_power``: a session runs, leave the machine on for the next start."""
+        """Release the pin. ``keep_power``: a session runs, leave the machine on for the next start.
+
+        On a character-device GPIO (lgpio, libgpiod) the line is an input once this process
+        exits, whatever ``keep_power`` says: an active-low board then reads off. A machine that
+        must outlive the node is held by the relay keeper or a latching relay (docs/wiring.md).
+        """
         if not keep_power:
             self.off()
         self._relay.close()
 
     def __repr__(self) -> str:
         return f"<MachinePower on {self._relay.pin}, on={self.is_on}>"
+
+
+class LatchingPower:
+    """A latching (bistable) relay: a pulse on ``set_pin`` turns it on, one on ``reset_pin`` off.
+
+    It holds either state with no pin driven, through a restart of the node and a power cut of
+    the Pi. Its state cannot be read back, so it is claimed by a pulse: on if a session was
+    running, off otherwise; after that it is what the last pulse made it.
+
+    >>> power = LatchingPower(5, 6, pulse_s=0.05, initially_on=False)
+    >>> power.on()                  # a 50 ms pulse on GPIO5, timed by gpiozero
+    """
+
+    def __init__(self, set_pin: Pin, reset_pin: Pin, *, pulse_s: float = 0.05,
+                 active_high: bool = True, initially_on: bool = False,
+                 pin_factory: Any = None) -> None:
+        self.pulse_s = pulse_s
+        self._set = DigitalOutputDevice(set_pin, active_high=active_high, initial_value=False,
+                                        pin_factory=pin_factory)
+        self._reset = DigitalOutputDevice(reset_pin, active_high=active_high,
+                                          initial_value=False, pin_factory=pin_factory)
+        self._on = initially_on
+        self._pulse(self._set if initially_on else self._reset)
+
+    def _pulse(self, coil: DigitalOutputDevice) -> None:
+        other = self._reset if coil is self._set else self._set
+        other.off()  # never both coils at once
+        coil.blink(on_time=self.pulse_s, off_time=0, n=1, background=True)
+
+    def on(self) -> None:
+        self._on = True
+        self._pulse(self._set)
+
+    def off(self) -> None:
+        self._on = False
+        self._pulse(self._reset)
+
+    @property
+    def is_on(self) -> bool:
+        return self._on
+
+    def real_state(self) -> bool | None:
+        return None  # claimed by a pulse: it is what this process made it
+
+    def close(self, *, keep_power: bool = False) -> None:
+        """Release the pins; the relay stays as it is (``keep_power``) or is reset first."""
+        if not keep_power and self._on:
+            self._on = False
+            self._reset.off()
+            self._set.off()
+            self._reset.blink(on_time=self.pulse_s, off_time=0, n=1, background=False)
+        for coil in (self._set, self._reset):
+            coil.close()
+
+    def __repr__(self) -> str:
+        return f"<LatchingPower set {self._set.pin} reset {self._reset.pin}, on={self._on}>"
 
 
 class Feedback:

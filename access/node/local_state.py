@@ -8,8 +8,11 @@ it (button, maintainer's tap, or an admin's ``cmd/<node>/service``).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from access.domain.snapshot import Snapshot
 
@@ -56,3 +59,15 @@ class LocalOverrides:
         data = json.loads(text)
         return cls(frozenset((int(m), str(s)) for m, s in data.get("trainings", [])),
                    data.get("out_of_service"))
+
+
+def running_session(outbox_path: Path) -> str | None:
+    """The session a node's outbox file says runs (its JSON), read-only; None if none."""
+    if not outbox_path.exists():
+        return None
+    with contextlib.closing(sqlite3.connect(f"file:{outbox_path}?mode=ro", uri=True)) as db:
+        try:
+            row = db.execute("SELECT value FROM node_state WHERE key = ?", (SESSION_KEY,)).fetchone()
+        except sqlite3.OperationalError:  # a file with no state yet
+            return None
+    return None if row is None else str(row[0])

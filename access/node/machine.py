@@ -69,7 +69,17 @@ class Machine(Behaviour):
         return self.node.resource
 
     def claim(self) -> None:
-        self.node.devices.power(initially_on=self.session is not None)
+        """Take the power as it really is: a session whose power was cut ends; power nobody's
+        session owns goes off. Only a relay held outside this process can say (the keeper)."""
+        power = self.node.devices.power(initially_on=self.session is not None)
+        real = power.real_state() if power is not None else None
+        if self.session is not None and real is False:
+            log.warning("session %s: the power was cut while the node was away (keeper restarted "
+                        "or Pi rebooted); the session ends", self.session.session_id)
+            self._end(self.node.clock.now(), "power_lost")
+        elif self.session is None and real is True and power is not None:
+            log.warning("%s was on without a session: switching it off", self._resource.name)
+            power.off()
         if self.session is not None:
             self.node.devices.feedback.steady(True)
 

@@ -18,7 +18,7 @@ from access.config import Config
 from access.hardware.reader import Reader
 from access.lifecycle import run_until_signalled
 from access.node.core import Clock, NodeCore
-from access.node.devices import NodeDevices, open_reader, tap_socket_path
+from access.node.devices import NodeDevices, keeper_socket_path, open_reader, tap_socket_path
 from access.node.events import ButtonPressed, CardRead, CommandArrived, InputChanged, SnapshotArrived
 from access.node.snapshot_file import SnapshotFile
 
@@ -38,7 +38,8 @@ class NodeRunner:
         data_dir = config.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         self.outbox = Outbox(data_dir / f"node-{node_id}.outbox.db")
-        self.devices = NodeDevices(settings, pin_factory=pin_factory)
+        self.devices = NodeDevices(settings, pin_factory=pin_factory,
+                                   keeper_socket=keeper_socket_path(config, node_id))
         offline = encode(NodeStatus(node=node_id, state="offline"))
         username, password = config.mqtt_credentials(f"node-{node_id}")
         self.client = make_client(config.mqtt.url, f"seuil-{config.site.id}-node-{node_id}",
