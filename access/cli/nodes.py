@@ -42,12 +42,14 @@ def session(ctx: CommandContext) -> int:
 
 def keeper(ctx: CommandContext) -> int:
     from access.keeper import RelayKeeper
+    from access.lifecycle import notify
 
     logging.getLogger().setLevel(logging.INFO)
     config = ctx.config()
     settings = config.node(ctx.args.node)
     if not settings.relay_keeper or settings.relay is None:
         print(f"node {ctx.args.node} has no relay_keeper = true in seuil.toml: nothing to hold")
+        notify("READY=1")  # started and done: systemd counts a clean exit as success
         return 0
     RelayKeeper(keeper_socket_path(config, ctx.args.node), settings.relay.pin,
                 active_high=settings.relay.active_high).run_forever()

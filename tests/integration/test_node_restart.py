@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -11,21 +12,11 @@ from pathlib import Path
 
 from access.bus.schemas import SessionEvent, decode
 from tests.integration.cli_helpers import run
-from tests.integration.node_helpers import RELAY, UIDS, wait_until
+from tests.integration.node_helpers import RELAY, UIDS, makers_at_any_hour, wait_until
 from tests.support.sim_gpio import LatchingRelay, SimChip
 
 ROOT = Path(__file__).resolve().parents[2]
 SET, RESET = 5, 6  # a latching relay's coils
-
-
-def _makers_at_any_hour(site_dir: Path) -> None:
-    rules = site_dir / "rules.toml"
-    text = rules.read_text()
-    cut = text.index('name = "makers"')
-    rules.write_text(text[:cut] + text[cut:].replace('schedule = "volunteer-hours"',
-                                                      'schedule = "always"'))
-    assert run("rules", "apply").code == 0
-    assert run("snapshot", "publish").code == 0
 
 
 class Process:
@@ -72,7 +63,7 @@ def _tap(uid: str) -> None:
 def test_a_node_that_holds_its_relay_itself_cuts_the_machine_when_it_dies(maker_space, site_dir,
                                                                            broker, tmp_path):
     """The pin model does what a Pi does: a line dies with its process (why the keeper exists)."""
-    _makers_at_any_hour(site_dir)
+    makers_at_any_hour(site_dir)
     chip = SimChip(tmp_path / "chip.sock")
     node = Process("tests.support.node_process", site_dir, broker, chip, "node")
     try:
@@ -87,9 +78,10 @@ def test_a_node_that_holds_its_relay_itself_cuts_the_machine_when_it_dies(maker_
         chip.close()
 
 
-def test_sigkill_and_restart_of_the_node_never_cut_a_running_machine(maker_space, site_dir, broker,
-                                                                     watcher, tmp_path):
-    _makers_at_any_hour(site_dir)  # the processes run on the real clock
+@contextlib.contextmanager
+def _ada_printing_with_a_keeper(site_dir: Path, broker, watcher, tmp_path: Path):
+    """The printer's relay held by its keeper, both real processes; Ada's session running."""
+    makers_at_any_hour(site_dir)  # the processes run on the real clock
     _keep_the_printers_relay(site_dir)
     chip = SimChip(tmp_path / "chip.sock")
     keeper = Process("tests.support.keeper_process", site_dir, broker, chip, "keeper")
@@ -97,10 +89,19 @@ def test_sigkill_and_restart_of_the_node_never_cut_a_running_machine(maker_space
     keeper.start().wait_for("holding")
     try:
         node.start().wait_for("node printer started")
-        assert wait_until(lambda: (site_dir / "node-printer.snapshot.json").exists(), 20)
         _tap(UIDS["ada"])
         assert wait_until(lambda: chip.levels(RELAY) == [0, 1], 10)
         assert wait_until(lambda: len(_sessions(watcher)) == 1, 10)  # the session is on disk
+        yield chip, keeper, node
+    finally:
+        node.signal(signal.SIGTERM)
+        keeper.signal(signal.SIGTERM)
+        chip.close()
+
+
+def test_sigkill_and_restart_of_the_node_never_cut_a_running_machine(maker_space, site_dir, broker,
+                                                                     watcher, tmp_path):
+    with _ada_printing_with_a_keeper(site_dir, broker, watcher, tmp_path) as (chip, _, node):
         node.signal(signal.SIGKILL)  # a crash
         node.start().wait_for("node printer started")
         node.signal(signal.SIGTERM)  # systemctl restart, an upgrade
@@ -110,10 +111,6 @@ def test_sigkill_and_restart_of_the_node_never_cut_a_running_machine(maker_space
         _tap(UIDS["ada"])  # the session ends as usual
         assert wait_until(lambda: chip.levels(RELAY) == [0, 1, 0], 10)
         assert wait_until(lambda: len({e.event_id for e in _sessions(watcher)}) == 2, 10)
-    finally:
-        node.signal(signal.SIGTERM)
-        keeper.signal(signal.SIGTERM)
-        chip.close()
     start, stop = sorted({e.event_id: e for e in _sessions(watcher)}.values(), key=lambda e: e.seq)
     assert (start.action, stop.action, stop.end_reason) == ("start", "stop", "tap")
     assert stop.session_id == start.session_id
@@ -122,17 +119,7 @@ def test_sigkill_and_restart_of_the_node_never_cut_a_running_machine(maker_space
 def test_a_node_learns_from_its_keeper_that_the_power_was_cut_and_ends_the_session(
         maker_space, site_dir, broker, watcher, tmp_path):
     """The keeper restarted (or the Pi rebooted) while the node was down: the relay is off."""
-    _makers_at_any_hour(site_dir)
-    _keep_the_printers_relay(site_dir)
-    chip = SimChip(tmp_path / "chip.sock")
-    keeper = Process("tests.support.keeper_process", site_dir, broker, chip, "keeper")
-    node = Process("tests.support.node_process", site_dir, broker, chip, "node")
-    keeper.start().wait_for("holding")
-    try:
-        node.start().wait_for("node printer started")
-        _tap(UIDS["ada"])
-        assert wait_until(lambda: chip.levels(RELAY) == [0, 1], 10)
-        assert wait_until(lambda: len(_sessions(watcher)) == 1, 10)  # the session is on disk
+    with _ada_printing_with_a_keeper(site_dir, broker, watcher, tmp_path) as (chip, keeper, node):
         node.signal(signal.SIGKILL)
         keeper.signal(signal.SIGKILL)  # the line is released: the machine stops
         keeper.start().wait_for("holding")
@@ -140,16 +127,12 @@ def test_a_node_learns_from_its_keeper_that_the_power_was_cut_and_ends_the_sessi
         assert wait_until(lambda: [e.action for e in _sessions(watcher)][-1:] == ["stop"], 10)
         time.sleep(0.3)
         assert chip.levels(RELAY) == [0, 1, 0]  # and the node did not switch it back on itself
-    finally:
-        node.signal(signal.SIGTERM)
-        keeper.signal(signal.SIGTERM)
-        chip.close()
     assert _sessions(watcher)[-1].end_reason == "power_lost"
 
 
 def test_a_latching_relay_holds_the_machine_through_a_crash_of_the_node(maker_space, site_dir,
                                                                         broker, watcher, tmp_path):
-    _makers_at_any_hour(site_dir)
+    makers_at_any_hour(site_dir)
     config = site_dir / "seuil.toml"
     printer = f'[nodes.printer]\nreader = "fake"\nrelay = {{ pin = {RELAY} }}\n'
     assert printer in config.read_text()
