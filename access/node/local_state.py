@@ -63,11 +63,20 @@ class LocalOverrides:
 
 def running_session(outbox_path: Path) -> str | None:
     """The session a node's outbox file says runs (its JSON), read-only; None if none."""
+    return read_state(outbox_path, SESSION_KEY)
+
+
+def read_state(outbox_path: Path, key: str, *, immutable: bool = False) -> str | None:
+    """A state key of a node's outbox file, without writing to it (another process may own it).
+
+    ``immutable``: the file's disk is read-only, so no one writes it (SQLite then needs no lock).
+    """
     if not outbox_path.exists():
         return None
-    with contextlib.closing(sqlite3.connect(f"file:{outbox_path}?mode=ro", uri=True)) as db:
+    mode = "immutable=1" if immutable else "mode=ro"
+    with contextlib.closing(sqlite3.connect(f"file:{outbox_path}?{mode}", uri=True)) as db:
         try:
-            row = db.execute("SELECT value FROM node_state WHERE key = ?", (SESSION_KEY,)).fetchone()
-        except sqlite3.OperationalError:  # a file with no state yet
+            row = db.execute("SELECT value FROM node_state WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:  # a file with no state yet, or not readable
             return None
     return None if row is None else str(row[0])
