@@ -55,6 +55,7 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
         importlib.import_module(f"access.cli.{only}").register(commands)
         return parser
     from access.cli import (
+        access_log,
         admin,
         cards,
         completion,
@@ -73,7 +74,7 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
     )
 
     for module in (admin, members, cards, trainings, ledger, reports, rules, resources, nodes, snapshots,
-                   mqtt, hub, kiosk, demo, completion):
+                   access_log, mqtt, hub, kiosk, demo, completion):
         module.register(commands)
     return parser
 

@@ -58,6 +58,7 @@ from access.node.snapshot_file import SnapshotFile
 log = logging.getLogger(__name__)
 
 LATENCY_SAMPLES = 10_000
+CARD_FINGERPRINT = 8  # hex digits of the keyed card hash in the log (`seuil log --card` finds it)
 DISK_RETRY_S = 2.0
 BEHAVIOURS: dict[ResourceKind, type[Behaviour]] = {ResourceKind.DOOR: Door,
                                                     ResourceKind.MACHINE: Machine}
@@ -149,7 +150,12 @@ class NodeCore:
     def _handle(self, event: NodeEvent) -> None:
         if isinstance(event, CardRead):
             card = card_hash(event.uid, self.secret)
-            self.behaviour.tap(card, self.clock.now(), event.read_at)
+            decision = self.behaviour.tap(card, self.clock.now(), event.read_at)
+            # After the relay: one line a volunteer can read, with the card's fingerprint only.
+            log.info("%s: card %s, member %s: %s%s", decision.resource, card[:CARD_FINGERPRINT],
+                     f"#{decision.member_id}" if decision.member_id is not None else "-",
+                     "allowed" if decision.allowed else f"denied, {decision.reason.value}",
+                     f", rule {decision.rule}" if decision.rule else "")
         elif isinstance(event, SnapshotArrived):
             self._on_snapshot(event.raw)
         elif isinstance(event, CommandArrived):

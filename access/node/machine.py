@@ -20,7 +20,7 @@ from access.bus.schemas import (
     SessionAction,
     StopSessionCommand,
 )
-from access.domain.decide import decide
+from access.domain.decide import Decision, decide
 from access.domain.machine import (
     BackInService,
     End,
@@ -84,7 +84,7 @@ class Machine(Behaviour):
             self.node.devices.feedback.steady(True)
 
     # --- taps ---------------------------------------------------------------------------------
-    def tap(self, card: str, now: datetime, read_at: float) -> None:
+    def tap(self, card: str, now: datetime, read_at: float) -> Decision:
         node, session = self.node, self.session
         snapshot = node.snapshot
         assert snapshot is not None
@@ -126,6 +126,7 @@ class Machine(Behaviour):
             assert isinstance(outcome, Refuse)
             feedback.no()
             node.record(messages)
+        return decision
 
     def _start(self, start: Start, messages: list[Message], now: datetime, read_at: float) -> None:
         node, resource = self.node, self._resource

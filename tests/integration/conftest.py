@@ -106,3 +106,19 @@ def watcher(broker, maker_space):
     watch = Watcher(broker.host, broker.port, f"seuil/{maker_space.site.id}/#")
     yield watch
     watch.close()
+
+
+@pytest.fixture
+def hub(maker_space):
+    """The hub, running in this process on the sample site (no scheduled jobs)."""
+    from access.bootstrap import open_site
+    from access.hub.runner import HubRunner
+
+    site = open_site()
+    runner = HubRunner(site, scheduler=False)
+    runner.start()
+    # Its first session: events published before it subscribes are not kept for it.
+    assert runner.subscribed.wait(10)
+    yield runner
+    runner.stop()
+    site.store.close()

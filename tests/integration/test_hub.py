@@ -8,7 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from access.bootstrap import open_site
@@ -17,24 +16,11 @@ from access.bus.outbox import Message, Outbox
 from access.bus.publisher import OutboxPublisher
 from access.bus.topics import Topics
 from access.domain.decide import Reason
-from access.hub.runner import HubRunner
 from access.services import accounts
 from access.store.models import IngestedEvent, Visit
 from tests.integration.cli_helpers import run
 from tests.integration.hub_helpers import batches, forget_events, money_state, workday_stream
 from tests.integration.node_helpers import RELAY, UIDS, next_wednesday_10am, wait_until
-
-
-@pytest.fixture
-def hub(maker_space):
-    site = open_site()
-    runner = HubRunner(site, scheduler=False)
-    runner.start()
-    # Its first session: events published before it subscribes are not kept for it.
-    assert runner.subscribed.wait(10)
-    yield runner
-    runner.stop()
-    site.store.close()
 
 
 def balance(who: str) -> int:
