@@ -7,6 +7,7 @@ door unlocked: the strike relocks on time whatever our code does.
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Protocol
 
 from gpiozero import LED, Buzzer, DigitalOutputDevice
@@ -175,11 +176,18 @@ class LatchingPower:
 
 
 class Feedback:
-    """The LED and buzzer by the reader; either may be absent."""
+    """The LED and buzzer by the reader; either may be absent.
+
+    While a machine runs the LED is steady; a pattern (a refusal, an induction) flashes over it
+    and the LED comes back steady when the pattern is over.
+    """
 
     def __init__(self, led: LED | None = None, buzzer: Buzzer | None = None) -> None:
         self.led = led
         self.buzzer = buzzer
+        self._steady = False
+        self._patterns = 0  # which pattern is the latest: only it may bring the steady light back
+        self._lock = threading.Lock()
 
     @classmethod
     def on_pins(cls, led: tuple[Pin, bool] | None, buzzer: tuple[Pin, bool] | None, *,
@@ -190,17 +198,33 @@ class Feedback:
             Buzzer(buzzer[0], active_high=buzzer[1], pin_factory=pin_factory) if buzzer else None,
         )
 
+    def _flash(self, on_time: float, off_time: float, n: int) -> None:
+        if self.led is None:
+            return
+        self.led.blink(on_time=on_time, off_time=off_time, n=n, background=True)
+        with self._lock:
+            self._patterns += 1
+            pattern, steady = self._patterns, self._steady
+        if steady:
+            timer = threading.Timer(n * (on_time + off_time), self._back_to_steady, (pattern,))
+            timer.daemon = True
+            timer.start()
+
+    def _back_to_steady(self, pattern: int) -> None:
+        with self._lock:
+            if self._steady and pattern == self._patterns and self.led is not None \
+                    and not self.led.closed:
+                self.led.on()
+
     def yes(self) -> None:
         """One long light, one short beep."""
-        if self.led:
-            self.led.blink(on_time=1.0, off_time=0, n=1, background=True)
+        self._flash(1.0, 0, 1)
         if self.buzzer:
             self.buzzer.blink(on_time=0.1, off_time=0, n=1, background=True)
 
     def no(self) -> None:
         """Three quick flashes and beeps."""
-        if self.led:
-            self.led.blink(on_time=0.15, off_time=0.15, n=3, background=True)
+        self._flash(0.15, 0.15, 3)
         if self.buzzer:
             self.buzzer.blink(on_time=0.15, off_time=0.15, n=3, background=True)
 
@@ -210,7 +234,9 @@ class Feedback:
             self.buzzer.blink(on_time=0.4, off_time=0.4, n=5, background=True)
 
     def steady(self, on: bool) -> None:
-        """The LED stays lit while a machine session runs."""
+        """The LED stays lit while a machine session runs (after any pattern flashed over it)."""
+        with self._lock:
+            self._steady = on
         if self.led:
             if on:
                 self.led.on()
@@ -218,6 +244,8 @@ class Feedback:
                 self.led.off()
 
     def close(self) -> None:
+        with self._lock:
+            self._steady = False
         for device in (self.led, self.buzzer):
             if device is not None:
                 device.off()

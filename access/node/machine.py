@@ -102,7 +102,7 @@ class Machine(Behaviour):
         elif isinstance(outcome, Extend):
             assert session is not None
             self.session = session.extended(now, outcome.minutes)
-            messages.append(self._session("extend", self.session, now))
+            messages += [self._session("extend", self.session, now), self.state_message(now)]
             feedback.yes()
             node.record(messages, {SESSION_KEY: self.session.to_json()})
         elif isinstance(outcome, End):

@@ -1,6 +1,7 @@
 """The 3D printer: sessions, the warning, extension, takeover, induction, out of service."""
 
 import time
+from datetime import timedelta
 
 from access.bus.schemas import (
     DecisionEvent,
@@ -184,3 +185,28 @@ def test_a_machine_retired_mid_session_is_switched_off_and_its_session_ended(nod
     printer.tap("ada")
     assert not printer.is_on(RELAY)
     assert wait_until(lambda: decisions(watcher)[-1].reason == "unknown_resource")
+
+
+def test_after_an_extension_the_retained_state_shows_the_new_end(nodes, watcher):
+    printer = nodes("printer")
+    printer.tap("ada")
+    printer.advance(minutes=475)  # in the warning
+    printer.tap("ada")  # extended: 480 minutes from now
+    assert wait_until(lambda: len(sessions(watcher)) == 2)
+    extended_until = printer.clock.now() + timedelta(minutes=480)
+    assert wait_until(lambda: decode(ResourceState, watcher.on("/node/printer/state")[-1]).until
+                      == extended_until)
+
+
+def test_the_in_use_led_comes_back_steady_after_another_tap_during_a_session(nodes):
+    printer = nodes("printer")
+    printer.tap("ada")
+    assert printer.is_on(LED)
+    printer.tap("bob")  # refused: three flashes
+    assert wait_until(lambda: len(printer.pin(LED).states) > 3, 3)
+    assert wait_until(lambda: printer.is_on(LED), 3)  # steady again while the relay is on
+    time.sleep(1.2)
+    assert printer.is_on(LED) and printer.is_on(RELAY)
+    printer.tap("ada")  # ends: a last flash, then dark
+    time.sleep(1.3)
+    assert not printer.is_on(LED)
