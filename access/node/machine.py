@@ -34,6 +34,7 @@ from access.domain.machine import (
     on_time,
 )
 from access.domain.machine_session import MachineSession
+from access.domain.pricing import price_session
 from access.domain.ruleset import ResourceDef, ResourceKind
 from access.node.behaviour import Behaviour
 from access.node.local_state import OVERRIDES_KEY, SESSION_KEY
@@ -160,7 +161,13 @@ class Machine(Behaviour):
         if power is not None:
             power.off()
         self.node.devices.feedback.steady(False)
-        self.node.record(ending, {SESSION_KEY: None})
+        node = self.node
+        sensed = node.devices.running_sense is not None
+        cents = price_session(self._resource.pricing, session.active_seconds_at(now, sensed=sensed)).cents
+        if cents > 0:  # off the balance until the hub's own price arrives in a snapshot
+            node.set_overrides(node.overrides.charged(session.member_id, cents,
+                                                      int(now.timestamp() * 1000)))
+        node.record(ending, {SESSION_KEY: None, OVERRIDES_KEY: node.overrides.to_json()})
         log.info("session %s of member #%s ended (%s)", session.session_id, session.member_id,
                  reason)
 

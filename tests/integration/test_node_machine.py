@@ -11,7 +11,7 @@ from access.bus.schemas import (
     TrainingEvent,
     decode,
 )
-from tests.integration.node_helpers import BUTTON, BUZZER, LED, RELAY, wait_until
+from tests.integration.node_helpers import BUTTON, BUZZER, LED, RELAY, NodeUnderTest, wait_until
 
 
 def sessions(watcher) -> list[SessionEvent]:
@@ -210,3 +210,24 @@ def test_the_in_use_led_comes_back_steady_after_another_tap_during_a_session(nod
     printer.tap("ada")  # ends: a last flash, then dark
     time.sleep(1.3)
     assert not printer.is_on(LED)
+
+
+def test_offline_a_member_at_the_floor_cannot_run_session_after_session(nodes, watcher, maker_space):
+    """No hub prices what the node reports: the node lowers the balance by its own sessions."""
+    printer = nodes("printer")  # Ada's balance 0, the floor 0: the hub is away
+    printer.tap("ada")
+    printer.advance(minutes=30)
+    printer.tap("ada")  # 1.00 EUR the hub has not seen
+    printer.tap("ada")
+    assert not printer.is_on(RELAY)
+    assert wait_until(lambda: len(decisions(watcher)) == 3)
+    assert decisions(watcher)[-1].reason == "not_enough_credit"
+    printer.stop()  # what it spent survives a restart
+    again = NodeUnderTest(maker_space, "printer", printer.clock).start()
+    try:
+        again.tap("ada")
+        assert not again.is_on(RELAY)
+        again.tap("grace")  # another member's balance is hers
+        assert again.is_on(RELAY)
+    finally:
+        again.stop()
