@@ -16,6 +16,8 @@
 #                             space runs all three roles on one Pi.
 #        --site-name NAME     the site's name for a first install (default "Seuil")
 #        --tls-cert F --tls-key F   the hub's broker also listens with TLS on 8883
+#        --force              restart a node even while its machine runs a session (else it
+#                             says so and waits for the session to end)
 #        --dry-run            print every action, change nothing (no root needed)
 #   sudo ./install.sh --uninstall [--dry-run]
 #                             remove Seuil's programs, units, broker files and user; keep
@@ -47,7 +49,7 @@ pi_packages_node=(python3-lgpio python3-spidev python3-evdev)
 pi_packages_kiosk=(cage libgl1 libegl1 libgles2 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0
                    fonts-dejavu-core)
 
-pi_venv=/opt/seuil/venv
+pi_venv="${SEUIL_PI_VENV:-/opt/seuil/venv}"
 etc_dir=/etc/seuil
 data_dir=/var/lib/seuil
 mosquitto_dir=/etc/mosquitto/seuil
@@ -56,9 +58,11 @@ udev_rule=/etc/udev/rules.d/99-seuil-readers.rules
 rc522="mfrc522==0.0.7"
 
 dry_run=0
+force=0
+idle_poll_s="${SEUIL_IDLE_POLL_S:-30}"
 
 usage() {
-  sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 say() { printf '==> %s\n' "$*"; }
@@ -270,9 +274,32 @@ pi_udev() {
   act udevadm control --reload-rules
 }
 
+# The session running on a node's machine, said by the node's own files (read-only), or nothing.
+running_session() {
+  [ -x "$pi_venv/bin/seuil" ] || return 1
+  env SEUIL_CONFIG="$etc_dir/seuil.toml" "$pi_venv/bin/seuil" node --node "$1" --session 2>/dev/null
+}
+
+# A restart of a node cuts a machine its relay keeper does not hold, and a restart of the keeper
+# cuts it anyway: never while a session runs, unless --force. Say so, then wait for its end.
+wait_until_idle() {
+  local node="$1" session
+  [ "$force" -eq 1 ] && return 0
+  session="$(running_session "$node")" || return 0
+  if [ "$dry_run" -eq 1 ]; then
+    printf 'would wait: %s; seuil-node@%s restarts when it ends (--force: now)\n' "$session" "$node"
+    return 0
+  fi
+  say "$session"
+  say "waiting for it to end before restarting seuil-node@$node (Ctrl-C to stop; --force restarts now)"
+  while running_session "$node" >/dev/null; do
+    sleep "$idle_poll_s"
+  done
+}
+
 pi_units() {
   local unit node
-  for unit in seuil-hub.service seuil-node@.service seuil-kiosk.service; do
+  for unit in seuil-hub.service seuil-node@.service seuil-keeper@.service seuil-kiosk.service; do
     act install -m 0644 "$here/systemd/$unit" "$units_dir/$unit"
   done
   act systemctl daemon-reload
@@ -283,7 +310,9 @@ pi_units() {
   fi
   if has_role node; then
     for node in "${nodes[@]}"; do
-      act systemctl enable "seuil-node@$node.service"
+      wait_until_idle "$node"
+      act systemctl enable "seuil-keeper@$node.service" "seuil-node@$node.service"
+      act systemctl restart "seuil-keeper@$node.service"
       act systemctl restart "seuil-node@$node.service"
     done
   fi
@@ -326,9 +355,9 @@ uninstall_pi() {
   local unit units=(seuil-kiosk.service)
   say "removing Seuil; keeping $etc_dir and $data_dir"
   if [ "$dry_run" -eq 1 ]; then
-    units+=("seuil-node@ID.service")
+    units+=("seuil-node@ID.service" "seuil-keeper@ID.service")
   else
-    for unit in "$units_dir"/*.wants/seuil-node@?*.service; do
+    for unit in "$units_dir"/*.wants/seuil-node@?*.service "$units_dir"/*.wants/seuil-keeper@?*.service; do
       [ -e "$unit" ] && units+=("$(basename "$unit")")
     done
   fi
@@ -336,7 +365,8 @@ uninstall_pi() {
   for unit in "${units[@]}"; do
     act systemctl disable --now "$unit" || true
   done
-  act rm -f "$units_dir/seuil-hub.service" "$units_dir/seuil-node@.service" "$units_dir/seuil-kiosk.service"
+  act rm -f "$units_dir/seuil-hub.service" "$units_dir/seuil-node@.service" \
+    "$units_dir/seuil-keeper@.service" "$units_dir/seuil-kiosk.service"
   act systemctl daemon-reload
   act rm -f /etc/mosquitto/conf.d/seuil.conf
   act rm -rf "$mosquitto_dir"
@@ -366,6 +396,7 @@ while [ "$#" -gt 0 ]; do
     --tls-cert) [ "$#" -ge 2 ] || die "--tls-cert needs a file"; tls_cert="$2"; shift ;;
     --tls-key) [ "$#" -ge 2 ] || die "--tls-key needs a file"; tls_key="$2"; shift ;;
     --dry-run) dry_run=1 ;;
+    --force) force=1 ;;
     -h|--help) usage; exit 0 ;;
     *)
       if [ "$mode" = "--test" ]; then

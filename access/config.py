@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from access.domain.money import Money, MoneyError
@@ -206,6 +207,18 @@ class OutputPin(_Section):
     active_high: bool = True
 
 
+class LatchingRelayPins(_Section):
+    """A latching (bistable) relay: it stays on or off with no pin driven, even with the Pi off."""
+
+    set_pin: PinField
+    """A pulse here turns the relay on."""
+    reset_pin: PinField
+    """A pulse here turns it off."""
+    pulse_seconds: float = Field(0.05, ge=0.005, le=1.0)
+    """How long each pulse lasts (the relay's datasheet: its minimum set/reset pulse)."""
+    active_high: bool = True
+
+
 class InputPin(_Section):
     """A button, door contact or sense input, wired between the pin and ground by default."""
 
@@ -238,6 +251,11 @@ class NodeConfig(_Section):
     """``fake`` accepts taps from ``seuil tap``; ``mfrc522`` is an RC522 on SPI; ``hid`` a USB reader."""
     relay: OutputPin | None = None
     """The door strike (pulsed) or the machine's power (held for the session)."""
+    relay_keeper: bool = False
+    """True: the relay's line is held by ``seuil keeper --node <id>`` (systemd seuil-keeper@<id>),
+    so a restart or crash of the node never cuts a running machine (docs/wiring.md)."""
+    latching_relay: LatchingRelayPins | None = None
+    """A machine's power on a latching relay (instead of ``relay``): holds through a power cut."""
     unlock_seconds: float = Field(5.0, gt=0, le=60)
     """How long the door strike stays open after an allowed tap or the exit button."""
     led: OutputPin | None = None
@@ -255,6 +273,14 @@ class NodeConfig(_Section):
     """After a trainer's tap, the next untrained card within this time is trained on the machine."""
     mfrc522: Mfrc522Config = Mfrc522Config()
     hid: HidConfig = HidConfig()
+
+    @model_validator(mode="after")
+    def _one_relay(self) -> NodeConfig:
+        if self.latching_relay is not None and self.relay is not None:
+            raise ValueError("a node drives one relay: relay or latching_relay, not both")
+        if self.relay_keeper and self.relay is None:
+            raise ValueError("relay_keeper = true needs a relay (a latching relay holds itself)")
+        return self
 
 
 class Config(_Section):

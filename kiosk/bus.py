@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 class KioskBus(QObject):
     decision = Signal(object)  # DecisionEvent
-    node_status = Signal(str, str)  # node, online/offline
+    node_status = Signal(str, str)  # node, online/offline/not-recording
     resource_state = Signal(object)  # ResourceState
     connected = Signal(bool)
 
@@ -87,8 +87,10 @@ class KioskBus(QObject):
 
 
 def _status(raw: bytes) -> str:
-    """A node's retained status (its last will says offline); unreadable counts as offline."""
+    """A node's retained status (its last will says offline); unreadable counts as offline.
+    ``not-recording``: online, deciding, but its disk refuses the events (full, read-only)."""
     try:
-        return decode(NodeStatus, raw).state
+        status = decode(NodeStatus, raw)
     except PayloadError:
         return "offline"
+    return "not-recording" if status.state == "online" and not status.recording else status.state

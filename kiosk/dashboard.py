@@ -97,7 +97,10 @@ class DashboardModel(ViewModel):
             else:
                 status, level = self.t("dash.free"), "ok"
             machines.append({"name": description, "status": status, "level": level})
-        offline = sorted(n for n, s in self.nodes.items() if s != "online")
+        offline = sorted(n for n, s in self.nodes.items() if s not in ("online", "not-recording"))
+        unrecorded = sorted(n for n, s in self.nodes.items() if s == "not-recording")
+        warnings = ([self.t("dash.nodes_offline", nodes=", ".join(offline))] if offline else []) \
+            + ([self.t("dash.nodes_not_recording", nodes=", ".join(unrecorded))] if unrecorded else [])
         people = sorted(facts.roll_call, key=(lambda r: r[1].casefold()) if self.sort == "name"
                         else (lambda r: r[2]))
         busy = sum(1 for m in machines if m["level"] == "busy")
@@ -110,7 +113,7 @@ class DashboardModel(ViewModel):
             machines=machines,
             bars=[{"hour": f"{b.hour}", "today": (b.today or 0) / peak, "typical": b.typical / peak,
                    "future": b.today is None} for b in facts.bars],
-            offline=self.t("dash.nodes_offline", nodes=", ".join(offline)) if offline else "",
+            offline=" · ".join(warnings),
             nodesOk=self.t("dash.nodes_ok"),
             rollTitle=self.t("dash.roll_call_title", count=len(people)),
             roll=[{"name": name, "since": self.t("dash.since", time=texts.clock_time(since, tz, language))}

@@ -125,6 +125,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dash.typical": ("jour habituel", "typical day"),
     "dash.today_legend": ("aujourd'hui", "today"),
     "dash.nodes_offline": ("Hors ligne : {nodes}", "Offline: {nodes}"),
+    "dash.nodes_not_recording": ("N'enregistre plus (carte SD pleine ou en lecture seule) : {nodes}",
+                                 "Not recording (SD card full or read-only): {nodes}"),
     "dash.nodes_ok": ("Tous les lecteurs sont en ligne", "All readers are online"),
     "dash.roll_call": ("Appel incendie", "Fire roll-call"),
     "dash.roll_call_title": ("Appel incendie : {count} personnes", "Fire roll-call: {count} people"),

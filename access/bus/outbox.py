@@ -104,7 +104,7 @@ class Outbox:
                                          (key, value))
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
         return seqs
 
@@ -140,8 +140,14 @@ class Outbox:
                 self._db.executemany("DELETE FROM outbox WHERE seq = ?", [(s,) for s in seqs])
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
+
+    def _rollback(self) -> None:
+        # SQLite rolls back by itself on some errors (SQLITE_FULL); a second ROLLBACK would
+        # raise "no transaction is active" and hide the error that matters.
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
 
     def __len__(self) -> int:
         with self._lock:

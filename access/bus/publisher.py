@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 import paho.mqtt.client as mqtt
 
-from access.bus.outbox import Outbox
+from access.bus.outbox import OutboxItem
 
 log = logging.getLogger(__name__)
+RETRY_S = 1.0
+
+
+class Drainable(Protocol):
+    """What the publisher drains: an ``Outbox``, or the node's ``Recorder`` in front of one."""
+
+    def pending(self, limit: int = 1000, after: int = 0) -> list[OutboxItem]: ...
+    def delete_many(self, seqs: Sequence[int]) -> None: ...
 
 
 class OutboxPublisher:
@@ -24,10 +32,11 @@ class OutboxPublisher:
     outbox is sent again from its oldest row; the hub ignores duplicates by ``event_id``.
 
     ``window`` bounds the messages in flight, so a backlog of hours after an outage is sent
-    in order without holding it all in memory.
+    in order without holding it all in memory. An error of the outbox (a full or read-only
+    disk) never stops it: it logs, waits a second and goes on.
     """
 
-    def __init__(self, client: mqtt.Client, outbox: Outbox, *, window: int = 500,
+    def __init__(self, client: mqtt.Client, outbox: Drainable, *, window: int = 500,
                  on_connected: Callable[[mqtt.Client], None] | None = None) -> None:
         self.client = client
         self.on_connected = on_connected
@@ -61,6 +70,11 @@ class OutboxPublisher:
 
     def kick(self) -> None:
         self._wake.set()
+
+    @property
+    def alive(self) -> bool:
+        """Its thread runs (the watchdog asks)."""
+        return self._thread.is_alive()
 
     def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any,
                     properties: Any) -> None:
@@ -99,18 +113,36 @@ class OutboxPublisher:
         self._wake.set()
 
     def _run(self) -> None:
+        failing = False
         while not self._stop.is_set():
             self._wake.wait(timeout=1.0)
             self._wake.clear()
+            try:
+                self._forget_acknowledged()
+                if self._connected.is_set():
+                    self._drain()
+            except Exception as error:  # the disk, most likely: never die of it
+                if not failing:
+                    log.error("the publisher cannot use the outbox (%s); retrying", error)
+                failing = True
+                self._stop.wait(RETRY_S)
+                self._wake.set()
+            else:
+                failing = False
+        try:
             self._forget_acknowledged()
-            if self._connected.is_set():
-                self._drain()
-        self._forget_acknowledged()
+        except Exception as error:
+            log.warning("acknowledged events stay in the outbox (%s): sent again next time", error)
 
     def _forget_acknowledged(self) -> None:
         with self._lock:
             acked, self._acked = self._acked, []
-        self.outbox.delete_many(acked)
+        try:
+            self.outbox.delete_many(acked)
+        except BaseException:
+            with self._lock:
+                self._acked = acked + self._acked  # deleted at the next try
+            raise
 
     def _drain(self) -> None:
         while self._connected.is_set() and not self._stop.is_set():

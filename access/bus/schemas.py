@@ -155,6 +155,10 @@ class NodeStatus(_Payload):
     state: Literal["online", "offline"]
     ts: datetime | None = None
     snapshot_version: int | None = None
+    recording: bool = True
+    """False while the node's disk refuses writes (full, read-only): it decides, but holds events."""
+    unrecorded: int = Field(default=0, ge=0)
+    """Events decided but not on disk yet, or lost past the memory limit."""
 
 
 def encode(payload: BaseModel) -> bytes:

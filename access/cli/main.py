@@ -32,7 +32,7 @@ The config is read from --config, then $SEUIL_CONFIG, then /etc/seuil/seuil.toml
 # Daemons whose parser registers only their own module: `seuil node` on a node's Pi imports no
 # database layer (near 40 MB instead of 70: SQLAlchemy, Alembic, Babel stay unloaded), and
 # `seuil kiosk` reaches its home screen sooner (no admin commands, no Alembic).
-LEAN_COMMANDS = {"node": "nodes", "tap": "nodes", "kiosk": "kiosk"}
+LEAN_COMMANDS = {"node": "nodes", "tap": "nodes", "keeper": "nodes", "kiosk": "kiosk"}
 
 
 def _command_of(argv: Sequence[str]) -> str | None:
@@ -55,6 +55,7 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
         importlib.import_module(f"access.cli.{only}").register(commands)
         return parser
     from access.cli import (
+        access_log,
         admin,
         cards,
         completion,
@@ -74,7 +75,7 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
     )
 
     for module in (admin, members, cards, trainings, ledger, payments, reports, rules, resources, nodes,
-                   snapshots, mqtt, hub, kiosk, demo, completion):
+                   snapshots, access_log, mqtt, hub, kiosk, demo, completion):
         module.register(commands)
     return parser
 

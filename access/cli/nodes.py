@@ -13,14 +13,46 @@ from access.cli.context import CommandContext
 from access.domain.cards import UidError, normalize_uid
 from access.errors import InvalidInput, Unavailable
 from access.hardware.reader import ReaderError, send_fake_tap
-from access.node.devices import tap_socket_path
+from access.node.devices import keeper_socket_path, tap_socket_path
 
 
 def node(ctx: CommandContext) -> int:
+    if ctx.args.session:
+        return session(ctx)
     from access.node.runner import NodeRunner
 
     logging.getLogger().setLevel(logging.DEBUG if ctx.args.verbose else logging.INFO)
     NodeRunner(ctx.config(), ctx.args.node).run_forever()
+    return 0
+
+
+def session(ctx: CommandContext) -> int:
+    """Say whether a machine session runs on the node (exit 0) or not (exit 1): install.sh asks."""
+    from access.node.local_state import running_session
+
+    config = ctx.config()
+    config.node(ctx.args.node)
+    running = running_session(config.data_dir / f"node-{ctx.args.node}.outbox.db")
+    if running is None:
+        print(f"no session runs on {ctx.args.node}")
+        return 1
+    print(f"a session runs on {ctx.args.node}: {running}")
+    return 0
+
+
+def keeper(ctx: CommandContext) -> int:
+    from access.keeper import RelayKeeper
+    from access.lifecycle import notify
+
+    logging.getLogger().setLevel(logging.INFO)
+    config = ctx.config()
+    settings = config.node(ctx.args.node)
+    if not settings.relay_keeper or settings.relay is None:
+        print(f"node {ctx.args.node} has no relay_keeper = true in seuil.toml: nothing to hold")
+        notify("READY=1")  # started and done: systemd counts a clean exit as success
+        return 0
+    RelayKeeper(keeper_socket_path(config, ctx.args.node), settings.relay.pin,
+                active_high=settings.relay.active_high).run_forever()
     return 0
 
 
@@ -49,7 +81,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                     "It decides alone from its last snapshot when the hub or broker is down.")
     p.add_argument("--node", required=True, metavar="ID", help="a [nodes.<id>] of seuil.toml")
     p.add_argument("--verbose", "-v", action="store_true", help="log every event")
+    p.add_argument("--session", action="store_true",
+                   help="do not run: say whether a machine session runs (exit 0) or not (exit 1)")
     p.set_defaults(handler=node)
+
+    p = commands.add_parser(
+        "keeper", help="hold a machine's relay for its node (systemd runs it)",
+        description="Own the relay line of a node whose [nodes.<id>] says relay_keeper = true, "
+                    "and switch it as the node asks over a Unix socket: a restart or crash of "
+                    "the node never cuts a running machine. Exits at once for other nodes.")
+    p.add_argument("--node", required=True, metavar="ID", help="a [nodes.<id>] of seuil.toml")
+    p.set_defaults(handler=keeper)
 
     p = commands.add_parser(
         "tap", help="simulate a card on a node with a fake reader (demo, tests)",

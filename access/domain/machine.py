@@ -35,7 +35,8 @@ from access.domain.ruleset import ResourceDef
 from access.domain.snapshot import Snapshot
 
 SessionAction = Literal["start", "extend", "stop"]
-EndReason = Literal["tap", "timeout", "out_of_service", "admin"]
+EndReason = Literal["tap", "timeout", "out_of_service", "admin", "power_lost"]
+"""``power_lost``: the node found the relay off at start-up (keeper restarted, Pi rebooted)."""
 ServiceSource = Literal["button", "maintainer", "admin"]
 
 

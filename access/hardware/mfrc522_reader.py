@@ -12,10 +12,11 @@ one request per poll, at a bounded rate:
 - The reset pin is always passed explicitly, in BCM numbering (the package's default is a
   BOARD number).
 
-Cards with 7-byte UIDs (NTAG stickers, DESFire) answer the first anticollision level with the
-cascade tag ``0x88``; reading their full UID needs SELECT with CRC and a second level, which
-this version does not do: such a card is refused with a log line saying so. Use a USB reader
-(``reader = "hid"``) for them.
+Cards with 7-byte UIDs (NTAG stickers, Ultralight, DESFire, most phones) answer the first
+anticollision level with the cascade tag ``0x88`` and three bytes; the reader then SELECTs that
+level (the frame carries a CRC_A, computed here), and the card's SAK says more follows: the
+second level's anticollision gives the last four bytes, and its SELECT confirms the UID is
+whole. 10-byte UIDs (a third level, rare) are refused with a log line.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ log = logging.getLogger(__name__)
 
 PICC_REQIDL = 0x26
 PICC_ANTICOLL_CL1 = 0x93
+PICC_ANTICOLL_CL2 = 0x95
+NVB_ANTICOLL = 0x20  # "two bytes sent": ask for the level's UID bytes
+NVB_SELECT = 0x70  # "seven bytes sent": select by the whole level
+SAK_MORE = 0x04  # the UID goes on at the next cascade level
 CASCADE_TAG = 0x88
 PCD_IDLE = 0x00
 PCD_TRANSCEIVE = 0x0C
@@ -54,6 +59,20 @@ ERROR_MASK = 0x1B  # BufferOvfl, ColErr, ParityErr, ProtocolErr
 IRQ_POLL_S = 0.0005
 MAX_IRQ_READS = 60  # ~30 ms: longer than the chip's own ~15 ms receive timeout
 FIFO_MAX = 16
+
+
+def crc_a(data: list[int] | bytes) -> list[int]:
+    """ISO 14443-3's CRC_A of ``data``, as the two bytes sent after it (low byte first).
+
+    >>> crc_a([0x00, 0x00])
+    [160, 30]
+    """
+    crc = 0x6363
+    for byte in data:
+        byte ^= crc & 0xFF
+        byte = (byte ^ (byte << 4)) & 0xFF
+        crc = ((crc >> 8) ^ (byte << 8) ^ (byte << 3) ^ (byte >> 4)) & 0xFFFF
+    return [crc & 0xFF, crc >> 8]
 
 
 class Mfrc522Reader:
@@ -125,25 +144,50 @@ class Mfrc522Reader:
             self._stop.wait(max(0.0, self.poll_interval_s - (time.monotonic() - started)))
 
     def read_once(self) -> str | None:
-        """One poll: the UID of a card in the field, or None."""
+        """One poll: the UID of a card in the field, or None (never part of one)."""
         self._write(BIT_FRAMING_REG, 0x07)  # REQA is a 7-bit short frame
         answer = self._transceive([PICC_REQIDL])
         if answer is None or answer[1] != 16:
             return None
         self._write(BIT_FRAMING_REG, 0x00)
-        answer = self._transceive([PICC_ANTICOLL_CL1, 0x20])
+        first = self._anticollision(PICC_ANTICOLL_CL1)
+        if first is None:
+            return None
+        if first[0] != CASCADE_TAG:
+            return uid_from_bytes(first[:4])  # a 4-byte UID: no SELECT needed to know it
+        if self._select(PICC_ANTICOLL_CL1, first) != SAK_MORE:
+            return None
+        second = self._anticollision(PICC_ANTICOLL_CL2)
+        if second is None:
+            return None
+        sak = self._select(PICC_ANTICOLL_CL2, second)
+        if sak is None:
+            return None
+        if sak & SAK_MORE:
+            if not self._warned_cascade:
+                log.warning("a card with a 10-byte UID was presented; the RC522 reader reads "
+                            "4- and 7-byte UIDs: use a USB reader for these cards")
+                self._warned_cascade = True
+            return None
+        return uid_from_bytes(first[1:4] + second[:4])
+
+    def _anticollision(self, level: int) -> bytes | None:
+        """A cascade level's four UID bytes and their check byte, or None if garbled."""
+        answer = self._transceive([level, NVB_ANTICOLL])
         if answer is None or len(answer[0]) != 5:
             return None
         data = answer[0]
         if data[0] ^ data[1] ^ data[2] ^ data[3] != data[4]:
             return None  # a garbled read: the next poll will see the card again
-        if data[0] == CASCADE_TAG:
-            if not self._warned_cascade:
-                log.warning("a card with a 7-byte UID was presented; the RC522 reader reads "
-                            "4-byte UIDs only: use a USB reader for these cards")
-                self._warned_cascade = True
+        return data
+
+    def _select(self, level: int, uid_and_bcc: bytes) -> int | None:
+        """SELECT a cascade level; the card's SAK, or None if it did not answer soundly."""
+        frame = [level, NVB_SELECT, *uid_and_bcc]
+        answer = self._transceive(frame + crc_a(frame))
+        if answer is None or len(answer[0]) != 3 or crc_a(answer[0][:1]) != list(answer[0][1:]):
             return None
-        return uid_from_bytes(data[:4])
+        return answer[0][0]
 
     def _transceive(self, data: list[int]) -> tuple[bytes, int] | None:
         self._write(COMM_IEN_REG, 0x77 | 0x80)

@@ -7,11 +7,34 @@ door unlocked: the strike relocks on time whatever our code does.
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from typing import Any, Protocol
 
 from gpiozero import LED, Buzzer, DigitalOutputDevice
 
 from access.hardware import Pin
+
+
+class Power(Protocol):
+    """A machine's power, however it is held (this process's line, the keeper, a latching relay)."""
+
+    def on(self) -> None: ...
+    def off(self) -> None: ...
+    @property
+    def is_on(self) -> bool: ...
+    def real_state(self) -> bool | None:
+        """What the relay is now, known from outside this process; None: as this process set it."""
+    def close(self, *, keep_power: bool = False) -> None: ...
+
+
+class Strike(Protocol):
+    """A door strike: locked unless pulsed."""
+
+    def pulse(self, seconds: float) -> None: ...
+    def lock(self) -> None: ...
+    @property
+    def is_unlocked(self) -> bool: ...
+    def close(self) -> None: ...
 
 
 class DoorStrike:
@@ -74,12 +97,20 @@ class MachinePower:
     def is_on(self) -> bool:
         return bool(self._relay.is_active)
 
+    def real_state(self) -> bool | None:
+        return None  # a line of this process: what it was before this process is not knowable
+
     @property
     def pin(self) -> Any:
         return self._relay.pin
 
     def close(self, *, keep_power: bool = False) -> None:
-        """Release the pin. ``keep_power``: a session runs, leave the machine on for the next start."""
+        """Release the pin. ``keep_power``: a session runs, leave the machine on for the next start.
+
+        On a character-device GPIO (lgpio, libgpiod) the line is an input once this process
+        exits, whatever ``keep_power`` says: an active-low board then reads off. A machine that
+        must outlive the node is held by the relay keeper or a latching relay (docs/wiring.md).
+        """
         if not keep_power:
             self.off()
         self._relay.close()
@@ -88,12 +119,75 @@ class MachinePower:
         return f"<MachinePower on {self._relay.pin}, on={self.is_on}>"
 
 
+class LatchingPower:
+    """A latching (bistable) relay: a pulse on ``set_pin`` turns it on, one on ``reset_pin`` off.
+
+    It holds either state with no pin driven, through a restart of the node and a power cut of
+    the Pi. Its state cannot be read back, so it is claimed by a pulse: on if a session was
+    running, off otherwise; after that it is what the last pulse made it.
+
+    >>> power = LatchingPower(5, 6, pulse_s=0.05, initially_on=False)
+    >>> power.on()                  # a 50 ms pulse on GPIO5, timed by gpiozero
+    """
+
+    def __init__(self, set_pin: Pin, reset_pin: Pin, *, pulse_s: float = 0.05,
+                 active_high: bool = True, initially_on: bool = False,
+                 pin_factory: Any = None) -> None:
+        self.pulse_s = pulse_s
+        self._set = DigitalOutputDevice(set_pin, active_high=active_high, initial_value=False,
+                                        pin_factory=pin_factory)
+        self._reset = DigitalOutputDevice(reset_pin, active_high=active_high,
+                                          initial_value=False, pin_factory=pin_factory)
+        self._on = initially_on
+        self._pulse(self._set if initially_on else self._reset)
+
+    def _pulse(self, coil: DigitalOutputDevice) -> None:
+        other = self._reset if coil is self._set else self._set
+        other.off()  # never both coils at once
+        coil.blink(on_time=self.pulse_s, off_time=0, n=1, background=True)
+
+    def on(self) -> None:
+        self._on = True
+        self._pulse(self._set)
+
+    def off(self) -> None:
+        self._on = False
+        self._pulse(self._reset)
+
+    @property
+    def is_on(self) -> bool:
+        return self._on
+
+    def real_state(self) -> bool | None:
+        return None  # claimed by a pulse: it is what this process made it
+
+    def close(self, *, keep_power: bool = False) -> None:
+        """Release the pins; the relay stays as it is (``keep_power``) or is reset first."""
+        if not keep_power and self._on:
+            self._on = False
+            self._reset.off()
+            self._set.off()
+            self._reset.blink(on_time=self.pulse_s, off_time=0, n=1, background=False)
+        for coil in (self._set, self._reset):
+            coil.close()
+
+    def __repr__(self) -> str:
+        return f"<LatchingPower set {self._set.pin} reset {self._reset.pin}, on={self._on}>"
+
+
 class Feedback:
-    """The LED and buzzer by the reader; either may be absent."""
+    """The LED and buzzer by the reader; either may be absent.
+
+    While a machine runs the LED is steady; a pattern (a refusal, an induction) flashes over it
+    and the LED comes back steady when the pattern is over.
+    """
 
     def __init__(self, led: LED | None = None, buzzer: Buzzer | None = None) -> None:
         self.led = led
         self.buzzer = buzzer
+        self._steady = False
+        self._patterns = 0  # which pattern is the latest: only it may bring the steady light back
+        self._lock = threading.Lock()
 
     @classmethod
     def on_pins(cls, led: tuple[Pin, bool] | None, buzzer: tuple[Pin, bool] | None, *,
@@ -104,17 +198,33 @@ class Feedback:
             Buzzer(buzzer[0], active_high=buzzer[1], pin_factory=pin_factory) if buzzer else None,
         )
 
+    def _flash(self, on_time: float, off_time: float, n: int) -> None:
+        if self.led is None:
+            return
+        self.led.blink(on_time=on_time, off_time=off_time, n=n, background=True)
+        with self._lock:
+            self._patterns += 1
+            pattern, steady = self._patterns, self._steady
+        if steady:
+            timer = threading.Timer(n * (on_time + off_time), self._back_to_steady, (pattern,))
+            timer.daemon = True
+            timer.start()
+
+    def _back_to_steady(self, pattern: int) -> None:
+        with self._lock:
+            if self._steady and pattern == self._patterns and self.led is not None \
+                    and not self.led.closed:
+                self.led.on()
+
     def yes(self) -> None:
         """One long light, one short beep."""
-        if self.led:
-            self.led.blink(on_time=1.0, off_time=0, n=1, background=True)
+        self._flash(1.0, 0, 1)
         if self.buzzer:
             self.buzzer.blink(on_time=0.1, off_time=0, n=1, background=True)
 
     def no(self) -> None:
         """Three quick flashes and beeps."""
-        if self.led:
-            self.led.blink(on_time=0.15, off_time=0.15, n=3, background=True)
+        self._flash(0.15, 0.15, 3)
         if self.buzzer:
             self.buzzer.blink(on_time=0.15, off_time=0.15, n=3, background=True)
 
@@ -124,7 +234,9 @@ class Feedback:
             self.buzzer.blink(on_time=0.4, off_time=0.4, n=5, background=True)
 
     def steady(self, on: bool) -> None:
-        """The LED stays lit while a machine session runs."""
+        """The LED stays lit while a machine session runs (after any pattern flashed over it)."""
+        with self._lock:
+            self._steady = on
         if self.led:
             if on:
                 self.led.on()
@@ -132,6 +244,8 @@ class Feedback:
                 self.led.off()
 
     def close(self) -> None:
+        with self._lock:
+            self._steady = False
         for device in (self.led, self.buzzer):
             if device is not None:
                 device.off()

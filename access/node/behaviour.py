@@ -45,12 +45,14 @@ class Behaviour:
     def leave(self, now: datetime) -> None:
         """A new snapshot no longer names this resource: stop what runs."""
 
-    def tap(self, card: str, now: datetime, read_at: float) -> None:
+    def tap(self, card: str, now: datetime, read_at: float) -> Decision:
+        """Decide, act, record; the decision is returned for the node's log."""
         decision = Decision(False, Reason.UNKNOWN_RESOURCE, self.resource_name)
         messages = self.tap_messages(card, decision, now)
         self.node.devices.feedback.no()
         self.node.record(messages)
         log.warning("a card was read but this node has no snapshot for its resource yet")
+        return decision
 
     def press(self, held: bool, now: datetime) -> None:
         """The button: a short press, or one ``held`` past ``long_press_seconds``."""

@@ -3,7 +3,8 @@
 Reader callbacks, MQTT messages and gpiozero inputs only ``put()`` an event; one thread takes
 them in order, so no two events ever race over a relay or a session. Timers (a session's
 warning and end) are the queue's own timeout. Each change is written to the outbox together
-with the node's state in one SQLite transaction, then the publisher is kicked.
+with the node's state in one SQLite transaction, then the publisher is kicked; while the disk
+refuses writes, the ``Recorder`` holds them and the loop retries every few seconds.
 
 The core loads, installs snapshots and records; what a tap or a button *does* belongs to the
 resource's behaviour (``door.Door``, ``machine.Machine``), picked when a snapshot names the
@@ -17,10 +18,9 @@ import queue
 import threading
 from collections import deque
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Literal, Protocol
+from typing import Literal
 
-from access.bus.outbox import Message, Outbox
+from access.bus.outbox import Message
 from access.bus.schemas import (
     NodeStatus,
     PayloadError,
@@ -35,6 +35,7 @@ from access.domain.cards import card_hash
 from access.domain.ruleset import ResourceDef, ResourceKind
 from access.domain.snapshot import Snapshot
 from access.node.behaviour import Behaviour
+from access.node.clock import Clock, SystemClock
 from access.node.commands import read_command
 from access.node.devices import NodeDevices
 from access.node.door import Door
@@ -51,29 +52,23 @@ from access.node.events import (
 from access.node.local_state import OVERRIDES_KEY, LocalOverrides
 from access.node.machine import Machine
 from access.node.outgoing import Outgoing
+from access.node.recorder import Recorder
 from access.node.snapshot_file import SnapshotFile
 
 log = logging.getLogger(__name__)
 
 LATENCY_SAMPLES = 10_000
+CARD_FINGERPRINT = 8  # hex digits of the keyed card hash in the log (`seuil log --card` finds it)
+DISK_RETRY_S = 2.0
 BEHAVIOURS: dict[ResourceKind, type[Behaviour]] = {ResourceKind.DOOR: Door,
                                                     ResourceKind.MACHINE: Machine}
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 class NodeCore:
     """The queue, the snapshot in use and the recording of one node."""
 
     def __init__(self, *, node_id: str, site_id: str, settings: NodeConfig, secret: bytes,
-                 outbox: Outbox, snapshot_file: SnapshotFile, devices: NodeDevices,
+                 outbox: Recorder, snapshot_file: SnapshotFile, devices: NodeDevices,
                  clock: Clock | None = None, on_record: Callable[[], None] = lambda: None,
                  on_snapshot: Callable[[], None] = lambda: None) -> None:
         self.node_id = node_id
@@ -98,22 +93,14 @@ class NodeCore:
 
     # --- life cycle ---------------------------------------------------------------------------
     def load(self) -> None:
-        """Read the last snapshot and the node's state; claim the relay in its safe state.
-
-        A machine whose session was running when the node stopped is claimed *on*: a restart
-        never cuts a print.
-        """
+        """Read the last snapshot and the node's state; the behaviour claims the relay as it
+        really is (a running machine's session is picked up, see ``Machine.claim``)."""
         overrides = self.outbox.state(OVERRIDES_KEY)
         if overrides is not None:
             self.overrides = LocalOverrides.from_json(overrides)
-        raw = self.snapshot_file.load()
-        if raw is not None:
-            try:
-                _, base = decode_snapshot(raw)
-            except PayloadError as error:
-                log.error("the stored snapshot is unreadable (%s); waiting for the hub's", error)
-            else:
-                self._install(base)
+        base = self.snapshot_file.read()
+        if base is not None:
+            self._install(base)
         self._record_state()
 
     def start(self) -> None:
@@ -138,7 +125,8 @@ class NodeCore:
 
     def status(self, state: Literal["online", "offline"]) -> NodeStatus:
         return NodeStatus(node=self.node_id, state=state, ts=self.clock.now(),
-                          snapshot_version=self.base.version if self.base else None)
+                          snapshot_version=self.base.version if self.base else None,
+                          recording=self.outbox.recording, unrecorded=self.outbox.unrecorded)
 
     # --- the loop -----------------------------------------------------------------------------
     def _run(self) -> None:
@@ -153,6 +141,7 @@ class NodeCore:
                 if event is not None:
                     self._handle(event)
                 self.behaviour.on_time(self.clock.now())
+                self.outbox.retry()
                 if isinstance(event, Sync):
                     event.done.set()  # everything before it handled, timers included
             except Exception:  # one bad event must never stop the door
@@ -161,7 +150,12 @@ class NodeCore:
     def _handle(self, event: NodeEvent) -> None:
         if isinstance(event, CardRead):
             card = card_hash(event.uid, self.secret)
-            self.behaviour.tap(card, self.clock.now(), event.read_at)
+            decision = self.behaviour.tap(card, self.clock.now(), event.read_at)
+            # After the relay: one line a volunteer can read, with the card's fingerprint only.
+            log.info("%s: card %s, member %s: %s%s", decision.resource, card[:CARD_FINGERPRINT],
+                     f"#{decision.member_id}" if decision.member_id is not None else "-",
+                     "allowed" if decision.allowed else f"denied, {decision.reason.value}",
+                     f", rule {decision.rule}" if decision.rule else "")
         elif isinstance(event, SnapshotArrived):
             self._on_snapshot(event.raw)
         elif isinstance(event, CommandArrived):
@@ -175,9 +169,10 @@ class NodeCore:
 
     def _seconds_to_next_timer(self) -> float:
         wake = self.behaviour.next_wake()
+        longest = 3600.0 if self.outbox.recording else DISK_RETRY_S
         if wake is None:
-            return 3600.0
-        return min(3600.0, max(0.0, (wake - self.clock.now()).total_seconds()))
+            return longest
+        return min(longest, max(0.0, (wake - self.clock.now()).total_seconds()))
 
     def _on_command(self, action: str, raw: bytes) -> None:
         now = self.clock.now()
@@ -202,7 +197,7 @@ class NodeCore:
             return
         if self.base is not None and payload.version == self.base.version:
             return  # the retained copy of the one we have
-        self.snapshot_file.save(raw)
+        self.snapshot_file.keep(raw)  # a full or read-only card: used all the same
         self._install(base)
         log.info("snapshot %d in use: %d cards, resource %s", base.version, len(base.cards),
                  self.behaviour.resource_name)
@@ -244,7 +239,7 @@ class NodeCore:
     def record(self, messages: list[Message], state: dict[str, str | None] | None = None) -> None:
         """Store ``messages`` and the node's ``state`` in one transaction, then publish."""
         if messages or state:
-            self.outbox.record(messages, state)
+            self.outbox.record(messages, state)  # never raises: held while the disk refuses
             self.on_record()
         self.out.make_spare_ids()
 

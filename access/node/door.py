@@ -8,7 +8,7 @@ from datetime import datetime
 
 from access.bus.outbox import Message
 from access.bus.schemas import UnlockCommand
-from access.domain.decide import decide
+from access.domain.decide import Decision, decide
 from access.domain.ruleset import ResourceKind
 from access.node.behaviour import Behaviour
 
@@ -23,7 +23,7 @@ class Door(Behaviour):
     def claim(self) -> None:
         self.node.devices.strike()
 
-    def tap(self, card: str, now: datetime, read_at: float) -> None:
+    def tap(self, card: str, now: datetime, read_at: float) -> Decision:
         node = self.node
         assert node.snapshot is not None
         decision = decide(card, self.resource_name, now, node.snapshot)
@@ -34,6 +34,7 @@ class Door(Behaviour):
         else:
             node.devices.feedback.no()
         node.record(messages)
+        return decision
 
     def press(self, held: bool, now: datetime) -> None:
         if not held:

@@ -20,7 +20,7 @@ from access.bus.schemas import (
     SessionAction,
     StopSessionCommand,
 )
-from access.domain.decide import decide
+from access.domain.decide import Decision, decide
 from access.domain.machine import (
     BackInService,
     End,
@@ -34,6 +34,7 @@ from access.domain.machine import (
     on_time,
 )
 from access.domain.machine_session import MachineSession
+from access.domain.pricing import price_session
 from access.domain.ruleset import ResourceDef, ResourceKind
 from access.node.behaviour import Behaviour
 from access.node.local_state import OVERRIDES_KEY, SESSION_KEY
@@ -69,12 +70,22 @@ class Machine(Behaviour):
         return self.node.resource
 
     def claim(self) -> None:
-        self.node.devices.power(initially_on=self.session is not None)
+        """Take the power as it really is: a session whose power was cut ends; power nobody's
+        session owns goes off. Only a relay held outside this process can say (the keeper)."""
+        power = self.node.devices.power(initially_on=self.session is not None)
+        real = power.real_state() if power is not None else None
+        if self.session is not None and real is False:
+            log.warning("session %s: the power was cut while the node was away (keeper restarted "
+                        "or Pi rebooted); the session ends", self.session.session_id)
+            self._end(self.node.clock.now(), "power_lost")
+        elif self.session is None and real is True and power is not None:
+            log.warning("%s was on without a session: switching it off", self._resource.name)
+            power.off()
         if self.session is not None:
             self.node.devices.feedback.steady(True)
 
     # --- taps ---------------------------------------------------------------------------------
-    def tap(self, card: str, now: datetime, read_at: float) -> None:
+    def tap(self, card: str, now: datetime, read_at: float) -> Decision:
         node, session = self.node, self.session
         snapshot = node.snapshot
         assert snapshot is not None
@@ -92,7 +103,7 @@ class Machine(Behaviour):
         elif isinstance(outcome, Extend):
             assert session is not None
             self.session = session.extended(now, outcome.minutes)
-            messages.append(self._session("extend", self.session, now))
+            messages += [self._session("extend", self.session, now), self.state_message(now)]
             feedback.yes()
             node.record(messages, {SESSION_KEY: self.session.to_json()})
         elif isinstance(outcome, End):
@@ -116,6 +127,7 @@ class Machine(Behaviour):
             assert isinstance(outcome, Refuse)
             feedback.no()
             node.record(messages)
+        return decision
 
     def _start(self, start: Start, messages: list[Message], now: datetime, read_at: float) -> None:
         node, resource = self.node, self._resource
@@ -149,7 +161,13 @@ class Machine(Behaviour):
         if power is not None:
             power.off()
         self.node.devices.feedback.steady(False)
-        self.node.record(ending, {SESSION_KEY: None})
+        node = self.node
+        sensed = node.devices.running_sense is not None
+        cents = price_session(self._resource.pricing, session.active_seconds_at(now, sensed=sensed)).cents
+        if cents > 0:  # off the balance until the hub's own price arrives in a snapshot
+            node.set_overrides(node.overrides.charged(session.member_id, cents,
+                                                      int(now.timestamp() * 1000)))
+        node.record(ending, {SESSION_KEY: None, OVERRIDES_KEY: node.overrides.to_json()})
         log.info("session %s of member #%s ended (%s)", session.session_id, session.member_id,
                  reason)
 

@@ -10,16 +10,17 @@ from typing import Any
 import paho.mqtt.client as mqtt
 
 from access.bus.client import make_client, mqtt_login
-from access.bus.outbox import Outbox
 from access.bus.publisher import OutboxPublisher
 from access.bus.schemas import NodeStatus, encode
 from access.bus.topics import Topics
 from access.config import Config
 from access.hardware.reader import Reader
 from access.lifecycle import run_until_signalled
-from access.node.core import Clock, NodeCore
-from access.node.devices import NodeDevices, open_reader, tap_socket_path
+from access.node.clock import Clock
+from access.node.core import NodeCore
+from access.node.devices import NodeDevices, keeper_socket_path, open_reader, tap_socket_path
 from access.node.events import ButtonPressed, CardRead, CommandArrived, InputChanged, SnapshotArrived
+from access.node.recorder import Recorder
 from access.node.snapshot_file import SnapshotFile
 
 log = logging.getLogger(__name__)
@@ -36,9 +37,12 @@ class NodeRunner:
         self.node_id = node_id
         self.topics = Topics(config.site.id)
         data_dir = config.data_dir
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self.outbox = Outbox(data_dir / f"node-{node_id}.outbox.db")
-        self.devices = NodeDevices(settings, pin_factory=pin_factory)
+        with contextlib.suppress(OSError):  # a read-only card: the node runs all the same
+            data_dir.mkdir(parents=True, exist_ok=True)
+        self.outbox = Recorder(data_dir / f"node-{node_id}.outbox.db",
+                               on_change=self._publish_online)
+        self.devices = NodeDevices(settings, pin_factory=pin_factory,
+                                   keeper_socket=keeper_socket_path(config, node_id))
         offline = encode(NodeStatus(node=node_id, state="offline"))
         login = mqtt_login(config, f"node-{node_id}")
         self.client = make_client(config.mqtt.url, login.client_id,
@@ -112,4 +116,8 @@ class NodeRunner:
 
     def run_forever(self) -> None:
         """Run until SIGTERM or SIGINT (systemd stop, Ctrl-C)."""
-        run_until_signalled(self.start, self.stop, alive=lambda: self.core.sync(ALIVE_TIMEOUT_S))
+        run_until_signalled(self.start, self.stop, alive=self.alive)
+
+    def alive(self) -> bool:
+        """Every thread that must live does: the worker answers, the publisher runs."""
+        return self.publisher.alive and self.core.sync(ALIVE_TIMEOUT_S)

@@ -7,9 +7,16 @@ cut. A reader therefore sees the old snapshot or the new one, never half of one.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from pathlib import Path
+
+from access.bus.schemas import PayloadError
+from access.bus.snapshot_payload import decode_snapshot
+from access.domain.snapshot import Snapshot
+
+log = logging.getLogger(__name__)
 
 
 class SnapshotFile:
@@ -21,6 +28,24 @@ class SnapshotFile:
             return self.path.read_bytes()
         except FileNotFoundError:
             return None
+
+    def read(self) -> Snapshot | None:
+        """The stored snapshot, or None (none yet, or unreadable: then the hub's is awaited)."""
+        raw = self.load()
+        if raw is None:
+            return None
+        try:
+            return decode_snapshot(raw)[1]
+        except PayloadError as error:
+            log.error("the stored snapshot is unreadable (%s); waiting for the hub's", error)
+            return None
+
+    def keep(self, raw: bytes) -> None:
+        """``save()``, or say why not: a snapshot the disk refuses is still used from memory."""
+        try:
+            self.save(raw)
+        except OSError as error:
+            log.error("a new snapshot is in use but not saved on disk (%s)", error)
 
     def save(self, raw: bytes) -> None:
         folder = self.path.parent

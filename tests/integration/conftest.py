@@ -141,3 +141,26 @@ def cli_clock(monkeypatch: pytest.MonkeyPatch):
 
     monkeypatch.setattr(access.bootstrap, "site_from_config", site_from_config)
     return fixed
+
+
+@pytest.fixture
+def hub(maker_space, clock):
+    """The hub, running in this process on the sample site (no scheduled jobs)."""
+    import time
+    from datetime import timedelta
+
+    from access.bootstrap import open_site
+    from access.hub.runner import HubRunner
+
+    site = open_site()
+    # The nodes' time, running on: the hub believes nothing from its future, and its snapshot
+    # versions (its clock in ms) still grow.
+    started = time.monotonic()
+    site.now = lambda: clock.now() + timedelta(seconds=time.monotonic() - started)
+    runner = HubRunner(site, scheduler=False)
+    runner.start()
+    # Its first session: events published before it subscribes are not kept for it.
+    assert runner.subscribed.wait(10)
+    yield runner
+    runner.stop()
+    site.store.close()

@@ -54,6 +54,19 @@ def use_test_nodes(site_dir: Path) -> None:
     config.write_text(text[: text.index("# One [nodes.<id>]")] + NODES_TOML)
 
 
+def makers_at_any_hour(site_dir: Path) -> None:
+    """Members may use the machines 24/7: for node processes on the real clock."""
+    from tests.integration.cli_helpers import run
+
+    rules = site_dir / "rules.toml"
+    text = rules.read_text()
+    cut = text.index('name = "makers"')
+    rules.write_text(text[:cut] + text[cut:].replace('schedule = "volunteer-hours"',
+                                                      'schedule = "always"'))
+    assert run("rules", "apply").code == 0
+    assert run("snapshot", "publish").code == 0
+
+
 def next_wednesday_10am() -> datetime:
     paris = ZoneInfo("Europe/Paris")
     day = datetime.now(paris).date() + timedelta(days=1)

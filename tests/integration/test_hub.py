@@ -9,7 +9,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from access.bootstrap import open_site
@@ -18,7 +17,6 @@ from access.bus.outbox import Message, Outbox
 from access.bus.publisher import OutboxPublisher
 from access.bus.topics import Topics
 from access.domain.decide import Reason
-from access.hub.runner import HubRunner
 from access.services import accounts
 from access.store.models import IngestedEvent, Visit
 from tests.integration.cli_helpers import run
@@ -30,22 +28,6 @@ from tests.integration.hub_helpers import (
     workday_stream,
 )
 from tests.integration.node_helpers import RELAY, UIDS, next_wednesday_10am, wait_until
-
-
-@pytest.fixture
-def hub(maker_space, clock):
-    site = open_site()
-    # The nodes' time, running on: the hub believes nothing from its future, and its snapshot
-    # versions (its clock in ms) still grow.
-    started = time.monotonic()
-    site.now = lambda: clock.now() + timedelta(seconds=time.monotonic() - started)
-    runner = HubRunner(site, scheduler=False)
-    runner.start()
-    # Its first session: events published before it subscribes are not kept for it.
-    assert runner.subscribed.wait(10)
-    yield runner
-    runner.stop()
-    site.store.close()
 
 
 def balance(who: str) -> int:
@@ -219,7 +201,6 @@ def test_the_hub_starts_another_mqtt_process_if_its_own_dies(hub, nodes):
 
 
 def _days(n: int):
-    from datetime import timedelta
 
     return timedelta(days=n)
 

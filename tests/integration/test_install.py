@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -123,3 +124,41 @@ def test_the_mosquitto_examples_are_what_setup_writes_for_the_sample_site():
     assert (examples / "seuil.conf").read_text() == conf
     assert (examples / "seuil.acl").read_text() == acl_text(config, config.kiosk.entrance)
     assert "listener 1883\n" in conf  # the url names the hub: the broker listens on the network
+
+
+def _fake_venv(tmp_path: Path, *, running: bool) -> Path:
+    """An installed Seuil whose ``seuil node --session`` says a session runs (or not)."""
+    bin_dir = tmp_path / "venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "python").write_text("#!/bin/sh\n")
+    answer = ('echo "a session runs on $3: member #1 since 09:40"; exit 0' if running
+              else 'echo "no session runs on $3"; exit 1')
+    seuil = bin_dir / "seuil"
+    seuil.write_text(f'#!/bin/sh\n[ "$1 $4" = "node --session" ] || exit 9\n{answer}\n')
+    for program in (bin_dir / "python", seuil):
+        program.chmod(0o755)
+    return tmp_path / "venv"
+
+
+def _dry_run_with(venv: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", str(INSTALL), "--role", "hub,node", "--node", "printer", *args,
+                           "--dry-run"], capture_output=True, text=True, check=False, cwd=ROOT,
+                          env={**os.environ, "SEUIL_PI_VENV": str(venv)})
+
+
+def test_a_node_whose_machine_runs_is_not_restarted_without_saying_so_and_waiting(tmp_path):
+    steps = actions(_dry_run_with(_fake_venv(tmp_path, running=True)).stdout)
+    wait = index(steps, "a session runs on printer")
+    assert "restarts when it ends" in steps[wait]
+    assert wait < index(steps, "restart seuil-keeper@printer.service") \
+        < index(steps, "restart seuil-node@printer.service")
+    forced = actions(_dry_run_with(tmp_path / "venv", "--force").stdout)
+    assert not any("a session runs" in step for step in forced)
+    assert index(forced, "restart seuil-node@printer.service")
+
+
+def test_an_idle_node_is_restarted_with_its_keeper_at_once(tmp_path):
+    steps = actions(_dry_run_with(_fake_venv(tmp_path, running=False)).stdout)
+    assert not any(step.startswith("a session") or "restarts when" in step for step in steps)
+    assert index(steps, "enable seuil-keeper@printer.service seuil-node@printer.service") \
+        < index(steps, "restart seuil-keeper@printer.service")

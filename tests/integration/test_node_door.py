@@ -3,7 +3,7 @@
 import time
 
 from access.bus.schemas import DecisionEvent, ResourceState, TapEvent, decode
-from tests.integration.node_helpers import BUTTON, BUZZER, CONTACT, LED, RELAY, wait_until
+from tests.integration.node_helpers import BUTTON, BUZZER, CONTACT, LED, RELAY, UIDS, wait_until
 
 
 def test_member_tap_pulses_the_strike_then_it_relocks(nodes, watcher):
@@ -109,3 +109,23 @@ def test_an_unlock_queued_while_the_node_was_down_never_opens_the_door_later(nod
         assert caplog.text.count("dropped the unlock command") == 2
     finally:
         back.stop()
+
+
+def test_every_decision_is_logged_at_info_in_one_line_without_the_uid(nodes, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO)
+    door, printer = nodes("entrance"), nodes("printer")
+    door.tap("ada")
+    door.tap("stranger")
+    printer.tap("bob")  # not trained
+    lines = [r.getMessage() for r in caplog.records if r.name == "access.node.core"
+             and r.levelno == logging.INFO and "card " in r.getMessage()]
+    assert len(lines) == 3, lines
+    allowed, unknown, untrained = lines
+    assert "front-door" in allowed and "member #" in allowed and "allowed" in allowed
+    assert "rule " in allowed
+    assert "unknown_card" in unknown and "member -" in unknown
+    assert "3d-printer" in untrained and "training_required" in untrained
+    for uid in UIDS.values():
+        assert uid not in caplog.text and uid.lower() not in caplog.text

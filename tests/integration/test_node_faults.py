@@ -14,7 +14,7 @@ from access.bus import oneshot
 from access.bus.schemas import DecisionEvent, SessionEvent, TapEvent, decode
 from access.bus.topics import Topics
 from tests.integration.cli_helpers import run
-from tests.integration.node_helpers import RELAY, UIDS, NodeUnderTest, wait_until
+from tests.integration.node_helpers import RELAY, UIDS, NodeUnderTest, makers_at_any_hour, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -144,7 +144,7 @@ def _tap_until_accepted(uid: str) -> None:
 def test_sigkill_mid_session_keeps_power_on_and_the_session_ends_correctly(maker_space, site_dir,
                                                                           broker, watcher, tmp_path):
     first_log, second_log = tmp_path / "pins-1.log", tmp_path / "pins-2.log"
-    _makers_at_any_hour(site_dir)  # the node processes run on the real clock
+    makers_at_any_hour(site_dir)  # the node processes run on the real clock
     node = _start_node_process(site_dir, broker, first_log)
     try:
         assert wait_until(lambda: (site_dir / "node-printer.snapshot.json").exists(), 20)
@@ -173,16 +173,6 @@ def test_sigkill_mid_session_keeps_power_on_and_the_session_ends_correctly(maker
     assert stop.started_at == start.started_at
     assert stop.end_reason == "tap"
     assert 2 <= stop.active_seconds <= 30  # timed from the first start, across the crash
-
-
-def _makers_at_any_hour(site_dir: Path) -> None:
-    rules = site_dir / "rules.toml"
-    text = rules.read_text()
-    cut = text.index('name = "makers"')
-    rules.write_text(text[:cut] + text[cut:].replace('schedule = "volunteer-hours"',
-                                                      'schedule = "always"'))
-    assert run("rules", "apply").code == 0
-    assert run("snapshot", "publish").code == 0
 
 
 def _sessions(watcher) -> list[SessionEvent]:

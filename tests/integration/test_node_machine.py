@@ -1,6 +1,7 @@
 """The 3D printer: sessions, the warning, extension, takeover, induction, out of service."""
 
 import time
+from datetime import timedelta
 
 from access.bus.schemas import (
     DecisionEvent,
@@ -10,7 +11,7 @@ from access.bus.schemas import (
     TrainingEvent,
     decode,
 )
-from tests.integration.node_helpers import BUTTON, BUZZER, LED, RELAY, wait_until
+from tests.integration.node_helpers import BUTTON, BUZZER, LED, RELAY, NodeUnderTest, wait_until
 
 
 def sessions(watcher) -> list[SessionEvent]:
@@ -184,3 +185,49 @@ def test_a_machine_retired_mid_session_is_switched_off_and_its_session_ended(nod
     printer.tap("ada")
     assert not printer.is_on(RELAY)
     assert wait_until(lambda: decisions(watcher)[-1].reason == "unknown_resource")
+
+
+def test_after_an_extension_the_retained_state_shows_the_new_end(nodes, watcher):
+    printer = nodes("printer")
+    printer.tap("ada")
+    printer.advance(minutes=475)  # in the warning
+    printer.tap("ada")  # extended: 480 minutes from now
+    assert wait_until(lambda: len(sessions(watcher)) == 2)
+    extended_until = printer.clock.now() + timedelta(minutes=480)
+    assert wait_until(lambda: decode(ResourceState, watcher.on("/node/printer/state")[-1]).until
+                      == extended_until)
+
+
+def test_the_in_use_led_comes_back_steady_after_another_tap_during_a_session(nodes):
+    printer = nodes("printer")
+    printer.tap("ada")
+    assert printer.is_on(LED)
+    printer.tap("bob")  # refused: three flashes
+    assert wait_until(lambda: len(printer.pin(LED).states) > 3, 3)
+    assert wait_until(lambda: printer.is_on(LED), 3)  # steady again while the relay is on
+    time.sleep(1.2)
+    assert printer.is_on(LED) and printer.is_on(RELAY)
+    printer.tap("ada")  # ends: a last flash, then dark
+    time.sleep(1.3)
+    assert not printer.is_on(LED)
+
+
+def test_offline_a_member_at_the_floor_cannot_run_session_after_session(nodes, watcher, maker_space):
+    """No hub prices what the node reports: the node lowers the balance by its own sessions."""
+    printer = nodes("printer")  # Ada's balance 0, the floor 0: the hub is away
+    printer.tap("ada")
+    printer.advance(minutes=30)
+    printer.tap("ada")  # 1.00 EUR the hub has not seen
+    printer.tap("ada")
+    assert not printer.is_on(RELAY)
+    assert wait_until(lambda: len(decisions(watcher)) == 3)
+    assert decisions(watcher)[-1].reason == "not_enough_credit"
+    printer.stop()  # what it spent survives a restart
+    again = NodeUnderTest(maker_space, "printer", printer.clock).start()
+    try:
+        again.tap("ada")
+        assert not again.is_on(RELAY)
+        again.tap("grace")  # another member's balance is hers
+        assert again.is_on(RELAY)
+    finally:
+        again.stop()

@@ -178,3 +178,19 @@ def test_the_dashboard_counts_who_is_in_and_which_machine_runs(make_ctx, site):
     assert model.state["offline"] == ""
     model.sortBy("arrival")
     assert model.state["sort"] == "arrival"
+
+
+def test_a_node_that_is_not_recording_is_named_on_the_dashboard_banner(make_ctx, site):
+    from access.bus.schemas import NodeStatus, encode
+    from kiosk.bus import _status
+
+    assert _status(encode(NodeStatus(node="entrance", state="online", recording=False))) \
+        == "not-recording"
+    assert _status(encode(NodeStatus(node="entrance", state="online"))) == "online"
+    model = DashboardModel(make_ctx())
+    model.refresh()
+    for node in site.config.nodes:
+        model.node_status(node, "online")
+    model.node_status("entrance", "not-recording")  # its card is full: it opens, records nothing
+    assert "Not recording" in model.state["offline"] and "entrance" in model.state["offline"]
+    assert "Offline" not in model.state["offline"]

@@ -1,8 +1,11 @@
 """Fake ``RPi.GPIO`` and ``spidev`` modules around a register model of an MFRC522 chip.
 
 Installed through ``sys.modules``, they let the real ``mfrc522`` package and our
-``Mfrc522Reader`` run off a Pi. The chip answers REQA and the first anticollision level for
-the card placed on it, like the real one, and counts every SPI transfer.
+``Mfrc522Reader`` run off a Pi. The card placed on the chip follows ISO 14443-3's states like
+a real one: REQA wakes an idle card, anticollision gives a cascade level's four bytes (a 7-byte
+UID starts with the cascade tag 0x88 at level 1), SELECT (with a CRC_A the card checks; a bad
+one gets no answer) moves it to the next level or makes it active, and any other frame puts it
+back to idle without an answer. The chip counts every SPI transfer.
 """
 
 from __future__ import annotations
@@ -16,19 +19,37 @@ FIFO_LEVEL, CONTROL, BIT_FRAMING = 0x0A, 0x0C, 0x0D
 TRANSCEIVE = 0x0C
 
 
+def crc_a(data: list[int] | bytes) -> list[int]:
+    """ISO 14443-3 CRC_A, the card's own, bit by bit (initial 0x6363, reflected polynomial
+    0x8408), low byte first; written apart from the reader's so the two check each other."""
+    register = 0x6363
+    for value in data:
+        for bit in range(8):
+            if (register ^ (value >> bit)) & 1:
+                register = (register >> 1) ^ 0x8408
+            else:
+                register >>= 1
+    return [register & 0xFF, register >> 8]
+
+
+SEL = {0x93: 0, 0x95: 1}  # the cascade level of each SEL byte
+
+
 class FakeChip:
     def __init__(self) -> None:
         self.registers: dict[int, int] = {}
         self.fifo: list[int] = []
         self.card: bytes | None = None  # the UID bytes of the card in the field
         self.card_ready = False  # the card answered REQA and waits for anticollision
+        self.level = 0  # while ready: the cascade level it waits at
+        self.active = False  # selected: it ignores REQA once, and is idle after
         self.transfers = 0
         self.open_args: tuple[int, int] | None = None
         self.closed = False
 
     def place(self, uid: bytes | None) -> None:
         self.card = uid
-        self.card_ready = False
+        self.card_ready = self.active = False
 
     def xfer2(self, data: list[int]) -> list[int]:
         self.transfers += 1
@@ -62,20 +83,52 @@ class FakeChip:
         else:
             self.registers[register] = value
 
+    def _level_bytes(self, level: int) -> list[int]:
+        """The four bytes and BCC the card gives at cascade ``level``."""
+        assert self.card is not None
+        if len(self.card) == 4:
+            part = list(self.card)
+        elif level == 0:
+            part = [0x88, *self.card[:3]]
+        else:
+            part = list(self.card[3:7])
+        return [*part, part[0] ^ part[1] ^ part[2] ^ part[3]]
+
+    def _answer(self, sent: list[int]) -> list[int] | None:
+        if self.card is None:
+            return None
+        if self.active:  # an active card ignores REQA (and anything unexpected): idle again
+            self.active = False
+            return None
+        if sent == [0x26] and not self.card_ready:
+            self.card_ready, self.level = True, 0
+            return [0x04 if len(self.card) == 4 else 0x44, 0x00]  # ATQA
+        if not self.card_ready or not sent or SEL.get(sent[0]) != self.level:
+            return None
+        if sent[1:] == [0x20]:  # anticollision
+            answer = self._level_bytes(self.level)
+            if len(self.card) == 4:
+                self.card_ready = False  # the 4-byte reader stops here; the card times out
+            return answer
+        if len(sent) == 9 and sent[1] == 0x70 and sent[2:7] == self._level_bytes(self.level) \
+                and sent[7:] == crc_a(sent[:7]):
+            more = len(self.card) == 7 and self.level == 0
+            sak = 0x04 if more else 0x00
+            if more:
+                self.level = 1
+            else:
+                self.card_ready, self.active = False, True
+            return [sak, *crc_a([sak])]
+        return None
+
     def _transceive(self) -> None:
         sent, self.fifo = self.fifo, []
         irq = self.registers.get(COMM_IRQ, 0)
-        if self.card is not None and sent == [0x26] and not self.card_ready:
-            self.fifo = [0x04, 0x00]  # ATQA, 16 bits
-            self.card_ready = True
+        answer = self._answer(sent)
+        if answer is not None:
+            self.fifo = answer
             self.registers[COMM_IRQ] = irq | 0x30
-        elif self.card is not None and sent == [0x93, 0x20] and self.card_ready:
-            first = self.card if len(self.card) == 4 else bytes([0x88]) + self.card[:3]
-            bcc = first[0] ^ first[1] ^ first[2] ^ first[3]
-            self.fifo = [*first, bcc]
-            self.card_ready = False
-            self.registers[COMM_IRQ] = irq | 0x30
-        else:  # nobody answers: the chip's timer fires
+        else:  # nobody answers: the chip's timer fires, and the card is idle again
             self.card_ready = False
             self.registers[COMM_IRQ] = irq | 0x01
 

@@ -44,11 +44,33 @@ def test_rc522_empty_poll_costs_a_few_spi_transfers_not_thousands(rc522):
     assert chip.transfers - before < 40  # the package's own loop does ~2,000
 
 
-def test_rc522_refuses_a_seven_byte_uid_rather_than_reading_part_of_it(rc522, caplog):
+def test_rc522_reads_a_seven_byte_uid_through_cascade_level_2(rc522):
+    """NTAG, Ultralight, DESFire, phones: SELECT (with CRC_A) at level 1, then level 2."""
     reader, chip, _ = rc522
     chip.place(bytes.fromhex("04112233445566"))
+    assert reader.read_once() == "04112233445566"
+    assert reader.read_once() is None  # selected: the card is quiet for one poll...
+    assert reader.read_once() == "04112233445566"  # ...then answers again while it stays
+
+
+def test_rc522_never_reports_part_of_a_seven_byte_uid(rc522, monkeypatch):
+    reader, chip, _ = rc522
+    chip.place(bytes.fromhex("04112233445566"))
+    answer = chip._answer
+
+    def garbled_level_2(sent):
+        reply = answer(sent)
+        return [*reply[:4], reply[4] ^ 0xFF] if sent == [0x95, 0x20] else reply  # bad BCC
+
+    monkeypatch.setattr(chip, "_answer", garbled_level_2)
     assert reader.read_once() is None
-    assert "7-byte UID" in caplog.text
+
+
+def test_crc_a_matches_the_standards_example():
+    from access.hardware.mfrc522_reader import crc_a
+
+    assert crc_a([0x00, 0x00]) == [0xA0, 0x1E]  # ISO/IEC 14443-3, annex B
+    assert crc_a([0x12, 0x34]) == [0x26, 0xCF]
 
 
 def test_rc522_reports_a_card_left_on_the_reader_once(rc522):

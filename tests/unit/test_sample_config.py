@@ -23,7 +23,8 @@ INIT_VALUES = {"site_name": "Seuil", "site_id": "seuil", "data": ".", "db": "sql
 SITE_SPECIFIC = {
     "init": {"kiosk.entrance"},
     "pi": {"site.name", "site.id", "paths.data_dir", "database.url", "backup.dir", "mqtt.url",
-           "mqtt.password_dir", "kiosk.entrance", "nodes.*.description", "nodes.*.reader"},
+           "mqtt.password_dir", "kiosk.entrance", "nodes.*.description", "nodes.*.reader",
+           "nodes.*.relay_keeper"},
 }
 # A node's own settings: what it is, and its pins, have no default to compare with.
 NODE_OWN = {"nodes.*.description"}
