@@ -22,10 +22,11 @@ class KeeperUnavailable(OSError):
 class KeptRelay:
     """A machine's power or a door strike whose line belongs to the keeper.
 
-    >>> relay = KeptRelay(Path("/var/lib/seuil/node-printer.keeper.sock"))
-    >>> relay.real_state()        # what the relay is, whatever this process did before
-    True
-    >>> relay.off()
+    It needs a running keeper, so this example is not a doctest::
+
+        relay = KeptRelay(Path("/var/lib/seuil/node-printer.keeper.sock"))
+        relay.real_state()        # True: what the relay is, whatever this process did before
+        relay.off()
     """
 
     def __init__(self, socket_path: Path, *, timeout_s: float = 2.0) -> None:

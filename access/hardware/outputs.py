@@ -8,6 +8,7 @@ door unlocked: the strike relocks on time whatever our code does.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any, Protocol
 
 from gpiozero import LED, Buzzer, DigitalOutputDevice
@@ -128,6 +129,9 @@ class LatchingPower:
 
     >>> power = LatchingPower(5, 6, pulse_s=0.05, initially_on=False)
     >>> power.on()                  # a 50 ms pulse on GPIO5, timed by gpiozero
+    >>> power.is_on
+    True
+    >>> power.close(keep_power=True)  # the relay stays on; the pins are released
     """
 
     def __init__(self, set_pin: Pin, reset_pin: Pin, *, pulse_s: float = 0.05,
@@ -139,12 +143,14 @@ class LatchingPower:
         self._reset = DigitalOutputDevice(reset_pin, active_high=active_high,
                                           initial_value=False, pin_factory=pin_factory)
         self._on = initially_on
+        self._pulsed_at = 0.0
         self._pulse(self._set if initially_on else self._reset)
 
     def _pulse(self, coil: DigitalOutputDevice) -> None:
         other = self._reset if coil is self._set else self._set
         other.off()  # never both coils at once
         coil.blink(on_time=self.pulse_s, off_time=0, n=1, background=True)
+        self._pulsed_at = time.monotonic()
 
     def on(self) -> None:
         self._on = True
@@ -163,6 +169,9 @@ class LatchingPower:
 
     def close(self, *, keep_power: bool = False) -> None:
         """Release the pins; the relay stays as it is (``keep_power``) or is reset first."""
+        left = self._pulsed_at + self.pulse_s - time.monotonic()
+        if left > 0:
+            time.sleep(left)  # a pulse cut short may not latch
         if not keep_power and self._on:
             self._on = False
             self._reset.off()
