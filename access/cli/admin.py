@@ -24,7 +24,7 @@ def init(ctx: CommandContext) -> int:
     print(f"wrote {result.secret_path} (mode 0600: keep it, it keys every card)")
     print(f"created {result.database_url}")
     print("next:")
-    print(f"  export SEUIL_CONFIG={result.config_path}")
+    print(f"  export SEUIL_CONFIG={result.config_path.resolve()}")  # still true after a cd
     print('  seuil member add "Ada Lovelace" --email ada@example.org --group members '
           "--plan monthly")
     print("  seuil card enroll ada --uid 04A1B2C3")

@@ -23,7 +23,8 @@ STATUSES = (*(status.value for status in MembershipStatus), "all")
 def _print_summary(ctx: CommandContext, verb: str, member: MemberSummary) -> None:
     clock = ctx.site().clock
     plan = f", {member.plan} until {local_day(member.valid_until, clock)}" if member.plan else ""
-    print(f"{verb} {member.name} (#{member.id}): {member.status}{plan}")
+    status = "no membership" if member.status is MembershipStatus.NONE else member.status.value
+    print(f"{verb} {member.name} (#{member.id}): {status}{plan}")
 
 
 def _plan_options(parser: argparse.ArgumentParser, *, required: bool) -> None:

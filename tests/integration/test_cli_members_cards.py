@@ -227,3 +227,17 @@ def test_a_card_id_typed_without_its_hash_is_told_to_write_it_with_one(ada, db):
         'seuil: "1" is not a card UID; card ids are written with a # (did you mean "#1"?)')
     assert db_dump(db) == before
     assert run("card", "lost", "#1").code == 0
+
+
+def test_init_in_a_relative_folder_prints_an_export_that_survives_a_cd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SEUIL_DATABASE_URL", raising=False)
+    result = run("init", "mysite", "--site-name", "La Ruche")
+    assert result.code == 0, result.err
+    assert f"  export SEUIL_CONFIG={tmp_path / 'mysite' / 'seuil.toml'}" in result.out.splitlines()
+
+
+def test_a_member_without_a_plan_is_said_to_have_no_membership(site_dir):
+    result = run("member", "add", "Root Admin", "--group", "admins")
+    assert result.code == 0, result.err
+    assert result.out.strip() == "added Root Admin (#1): no membership"
