@@ -38,7 +38,7 @@ from access.bus.topics import Topics
 from access.domain import events
 from access.domain.events import NodeEvent
 from access.domain.plausibility import doubt
-from access.domain.ruleset import RuleSet
+from access.domain.ruleset import ResourceDef, ResourceKind, RuleSet
 from access.hub import messagebus
 from access.services.context import EventContext, Site
 from access.services.rules import applied_rules
@@ -78,7 +78,7 @@ class IngestResult:
 
 @dataclass(frozen=True, slots=True)
 class _Known:
-    resources: frozenset[str]
+    resources: dict[str, ResourceDef]
     members: frozenset[int]
     card_owners: dict[str, int]
     trainers: frozenset[tuple[int, str]]
@@ -273,7 +273,13 @@ class Ingestor:
     def _known(self, session: Session, items: Sequence[_Parsed]) -> _Known:
         """What the hub knows that the batch's events name: members, card owners, trainers."""
         members = sorted({member for item in items for member in item.event.members})
-        resources = frozenset(session.scalars(select(Resource.name)).all())
+        # Every resource the rules ever named (a retired one keeps its row): an event is judged by
+        # what its node drove, even when it arrives after a rules change retired the resource.
+        resources = {name: ResourceDef(name, ResourceKind(kind), node, skill=skill,
+                                       max_session_minutes=longest)
+                     for name, kind, node, skill, longest in session.execute(
+                         select(Resource.name, Resource.kind, Resource.node, Resource.skill,
+                                Resource.max_session_minutes))}
         known: set[int] = set()
         for start in range(0, len(members), LOOKUP_CHUNK):
             known.update(session.scalars(select(Member.id).where(
@@ -294,8 +300,8 @@ class Ingestor:
     def _check_references(self, item: _Parsed, known: _Known) -> None:
         event = item.event
         resource = event.resource
-        defined = self._rules.resource(resource)
-        if resource not in known.resources or defined is None:
+        defined = known.resources.get(resource)
+        if defined is None:
             raise Rejected(f'unknown resource "{resource}" (not in the applied rules)', item.event_id,
                            event.node)
         for member in event.members:

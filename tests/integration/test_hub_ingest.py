@@ -292,3 +292,20 @@ def test_a_node_login_cannot_write_other_peoples_history(hub_site, topics):
     real = induction.model_copy(update={"event_id": _uuid(10), "trainer_id": 3})
     result = ingestor.ingest([*good, Incoming(topics.node_training("printer"), encode(real))])
     assert (result.applied, result.dead) == (len(good) + 1, 0)
+
+
+def test_the_last_session_of_a_machine_retired_meanwhile_is_still_billed(hub_site, topics, tmp_path):
+    """The node ends the session when a rules change retires its machine; the stop reaches the
+    hub after the change, and the hub judges it by what that node drove (the retired row)."""
+    printer = FakeNode(topics, "printer", "3d-printer")
+    start, *_, stop = printer.session(1, MORNING, 3600)
+    ingestor = Ingestor(hub_site)
+    assert ingestor.ingest([start]).applied == 1
+    rules = hub_site.config.rules_path.read_text()
+    first = rules.index('[[resource]]\nname = "3d-printer"')
+    retired = tmp_path / "rules.toml"
+    retired.write_text((rules[:first] + rules[rules.index("[[resource]]", first + 1):])
+                       .replace('"3d-printer", ', ""))
+    assert run("rules", "apply", str(retired)).code == 0
+    result = ingestor.ingest([stop])
+    assert (result.applied, result.dead, result.priced) == (1, 0, 1), dead_reasons(hub_site)
