@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from access.bus.outbox import Message
 from access.bus.schemas import ServiceCommand, StopSessionCommand, UnlockCommand
 from access.domain.decide import Decision, Reason
-from access.domain.ruleset import ResourceKind
 
 if TYPE_CHECKING:
     from access.node.core import NodeCore
@@ -24,8 +23,6 @@ log = logging.getLogger(__name__)
 
 class Behaviour:
     """A node whose snapshot does not name its resource (yet): it refuses every card."""
-
-    kind: ResourceKind | None = None
 
     def __init__(self, node: NodeCore) -> None:
         self.node = node

@@ -9,7 +9,6 @@ from datetime import datetime
 from access.bus.outbox import Message
 from access.bus.schemas import UnlockCommand
 from access.domain.decide import Decision, decide
-from access.domain.ruleset import ResourceKind
 from access.node.behaviour import Behaviour
 
 log = logging.getLogger(__name__)
@@ -17,8 +16,6 @@ log = logging.getLogger(__name__)
 
 class Door(Behaviour):
     """The strike is pulsed by gpiozero itself: the door relocks even if the worker stalls."""
-
-    kind = ResourceKind.DOOR
 
     def claim(self) -> None:
         self.node.devices.strike()

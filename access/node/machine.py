@@ -35,7 +35,7 @@ from access.domain.machine import (
 )
 from access.domain.machine_session import MachineSession
 from access.domain.pricing import price_session
-from access.domain.ruleset import ResourceDef, ResourceKind
+from access.domain.ruleset import ResourceDef
 from access.node.behaviour import Behaviour
 from access.node.local_state import OVERRIDES_KEY, SESSION_KEY
 
@@ -47,8 +47,6 @@ log = logging.getLogger(__name__)
 
 class Machine(Behaviour):
     """A machine's power, held on for a session; a restart picks the session up again."""
-
-    kind = ResourceKind.MACHINE
 
     def __init__(self, node: NodeCore) -> None:
         super().__init__(node)
