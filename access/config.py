@@ -172,6 +172,8 @@ class KioskConfig(_Section):
     """Turn the screens by this many degrees (a panel mounted upside down or upright)."""
     credential: tuple[Literal["card", "code"], ...] = Field(("card", "code"), min_length=1)
     """What a visitor gets to open the door: a spare badge bound at the kiosk, a 6-digit code."""
+    volunteer_groups: tuple[str, ...] = ("volunteers",)
+    """Members of these groups unlock the full names of the fire roll-call with their badge."""
     helloasso: HelloAssoConfig = HelloAssoConfig()
 
 

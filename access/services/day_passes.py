@@ -28,7 +28,7 @@ from access.errors import Conflict, InvalidInput, NotFound
 from access.services import audit
 from access.services.context import Site
 from access.services.ledger import EntryKind, PaymentMethod, Posting, check_reference, post
-from access.services.rules import applied_rules
+from access.services.rules import DoorAnswer, applied_rules, door_for, entrance_resource
 from access.store.models import Card, DayPass, Member, Membership
 
 CODE_DIGITS = 6
@@ -227,19 +227,46 @@ def bind_card(site: Site, pass_id: int, card_hash: str) -> BoundCard:
 @dataclass(frozen=True)
 class CodeCheck:
     pass_id: int
+    member_id: int
     name: str
     valid_until: datetime
+    resource: str
+    """The door it opens (the kiosk's entrance)."""
+    rule: str | None
+    opens_until: datetime | None
+    """When the door stops opening for this pass today (closing time, or the pass's end)."""
+
+
+class CodeRefused(Conflict):
+    """A valid code at an hour the door does not open for its pass (the badge's rule)."""
+
+    def __init__(self, check: CodeCheck, answer: DoorAnswer) -> None:
+        super().__init__(f"day pass #{check.pass_id}: the door does not open for it now "
+                         f"({answer.decision.reason.value})")
+        self.check = check
+        self.answer = answer
 
 
 def check_code(site: Site, text: str) -> CodeCheck:
-    """The valid day pass a door code belongs to; ``NotFound`` for a wrong or ended code."""
+    """The valid day pass a door code belongs to; ``NotFound`` for a wrong or ended code.
+
+    A code follows the same rule as the pass's badge: ``CodeRefused`` (with when the door
+    opens next) at an hour the entrance is closed to the pass.
+    """
     code = normalize_code(text)
     now = site.now()
     with site.store.read() as session:
         row = session.execute(
-            select(DayPass.id, Member.name, DayPass.valid_until).join(Member, Member.id == DayPass.member_id)
+            select(DayPass.id, Member.id, Member.name, DayPass.valid_until)
+            .join(Member, Member.id == DayPass.member_id)
             .where(DayPass.code_hash == code_hash(site, code), DayPass.valid_until > now,
                    DayPass.expired_at.is_(None))).first()
     if row is None:
         raise NotFound("this code is not valid (wrong, or the day pass has ended)")
-    return CodeCheck(row[0], row[1], row[2])
+    resource = entrance_resource(site)
+    answer = door_for(site, row[1], resource, now)
+    check = CodeCheck(row[0], row[1], row[2], row[3], resource, answer.decision.rule,
+                      answer.opening.change_at if answer.opening.open_now else None)
+    if not answer.decision.allowed:
+        raise CodeRefused(check, answer)
+    return check

@@ -227,3 +227,35 @@ def test_an_admin_puts_a_machine_out_of_service_from_the_cli(hub, nodes):
     typo = run("resource", "service", "3d-printr", "off")
     assert typo.code == 1 and 'did you mean "3d-printer"' in typo.err
     assert run("resource", "service", "front-door", "off").code == 1
+
+
+def test_a_member_who_taps_out_after_hours_is_checked_out_though_the_door_stays_shut(hub, nodes):
+    """Bob came at 10:00; at 20:30 the door no longer opens for members, he taps on his way out
+    (the exit button let him out): he is out, not 'in' until the cut-off and on the fire
+    roll-call. A refused tap never checks anyone in."""
+    door = nodes("entrance")
+    door.tap("bob")
+    assert wait_until(lambda: _open_visits(hub) == 1)
+    door.advance(hours=10, minutes=30)  # 20:30: members' hours ended at 20:00
+    door.tap("bob")
+    assert wait_until(lambda: _open_visits(hub) == 0)
+    with hub.site.store.read() as session:
+        out = session.execute(select(Visit.checked_out_at, Visit.auto_checked_out)).one()
+    assert out.auto_checked_out is False and out.checked_out_at is not None
+    door.advance(minutes=5)
+    door.tap("bob")  # refused again, and he is out: it does not check him back in
+    door.tap("ada")  # a tap after it reaches the hub: Bob's has been applied by then
+    assert wait_until(lambda: _decisions(hub) == 4)
+    assert _open_visits(hub) == 0
+
+
+def _open_visits(hub) -> int:
+    with hub.site.store.read() as session:
+        return session.scalar(select(func.count()).select_from(Visit).where(Visit.checked_out_at.is_(None)))
+
+
+def _decisions(hub) -> int:
+    from access.store.models import AccessEvent
+
+    with hub.site.store.read() as session:
+        return session.scalar(select(func.count()).select_from(AccessEvent))

@@ -194,3 +194,89 @@ def test_a_node_that_is_not_recording_is_named_on_the_dashboard_banner(make_ctx,
     model.node_status("entrance", "not-recording")  # its card is full: it opens, records nothing
     assert "Not recording" in model.state["offline"] and "entrance" in model.state["offline"]
     assert "Offline" not in model.state["offline"]
+
+
+EVENING = MORNING.replace(hour=20, minute=30)  # 21:30 in Paris: the door's hours ended at 20:00
+
+
+def test_a_visitor_who_opens_with_a_code_is_checked_in_and_on_the_roll_call(make_ctx, site):
+    from access.services.screens import dashboard, roll_call
+
+    sold = day_passes.sell(site, cents=500, method=PaymentMethod.CASH, name="Camille Dupont",
+                           with_code=True)
+    bus = FakeBus()
+    model = DoorCodeModel(make_ctx(bus=bus))
+    model.submit(sold.code)
+    assert dashboard.dashboard(site).count == 0  # not in until the door opened
+    bus.node_unlocks(model)
+    assert model.state["opened"] is True
+    assert [p.member_id for p in dashboard.dashboard(site).present] == [sold.member_id]
+    people = roll_call.roll_call(site).people
+    assert [(p.name, p.visitor) for p in people] == [("Camille Dupont", True)]
+    bus.node_unlocks(model)  # the node's state again (a reconnect): one visit, not two
+    assert dashboard.dashboard(site).count == 1
+
+
+def test_a_code_follows_the_badge_rule_and_says_when_the_door_opens_next(make_ctx, site):
+    from access.services import rules
+
+    early = MORNING.replace(hour=6, minute=30)  # 07:30 in Paris: the door opens at 08:00
+    site.now = lambda: early
+    sold = day_passes.sell(site, cents=500, method=PaymentMethod.CASH, name="Camille", with_code=True)
+    bus = FakeBus(now=site.now)
+    model = DoorCodeModel(make_ctx(bus=bus))
+    model.submit(sold.code)
+    assert model.state["message"] == "Your pass does not open the door at this hour: it opens at 08:00."
+    site.now = bus.now = lambda: EVENING
+    for _ in range(MAX_TRIES + 1):  # a right code at the wrong hour is not a wrong try
+        model.submit(sold.code)
+        assert model.state["error"] is True and bus.unlocks == []
+    assert model.state["message"] == "Your pass does not open the door any more today."
+    badge = rules.door_for(site, sold.member_id, "front-door", EVENING)
+    assert badge.decision.reason is Reason.OUTSIDE_HOURS  # the badge's answer: the same
+
+
+def test_the_pass_says_until_when_its_badge_and_code_open(site):
+    from access.services import rules
+
+    sold = day_passes.sell(site, cents=500, method=PaymentMethod.CASH, name="Camille", with_code=True)
+    answer = rules.door_for(site, sold.member_id, "front-door", MORNING)
+    assert answer.opening.open_now and answer.opening.change_at == MORNING.replace(hour=19)  # 20:00
+    assert sold.valid_until > answer.opening.change_at  # the pass ends at the cut-off, later
+    assert day_passes.check_code(site, sold.code).opens_until == answer.opening.change_at
+
+
+def test_the_roll_call_lists_everyone_inside_by_first_name_until_a_volunteer_taps(make_ctx, site):
+    from access.services.members import add_member
+    from access.services.visits import record_entry
+    from kiosk.roll_call import RollCallModel
+
+    names = [f"Personne{i:02d} Nom-De-Famille-Très-Long{i:02d}" for i in range(29)]
+    for index, name in enumerate(names):
+        member = add_member(site, name, groups=["members"], plan="monthly",
+                            first_day=MORNING.date().replace(day=1))
+        record_entry(site, event_id=str(uuid.uuid4()), member_id=member.id, resource="front-door",
+                     at=MORNING - timedelta(minutes=index), rule="members-door")
+    sold = day_passes.sell(site, cents=0, method=PaymentMethod.CASH, with_code=True)
+    record_entry(site, event_id=str(uuid.uuid4()), member_id=sold.member_id, resource="front-door",
+                 at=MORNING, rule="visitors-door")
+    volunteer = add_member(site, "Vera Volunteer", groups=["volunteers"], plan="monthly",
+                           first_day=MORNING.date().replace(day=1))
+    model = RollCallModel(make_ctx())
+    model.refresh()
+    state = model.state
+    assert state["title"] == "Fire roll-call: 30 people" and state["made"] == "List made at 09:00"
+    assert state["rows"][0]["name"] == "Personne00 N." and state["counted"] == "0 / 30 counted"
+    assert f"Visitor no. {sold.member_id}" in [r["name"] for r in state["rows"]]  # they gave no name
+    model.tick(state["rows"][0]["id"])
+    model.tick(state["rows"][1]["id"])
+    model.tick(state["rows"][1]["id"])  # a second tap un-ticks
+    assert model.state["counted"] == "1 / 30 counted" and model.state["rows"][0]["ticked"] is True
+    model.tap(decision(ADA))  # a member who is not a volunteer: still first names
+    assert model.state["rows"][0]["name"] == "Personne00 N." and model.state["fullNames"] is False
+    model.tap(decision(volunteer.id))
+    assert model.state["rows"][0]["name"] == names[0] and model.state["unlockHint"] == ""
+    model.refresh()  # made again: ticks of people still inside stay
+    assert model.state["counted"] == "1 / 30 counted"
+    model.reset()
+    assert model.state["rows"] == [] and model.state["fullNames"] is False
