@@ -23,7 +23,9 @@ from sqlalchemy.orm import Session
 from access.domain import membership
 from access.domain.cards import CARD_HASH
 from access.domain.money import Money
-from access.domain.ruleset import PlanDef, PlanPeriod
+from access.domain.opening import opening
+from access.domain.ruleset import PlanDef, PlanPeriod, RuleSet
+from access.domain.snapshot import MembershipWindow, MemberView, Snapshot
 from access.errors import Conflict, InvalidInput, NotFound
 from access.services import audit
 from access.services.context import Site
@@ -49,6 +51,10 @@ class Offer:
     presets_cents: tuple[int, ...]
     currency: str
     valid_until: datetime
+    """When a pass sold now ends (the day's cut-off)."""
+    opens_until: datetime | None = None
+    """When its badge and code stop opening the entrance today (the door's closing time for
+    the plan, capped by ``valid_until``); None when the entrance does not open for it now."""
 
     def check(self, cents: int) -> None:
         if cents < self.floor_cents:
@@ -85,14 +91,18 @@ def _plan(site: Site, session: Session) -> PlanDef:
 
 def offer(site: Site) -> Offer:
     with site.store.read() as session:
-        return _offer(site, _plan(site, session))
+        return _offer(site, _plan(site, session), applied_rules(session).rules)
 
 
-def _offer(site: Site, plan: PlanDef) -> Offer:
+def _offer(site: Site, plan: PlanDef, rules: RuleSet) -> Offer:
     suggested = plan.suggested_cents if plan.suggested_cents is not None else plan.price_cents
     presets = tuple(sorted({p for p in plan.preset_cents if p >= plan.floor_cents}))
+    now, ends = site.now(), site.clock.day_end(site.today())
+    visitor = MemberView(0, "", memberships=(MembershipWindow(plan.name, now, ends),))
+    snapshot = Snapshot.build(version=0, clock=site.clock, rules=rules, members=[visitor], cards={})
+    door = opening(snapshot, visitor, entrance_resource(site, rules), now)
     return Offer(plan.name, plan.description, max(suggested, plan.floor_cents), plan.floor_cents,
-                 presets, site.currency, site.clock.day_end(site.today()))
+                 presets, site.currency, ends, door.change_at if door.open_now else None)
 
 
 def code_hash(site: Site, code: str) -> str:
@@ -126,7 +136,7 @@ def sell(site: Site, *, cents: int, method: PaymentMethod, name: str = "",
     now = site.now()
     with site.store.write() as session:
         plan = _plan(site, session)
-        _offer(site, plan).check(cents)
+        _offer(site, plan, applied_rules(session).rules).check(cents)
         check_reference(session, payment_reference)
         valid_from, valid_until = membership.window(plan, site.clock, now)
         visitor = Member(name=name, email=None, note="day-pass visitor", show_on_dashboard=False,

@@ -217,9 +217,10 @@ def door_for(site: Site, member_id: int, resource: str, at: datetime) -> DoorAns
                       else Opening(False, None))
 
 
-def entrance_resource(site: Site) -> str:
-    """The check-in resource behind the kiosk's entrance node."""
-    node = entrance_node(site)
-    resources = current(site).rules.resources
+def entrance_resource(site: Site, rules: RuleSet | None = None) -> str:
+    """The check-in resource behind the kiosk's entrance node (in ``rules``, else those in force)."""
+    resources = (rules or current(site).rules).resources
+    doors = [r.node for r in resources if r.checkin]
+    node = site.config.kiosk.entrance or (doors[0] if doors else "entrance")
     return next((r.name for r in resources if r.node == node and r.checkin),
                 next((r.name for r in resources if r.node == node), node))

@@ -280,3 +280,10 @@ def test_the_roll_call_lists_everyone_inside_by_first_name_until_a_volunteer_tap
     assert model.state["counted"] == "1 / 30 counted"
     model.reset()
     assert model.state["rows"] == [] and model.state["fullNames"] is False
+
+
+def test_the_day_pass_screen_says_the_door_closes_at_20_not_at_the_cut_off(make_ctx):
+    model = DayPassModel(make_ctx())
+    model.start()
+    assert model.offer is not None and model.offer.valid_until.hour == 3  # 04:00 in Paris
+    assert "until 20:00" in model.state["cardBound"] and "until 20:00" in model.state["codeHint"]
