@@ -4,6 +4,7 @@ import time
 import uuid
 from datetime import timedelta
 
+import pytest
 from PySide6.QtCore import QCoreApplication
 
 from access.bus.schemas import DecisionEvent, ResourceState
@@ -287,3 +288,56 @@ def test_the_day_pass_screen_says_the_door_closes_at_20_not_at_the_cut_off(make_
     model.start()
     assert model.offer is not None and model.offer.valid_until.hour == 3  # 04:00 in Paris
     assert "until 20:00" in model.state["cardBound"] and "until 20:00" in model.state["codeHint"]
+
+
+def test_a_member_who_arrives_untrained_is_told_who_inside_can_help(make_ctx, site):
+    """Grace (in, on the dashboard, trained on the printer) said she helps with 3D printing:
+    Ada, not trained, is told when she arrives; the presence list shows it beside Grace's name.
+    Noor, trained too but who said nothing, is never named."""
+    from access.services.members import add_member, edit_member
+    from access.services.trainings import grant_training
+    from access.services.visits import record_entry
+
+    for name, asks in (("Grace Hopper", "3D printing, sewing"), ("Noor Silent", "")):
+        member = add_member(site, name, groups=["trainers"], plan="monthly", show_on_dashboard=True,
+                            first_day=MORNING.date().replace(day=1))
+        grant_training(site, f"#{member.id}", "3d-printing")
+        if asks:
+            edit_member(site, f"#{member.id}", ask_me_about=f"  {asks},, 3d PRINTING ")
+        record_entry(site, event_id=str(uuid.uuid4()), member_id=member.id, resource="front-door",
+                     at=MORNING - timedelta(hours=1), rule="members-door")
+    model = WelcomeModel(make_ctx())
+    model.tap(decision(ADA))
+    assert model.state["presence"] == "in"
+    assert "Grace is in and can help you with “Prusa MK4” (3D printing, sewing)." in model.state["lines"]
+    assert not any("Noor" in line for line in model.state["lines"])
+    board = DashboardModel(make_ctx())
+    board.refresh()
+    assert "Grace Hopper · ask me about: 3D printing, sewing" in board.state["names"]
+    assert "Noor Silent" in board.state["names"]
+
+
+def test_ask_me_about_takes_a_few_short_topics_and_refuses_nonsense(site):
+    from access.errors import InvalidInput
+    from access.services.members import edit_member, show_member
+
+    for bad in ("x" * 41, "a, b, c, d, e, f", "3D\x1b[2J printing"):
+        with pytest.raises(InvalidInput):
+            edit_member(site, "ada", ask_me_about=bad)
+    assert show_member(site, "ada").ask_me_about == ""  # nothing changed
+    edit_member(site, "ada", ask_me_about="sewing")
+    edit_member(site, "ada", ask_me_about="")
+    assert show_member(site, "ada").ask_me_about == ""
+
+
+def test_a_refused_tap_on_the_way_out_says_checked_out_not_denied(make_ctx, site):
+    from access.services.visits import record_entry
+
+    record_entry(site, event_id=str(uuid.uuid4()), member_id=ADA, resource="front-door", at=MORNING,
+                 rule="members-door")
+    model = WelcomeModel(make_ctx())
+    model.tap(decision(ADA, allowed=False, reason=Reason.OUTSIDE_HOURS, at=EVENING))
+    assert model.state["presence"] == "out" and model.state["headline"] == "You are checked out: see you soon!"
+    assert model.state["lines"] == ["The door no longer opens at this hour: leave with the exit button."]
+    model.tap(decision(2, allowed=False, reason=Reason.OUTSIDE_HOURS, at=EVENING))  # not in: refused
+    assert model.state["presence"] == "none" and model.state["headline"] == "Access denied"
