@@ -337,7 +337,8 @@ def test_a_refused_tap_on_the_way_out_says_checked_out_not_denied(make_ctx, site
                  rule="members-door")
     model = WelcomeModel(make_ctx())
     model.tap(decision(ADA, allowed=False, reason=Reason.OUTSIDE_HOURS, at=EVENING))
-    assert model.state["presence"] == "out" and model.state["headline"] == "You are checked out: see you soon!"
+    assert model.state["presence"] == "out"
+    assert model.state["headline"] == "You are checked out: see you soon!"
     assert model.state["lines"] == ["The door no longer opens at this hour: leave with the exit button."]
     model.tap(decision(2, allowed=False, reason=Reason.OUTSIDE_HOURS, at=EVENING))  # not in: refused
     assert model.state["presence"] == "none" and model.state["headline"] == "Access denied"
