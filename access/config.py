@@ -193,6 +193,9 @@ class MqttConfig(_Section):
     """A single identity for every program using this file, e.g. ``node-printer`` on the
     printer's own Pi (with ``password_file``). Empty: each program uses its role."""
     password_file: str = ""
+    ca_file: str = ""
+    """The site CA (``tls/ca.pem``, made by ``seuil mqtt setup --tls``) that signed the broker's
+    certificate, for an ``mqtts://`` url. Empty: the system's trusted CAs."""
     protocol: Literal[5, 4] = 5
     """5: MQTT v5, so a node hears when the broker refuses a publish; 4: MQTT 3.1.1, for a broker
     that speaks nothing newer (the demo's embedded amqtt)."""

@@ -71,7 +71,8 @@ class HubRunner:
         login = mqtt_login(config, "hub")
         self.link = BrokerLink(
             LinkSettings(config.mqtt.url, login.client_id, login.username, login.password,
-                         (*((topic, 1) for topic in t.all_node_events), (t.all_statuses, 1))),
+                         (*((topic, 1) for topic in t.all_node_events), (t.all_statuses, 1)),
+                         login.ca_file),
             on_messages=self._on_messages, on_connected=self._on_connected,
             on_subscribed=self._on_subscribed)
         self.connected = threading.Event()

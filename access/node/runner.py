@@ -47,7 +47,7 @@ class NodeRunner:
         login = mqtt_login(config, f"node-{node_id}")
         self.client = make_client(config.mqtt.url, login.client_id,
                                   username=login.username, password=login.password,
-                                  mqtt5=config.mqtt.protocol == 5,
+                                  mqtt5=config.mqtt.protocol == 5, ca_file=login.ca_file,
                                   will=(self.topics.node_status(node_id), offline))
         self.client.on_message = self._on_message
         self.publisher = OutboxPublisher(self.client, self.outbox, on_connected=self._on_connected)
