@@ -58,7 +58,8 @@ def acl_text(config: Config, entrance: str) -> str:
     for node in sorted(config.nodes):
         lines += ["", f"# node {node}: writes under its own node/{node}/ only", f"user node-{node}"]
         lines += [f"topic write {t.base}/node/{node}/{kind}" for kind in NODE_WRITES]
-        lines += [f"topic read {t.node_snapshot(node)}", f"topic read {t.node_commands(node)}"]
+        lines += [f"topic read {t.node_snapshot(node)}", f"topic read {t.node_commands(node)}",
+                  f"topic read {t.node_receipt(node)}"]
     return "\n".join(lines) + "\n"
 
 
