@@ -15,6 +15,8 @@
 #                             passwords and an ACL (hub), SPI (node), systemd units. A small
 #                             space runs all three roles on one Pi.
 #        --site-name NAME     the site's name for a first install (default "Seuil")
+#        --reader rc522|usb   the badge readers of a first install: an RC522 on SPI (default)
+#                             or a USB reader that types the UID; the pins of docs/wiring.md
 #        --tls-cert F --tls-key F   the hub's broker also listens with TLS on 8883
 #        --force              restart a node even while its machine runs a session (else it
 #                             says so and waits for the session to end)
@@ -62,7 +64,7 @@ force=0
 idle_poll_s="${SEUIL_IDLE_POLL_S:-30}"
 
 usage() {
-  sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 say() { printf '==> %s\n' "$*"; }
@@ -214,7 +216,10 @@ pi_config() {
 from the hub's $etc_dir first (docs/install-pi.md, \"More than one Pi\"), then run this again"
   else
     say "first install: a sample site in $etc_dir, its data in $data_dir (edit seuil.toml, rules.toml)"
-    act "$pi_venv/bin/seuil" init "$etc_dir" --data-dir "$data_dir" --mqtt-passwords --site-name "$site_name"
+    local here_nodes=() node
+    for node in "${nodes[@]}"; do here_nodes+=(--node "$node"); done
+    act "$pi_venv/bin/seuil" init "$etc_dir" --data-dir "$data_dir" --mqtt-passwords \
+      --site-name "$site_name" --pi "$reader" "${here_nodes[@]}"
     act chown -R seuil:seuil "$data_dir"
   fi
   act chown -R root:seuil "$etc_dir"
@@ -383,6 +388,7 @@ mode=""
 roles=""
 nodes=()
 site_name="Seuil"
+reader="mfrc522"
 tls_cert=""
 tls_key=""
 pytest_args=()
@@ -393,6 +399,12 @@ while [ "$#" -gt 0 ]; do
             mode="--role"; roles="$2"; shift ;;
     --node) [ "$#" -ge 2 ] || die "--node needs an id"; nodes+=("$2"); shift ;;
     --site-name) [ "$#" -ge 2 ] || die "--site-name needs a name"; site_name="$2"; shift ;;
+    --reader) case "${2:-}" in
+                rc522) reader=mfrc522 ;;
+                usb) reader=hid ;;
+                *) die "--reader needs rc522 or usb" ;;
+              esac
+              shift ;;
     --tls-cert) [ "$#" -ge 2 ] || die "--tls-cert needs a file"; tls_cert="$2"; shift ;;
     --tls-key) [ "$#" -ge 2 ] || die "--tls-key needs a file"; tls_key="$2"; shift ;;
     --dry-run) dry_run=1 ;;
