@@ -43,14 +43,15 @@ def test_a_one_pi_site_gets_everything_in_order():
     assert result.returncode == 0, result.stderr
     steps = actions(result.stdout)
     apt = steps[index(steps, "apt-get install")]
-    for package in ("mosquitto", "cage", "python3-venv", "python3-lgpio", "python3-spidev", "python3-evdev",
-                    "libegl1"):
+    for package in ("mosquitto", "cage", "python3-venv", "python3-spidev", "python3-evdev", "libegl1"):
         assert f" {package}" in apt
+    # Raspberry Pi OS's own: lgpio, and the RPi.GPIO shim the mfrc522 driver imports
+    assert "python3-lgpio python3-rpi-lgpio" in steps[index(steps, "python3-rpi-lgpio")]
     assert "useradd --system" in steps[index(steps, "useradd")]
     for group in ("gpio", "spi", "input", "video", "render"):
         assert f"usermod -a -G {group} seuil" in steps
     assert "python3 -m venv --system-site-packages /opt/seuil/venv" in steps
-    assert steps[index(steps, "pip install --quiet --upgrade /")].endswith("\\[kiosk\\]")  # printed with %q
+    assert steps[index(steps, "--upgrade /")].endswith("\\[kiosk\\]")  # printed with %q
     init = steps[index(steps, "seuil init")]
     assert "/etc/seuil --data-dir /var/lib/seuil --mqtt-passwords --site-name La\\ Ruche" in init
     assert "chmod 0600 /etc/seuil/secret.key" in steps
@@ -233,3 +234,37 @@ def test_the_laptop_sample_keeps_its_fake_readers_and_no_sample_relay_is_on_a_pu
     for config in (laptop, load_config(ROOT / "firmware_config" / "seuil.toml")):
         relays = [n.relay for n in config.nodes.values() if n.relay is not None]
         assert relays and all(r.active_high or r.pin in (5, 6) for r in relays)
+
+
+def test_online_and_wheelhouse_installs_take_the_same_pinned_versions(tmp_path):
+    online = [s for s in actions(dry_run("--role", "hub,node,kiosk", "--node", "entrance").stdout)
+              if "pip install" in s and "--upgrade pip" not in s]
+    offline = [s for s in actions(dry_run("--role", "hub,node,kiosk", "--node", "entrance",
+                                          "--wheelhouse", str(tmp_path)).stdout) if "pip install" in s]
+    assert len(online) == len(offline) == 2  # Seuil with its kiosk extra, then mfrc522 alone
+    for step in online + offline:
+        assert f"-c {ROOT}/constraints.txt" in step
+    for step in offline:
+        assert f"--no-index --find-links {tmp_path}" in step
+    assert not any("--no-index" in step for step in online)
+    assert dry_run("--role", "hub", "--wheelhouse", str(tmp_path / "nowhere")).returncode == 2
+
+
+def test_the_constraints_pin_every_package_seuil_needs_on_a_pi_within_pyproject():
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    from tests.system.wheelhouse import pins
+
+    pinned = {canonicalize_name(p.split("==")[0]): p.split("==")[1] for p in pins()}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    needed = [*project["project"]["dependencies"], *project["project"]["optional-dependencies"]["kiosk"],
+              *(r for r in project["project"]["optional-dependencies"]["pi"] if r.startswith("mfrc522")),
+              *project["build-system"]["requires"]]
+    for text in needed:
+        requirement = Requirement(text)
+        name = canonicalize_name(requirement.name)
+        assert name in pinned, f"{requirement.name} is not in constraints.txt"
+        assert requirement.specifier.contains(pinned[name], prereleases=True), (text, pinned[name])
