@@ -15,6 +15,10 @@
 #                             passwords and an ACL (hub), SPI (node), systemd units. A small
 #                             space runs all three roles on one Pi.
 #        --site-name NAME     the site's name for a first install (default "Seuil")
+#        --reader rc522|usb   the badge readers of a first install: an RC522 on SPI (default)
+#                             or a USB reader that types the UID; the pins of docs/wiring.md
+#        --wheelhouse DIR     install the Python packages from the wheels in DIR, offline
+#                             (python3 -m tests.system.wheelhouse DIR --arch aarch64 fills it)
 #        --tls-cert F --tls-key F   the hub's broker also listens with TLS on 8883
 #        --force              restart a node even while its machine runs a session (else it
 #                             says so and waits for the session to end)
@@ -45,7 +49,10 @@ demo_packages=(
 # On a Pi. Qt itself comes from PySide6's wheels; these are the system libraries it loads.
 pi_packages_common=(python3-venv python3-pip)
 pi_packages_hub=(mosquitto)
-pi_packages_node=(python3-lgpio python3-spidev python3-evdev)
+pi_packages_node=(python3-spidev python3-evdev)
+# From Raspberry Pi OS's own repository (plain Debian has neither): gpiozero's lgpio pin factory,
+# and the RPi.GPIO shim on lgpio that the mfrc522 driver imports (it works on every Pi, the 5 too).
+pi_os_packages_node=(python3-lgpio python3-rpi-lgpio)
 pi_packages_kiosk=(cage libgl1 libegl1 libgles2 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0
                    fonts-dejavu-core)
 
@@ -62,7 +69,7 @@ force=0
 idle_poll_s="${SEUIL_IDLE_POLL_S:-30}"
 
 usage() {
-  sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 say() { printf '==> %s\n' "$*"; }
@@ -168,6 +175,19 @@ pi_packages() {
   has_role node && packages+=("${pi_packages_node[@]}")
   has_role kiosk && packages+=("${pi_packages_kiosk[@]}")
   install_system_packages "${packages[@]}"
+  has_role node || return 0
+  local package found=() absent=()
+  for package in "${pi_os_packages_node[@]}"; do
+    if [ "$dry_run" -eq 1 ] || apt-cache show "$package" >/dev/null 2>&1; then
+      found+=("$package")
+    else
+      absent+=("$package")
+    fi
+  done
+  [ "${#found[@]}" -eq 0 ] || install_system_packages "${found[@]}"
+  if [ "${#absent[@]}" -gt 0 ]; then
+    say "not Raspberry Pi OS: no ${absent[*]}; a node needs them for its GPIO pins and RC522"
+  fi
 }
 
 pi_user() {
@@ -195,10 +215,18 @@ pi_venv() {
     act mkdir -p "$(dirname "$pi_venv")"
     act python3 -m venv --system-site-packages "$pi_venv"
   fi
-  say "installing Seuil into $pi_venv (upgrades in place)"
-  act "$pi_venv/bin/python" -m pip install --quiet --upgrade pip
-  act "$pi_venv/bin/python" -m pip install --quiet --upgrade "${here}${extras}"
-  has_role node && act "$pi_venv/bin/python" -m pip install --quiet --no-deps "$rc522"
+  # One pinned list of versions (constraints.txt), online or from a wheelhouse: the same Pi either way.
+  local pip=("$pi_venv/bin/python" -m pip install --quiet -c "$here/constraints.txt")
+  if [ -n "$wheelhouse" ]; then
+    say "installing Seuil into $pi_venv from the wheels in $wheelhouse (upgrades in place)"
+    pip+=(--no-index --find-links "$wheelhouse")
+  else
+    say "installing Seuil into $pi_venv (upgrades in place)"
+    act "$pi_venv/bin/python" -m pip install --quiet --upgrade pip
+  fi
+  act "${pip[@]}" --upgrade "${here}${extras}"
+  # mfrc522 alone: its dependency RPi.GPIO would replace the Pi 5's rpi-lgpio shim (FACTS.md)
+  has_role node && act "${pip[@]}" --no-deps mfrc522
   act ln -sf "$seuil_cmd" /usr/local/bin/seuil
 }
 
@@ -214,7 +242,10 @@ pi_config() {
 from the hub's $etc_dir first (docs/install-pi.md, \"More than one Pi\"), then run this again"
   else
     say "first install: a sample site in $etc_dir, its data in $data_dir (edit seuil.toml, rules.toml)"
-    act "$pi_venv/bin/seuil" init "$etc_dir" --data-dir "$data_dir" --mqtt-passwords --site-name "$site_name"
+    local here_nodes=() node
+    for node in "${nodes[@]}"; do here_nodes+=(--node "$node"); done
+    act "$pi_venv/bin/seuil" init "$etc_dir" --data-dir "$data_dir" --mqtt-passwords \
+      --site-name "$site_name" --pi "$reader" "${here_nodes[@]}"
     act chown -R seuil:seuil "$data_dir"
   fi
   act chown -R root:seuil "$etc_dir"
@@ -386,6 +417,8 @@ mode=""
 roles=""
 nodes=()
 site_name="Seuil"
+reader="mfrc522"
+wheelhouse=""
 tls_cert=""
 tls_key=""
 pytest_args=()
@@ -396,6 +429,15 @@ while [ "$#" -gt 0 ]; do
             mode="--role"; roles="$2"; shift ;;
     --node) [ "$#" -ge 2 ] || die "--node needs an id"; nodes+=("$2"); shift ;;
     --site-name) [ "$#" -ge 2 ] || die "--site-name needs a name"; site_name="$2"; shift ;;
+    --reader) case "${2:-}" in
+                rc522) reader=mfrc522 ;;
+                usb) reader=hid ;;
+                *) die "--reader needs rc522 or usb" ;;
+              esac
+              shift ;;
+    --wheelhouse) [ "$#" -ge 2 ] || die "--wheelhouse needs a folder of wheels"
+                  wheelhouse="$(cd "$2" 2>/dev/null && pwd)" || die "--wheelhouse $2: no such folder"
+                  shift ;;
     --tls-cert) [ "$#" -ge 2 ] || die "--tls-cert needs a file"; tls_cert="$2"; shift ;;
     --tls-key) [ "$#" -ge 2 ] || die "--tls-key needs a file"; tls_key="$2"; shift ;;
     --dry-run) dry_run=1 ;;

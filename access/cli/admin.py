@@ -9,6 +9,7 @@ from access.cli.context import CommandContext
 from access.cli.output import local_time, print_rows
 from access.cli.parsing import parse_day
 from access.config import load_config
+from access.errors import InvalidInput
 from access.services import audit
 from access.services.site_init import init_site
 from access.store.engine import make_engine
@@ -16,9 +17,12 @@ from access.store.migrate import current_revision, head_revision, upgrade
 
 
 def init(ctx: CommandContext) -> int:
+    if ctx.args.node and not ctx.args.pi:
+        raise InvalidInput("--node goes with --pi (the laptop sample has its own fake nodes)")
     result = init_site(Path(ctx.args.dir), site_name=ctx.args.site_name, site_id=ctx.args.site_id,
                        mqtt_passwords=ctx.args.mqtt_passwords,
-                       data_dir=Path(ctx.args.data_dir) if ctx.args.data_dir else None)
+                       data_dir=Path(ctx.args.data_dir) if ctx.args.data_dir else None,
+                       pi_reader=ctx.args.pi, pi_nodes_here=ctx.args.node)
     print(f"wrote {result.config_path}")
     print(f"wrote {result.rules_path} (applied as version {result.rules.version})")
     print(f"wrote {result.secret_path} (mode 0600: keep it, it keys every card)")
@@ -93,6 +97,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--data-dir", metavar="DIR",
                    help="put the database, node files and backups in DIR (default: beside the config; "
                         "install.sh uses /var/lib/seuil)")
+    p.add_argument("--pi", choices=["mfrc522", "hid"], nargs="?", const="mfrc522", metavar="READER",
+                   help="a Raspberry Pi's file: every node reads an RC522 (mfrc522, the default) or "
+                        "a USB reader (hid) and drives the pins of firmware_config/README.md, "
+                        "instead of the laptop's fake readers; install.sh uses it")
+    p.add_argument("--node", action="append", default=[], metavar="ID",
+                   help="with --pi: a node wired on this Pi (twice for a second reader)")
     p.set_defaults(handler=init)
 
     db = commands.add_parser("db", help="database migrations",

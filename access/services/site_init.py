@@ -6,6 +6,7 @@ import os
 import re
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 from access.config import load_config
 from access.errors import Conflict, InvalidInput
 from access.services.context import Site
+from access.services.pi_nodes import PiReader, pi_nodes
 from access.services.rules import ApplyResult, apply_rules
 from access.store.engine import make_engine
 from access.store.migrate import upgrade
@@ -53,16 +55,21 @@ def _placed(key: str, value: str, width: int) -> dict[str, str]:
 
 
 def init_site(directory: Path, *, site_name: str = "Seuil", site_id: str | None = None,
-              mqtt_passwords: bool = False, data_dir: Path | None = None) -> InitResult:
+              mqtt_passwords: bool = False, data_dir: Path | None = None,
+              pi_reader: PiReader | None = None, pi_nodes_here: Sequence[str] = ()) -> InitResult:
     """``mqtt_passwords``: the programs sign in to the broker with the passwords that ``seuil mqtt
     setup`` writes in ``mqtt/`` (a Pi); without it they connect anonymously (a laptop, the tests).
     ``data_dir``: the database, node files and backups go there (/var/lib/seuil on a Pi) instead
-    of beside the config."""
+    of beside the config.
+    ``pi_reader``: a Raspberry Pi's file: every node reads an RC522 (``mfrc522``) or a USB reader
+    (``hid``) and drives the pins of firmware_config/README.md, instead of the laptop's fake
+    readers; ``pi_nodes_here`` are the nodes wired on this Pi (``install.sh --node``)."""
     site_id = site_id or slugify(site_name)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", site_id):
         raise InvalidInput(f'site id "{site_id}" must be lower-case letters, digits and dashes')
     if '"' in site_name or "\\" in site_name:
         raise InvalidInput("the site name cannot contain quotes or backslashes")
+    nodes_text = pi_nodes(pi_nodes_here, pi_reader) if pi_reader is not None else None
     data = data_dir.resolve() if data_dir is not None else None
     database = (data / "seuil.db") if data is not None else directory / "seuil.db"
     targets = [*(directory / n for n in ("seuil.toml", "rules.toml", "secret.key")), database]
@@ -82,6 +89,8 @@ def init_site(directory: Path, *, site_name: str = "Seuil", site_id: str | None 
     config_text = samples.joinpath("seuil.toml").read_text(encoding="utf-8")
     for key, value in values.items():
         config_text = config_text.replace("{" + key + "}", value)
+    if nodes_text is not None:
+        config_text = config_text[: config_text.index("\n[nodes.") + 1] + nodes_text
     _write_new(targets[0], config_text, CONFIG_MODE)
     _write_new(targets[1], samples.joinpath("rules.toml").read_text(encoding="utf-8"), CONFIG_MODE)
     _write_new(targets[2], secrets.token_hex(SECRET_BYTES) + "\n", SECRET_MODE)

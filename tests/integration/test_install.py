@@ -43,14 +43,15 @@ def test_a_one_pi_site_gets_everything_in_order():
     assert result.returncode == 0, result.stderr
     steps = actions(result.stdout)
     apt = steps[index(steps, "apt-get install")]
-    for package in ("mosquitto", "cage", "python3-venv", "python3-lgpio", "python3-spidev", "python3-evdev",
-                    "libegl1"):
+    for package in ("mosquitto", "cage", "python3-venv", "python3-spidev", "python3-evdev", "libegl1"):
         assert f" {package}" in apt
+    # Raspberry Pi OS's own: lgpio, and the RPi.GPIO shim the mfrc522 driver imports
+    assert "python3-lgpio python3-rpi-lgpio" in steps[index(steps, "python3-rpi-lgpio")]
     assert "useradd --system" in steps[index(steps, "useradd")]
     for group in ("gpio", "spi", "input", "video", "render"):
         assert f"usermod -a -G {group} seuil" in steps
     assert "python3 -m venv --system-site-packages /opt/seuil/venv" in steps
-    assert steps[index(steps, "pip install --quiet --upgrade /")].endswith("\\[kiosk\\]")  # printed with %q
+    assert steps[index(steps, "--upgrade /")].endswith("\\[kiosk\\]")  # printed with %q
     init = steps[index(steps, "seuil init")]
     assert "/etc/seuil --data-dir /var/lib/seuil --mqtt-passwords --site-name La\\ Ruche" in init
     assert "chmod 0600 /etc/seuil/secret.key" in steps
@@ -162,3 +163,108 @@ def test_an_idle_node_is_restarted_with_its_keeper_at_once(tmp_path):
     assert not any(step.startswith("a session") or "restarts when" in step for step in steps)
     assert index(steps, "enable seuil-keeper@printer.service seuil-node@printer.service") \
         < index(steps, "restart seuil-keeper@printer.service")
+
+
+def _first_install_config(tmp_path: Path, *args: str):
+    """What a first install writes in /etc/seuil, by running the `seuil init` its dry run
+    shows, with /etc/seuil and /var/lib/seuil moved into ``tmp_path``."""
+    import shlex
+
+    from access.config import load_config
+    from tests.integration.cli_helpers import run
+
+    result = dry_run("--role", "hub,node,kiosk", *args)
+    assert result.returncode == 0, result.stderr
+    init = shlex.split(actions(result.stdout)[index(actions(result.stdout), "seuil init")])
+    assert init[0] == "/opt/seuil/venv/bin/seuil"
+    moved = [{"/etc/seuil": str(tmp_path / "etc"), "/var/lib/seuil": str(tmp_path / "data")}.get(w, w)
+             for w in init[1:]]
+    assert run(*moved).code == 0
+    return load_config(tmp_path / "etc" / "seuil.toml")
+
+
+def test_a_first_install_on_a_pi_writes_its_real_readers_and_the_wired_pins(tmp_path):
+    config = _first_install_config(tmp_path, "--node", "entrance", "--node", "printer")
+    entrance, printer = config.node("entrance"), config.node("printer")
+    assert {node.reader for node in config.nodes.values()} == {"mfrc522"}  # never "fake" on a Pi
+    # the first reader as firmware_config/README.md wires it: CE0, RST GPIO25, relay on GPIO5
+    # (pulled up at boot) for an active-low board, LED 27, buzzer 22, exit button 23
+    assert (entrance.mfrc522.spi_device, entrance.mfrc522.reset_pin) == (0, 25)
+    assert entrance.relay is not None and (entrance.relay.pin, entrance.relay.active_high) == (5, False)
+    assert entrance.led is not None and entrance.led.pin == 27 and entrance.led.active_high
+    assert entrance.buzzer is not None and entrance.buzzer.pin == 22
+    assert entrance.button is not None and (entrance.button.pin, entrance.button.pull_up) == (23, True)
+    assert not entrance.relay_keeper
+    # the second reader of the same Pi shares nothing with the first
+    assert (printer.mfrc522.spi_device, printer.mfrc522.reset_pin) == (1, 16)
+    assert printer.relay is not None and (printer.relay.pin, printer.relay.active_high) == (6, False)
+    assert printer.relay_keeper  # a machine: held across restarts of its node
+    pins = [(n.relay.pin, n.led.pin, n.buzzer.pin, n.button.pin, n.mfrc522.reset_pin)  # type: ignore[union-attr]
+            for n in (entrance, printer)]
+    assert not set(pins[0]) & set(pins[1])
+
+
+def test_a_pi_node_id_of_its_own_gets_its_section_and_a_usb_reader_when_asked(tmp_path):
+    config = _first_install_config(tmp_path, "--node", "laser", "--reader", "usb")
+    laser = config.node("laser")
+    assert laser.reader == "hid" and laser.relay is not None and laser.relay.pin == 5
+    assert {"entrance", "printer", "sewing"} <= set(config.nodes)  # the sample rules still hold
+    assert {node.reader for node in config.nodes.values()} == {"hid"}
+
+
+def test_a_pi_has_two_readers_at_most_and_says_so_before_writing_anything(tmp_path):
+    from tests.integration.cli_helpers import run
+
+    result = run("init", str(tmp_path / "etc"), "--pi", "--node", "a", "--node", "b", "--node", "c")
+    assert result.code == 1 and "two chip selects" in result.err
+    assert not (tmp_path / "etc").exists()
+    assert run("init", str(tmp_path / "etc"), "--node", "a").code == 1  # --node needs --pi
+    assert dry_run("--role", "hub", "--reader", "nfc").returncode == 2
+
+
+def test_the_laptop_sample_keeps_its_fake_readers_and_no_sample_relay_is_on_a_pulled_down_pin(tmp_path):
+    """An active-low board on a pin pulled down at boot (GPIO9-27) switches on while the Pi boots:
+    no sample shows one, so none can be copied onto a Pi."""
+    from access.config import load_config
+    from tests.integration.cli_helpers import run
+
+    assert run("init", str(tmp_path / "laptop")).code == 0
+    laptop = load_config(tmp_path / "laptop" / "seuil.toml")
+    assert {node.reader for node in laptop.nodes.values()} == {"fake"}
+    for config in (laptop, load_config(ROOT / "firmware_config" / "seuil.toml")):
+        relays = [n.relay for n in config.nodes.values() if n.relay is not None]
+        assert relays and all(r.active_high or r.pin in (5, 6) for r in relays)
+
+
+def test_online_and_wheelhouse_installs_take_the_same_pinned_versions(tmp_path):
+    online = [s for s in actions(dry_run("--role", "hub,node,kiosk", "--node", "entrance").stdout)
+              if "pip install" in s and "--upgrade pip" not in s]
+    offline = [s for s in actions(dry_run("--role", "hub,node,kiosk", "--node", "entrance",
+                                          "--wheelhouse", str(tmp_path)).stdout) if "pip install" in s]
+    assert len(online) == len(offline) == 2  # Seuil with its kiosk extra, then mfrc522 alone
+    for step in online + offline:
+        assert f"-c {ROOT}/constraints.txt" in step
+    for step in offline:
+        assert f"--no-index --find-links {tmp_path}" in step
+    assert not any("--no-index" in step for step in online)
+    assert dry_run("--role", "hub", "--wheelhouse", str(tmp_path / "nowhere")).returncode == 2
+
+
+def test_the_constraints_pin_every_package_seuil_needs_on_a_pi_within_pyproject():
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    from tests.system.wheelhouse import pins
+
+    pinned = {canonicalize_name(p.split("==")[0]): p.split("==")[1] for p in pins()}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    needed = [*project["project"]["dependencies"], *project["project"]["optional-dependencies"]["kiosk"],
+              *(r for r in project["project"]["optional-dependencies"]["pi"] if r.startswith("mfrc522")),
+              *project["build-system"]["requires"]]
+    for text in needed:
+        requirement = Requirement(text)
+        name = canonicalize_name(requirement.name)
+        assert name in pinned, f"{requirement.name} is not in constraints.txt"
+        assert requirement.specifier.contains(pinned[name], prereleases=True), (text, pinned[name])

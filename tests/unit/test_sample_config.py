@@ -87,3 +87,12 @@ def test_the_sample_seuil_init_writes_names_every_section_of_the_schema():
     written = tomllib.loads(rendered(INIT_SAMPLE))
     assert set(Config.model_fields) - {"base_dir", "source"} <= set(written)
 
+
+
+def test_the_pi_nodes_show_the_schema_defaults_and_the_pi_sample_is_what_init_writes():
+    from access.services.pi_nodes import pi_nodes
+
+    written = pi_nodes(["entrance", "printer"], "mfrc522")
+    pi_keys = SITE_SPECIFIC["pi"] | {"nodes.*.mfrc522.spi_device", "nodes.*.mfrc522.reset_pin"}
+    assert differences(INIT_SAMPLE[: INIT_SAMPLE.index("\n[nodes.") + 1] + written, pi_keys) == []
+    assert PI_SAMPLE.endswith(pi_nodes(["entrance"], "mfrc522"))  # firmware_config/seuil.toml
