@@ -8,6 +8,8 @@ same thing for the same decision. Money and dates follow the language's conventi
 '€2.50'
 >>> typeset("Bienvenue Ada !", "fr") == "Bienvenue Ada\\u00a0!"
 True
+>>> plural(1, "session"), plural(0, "visit"), plural(0, "visite", language="fr")
+('1 session', '0 visits', '0 visite')
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency
 
@@ -94,6 +97,14 @@ def typeset(value: str, language: Language) -> str:
 def money(cents: int, currency: str, language: Language) -> str:
     """``2,50 €`` in French, ``€2.50`` in English (exact: integer cents, never a float)."""
     return str(format_currency(Decimal(cents) / 100, currency, locale=LOCALES[language]))
+
+
+def plural(count: int, one: str, other: str | None = None, language: Language = "en") -> str:
+    """``1 session``, ``2 sessions``: the count and the word in the form the language's plural
+    rule asks (Babel's CLDR rules: French says ``0 visite``, English ``0 visits``).
+    ``other`` defaults to ``one`` + ``s``."""
+    form = Locale.parse(LOCALES[language]).plural_form(abs(count))
+    return f"{count} {one if form == 'one' else (other or one + 's')}"
 
 
 def day(value: date, language: Language) -> str:

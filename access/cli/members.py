@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from access.cli.context import CommandContext
 from access.cli.output import local_day, local_time, print_json, print_rows
 from access.cli.parsing import parse_cents, parse_day
 from access.domain.membership import MembershipStatus
 from access.errors import InvalidInput
-from access.services import members
+from access.services import erasure, members
 from access.services.context import Site
 from access.services.ledger import PaymentMethod
 from access.services.members import Dues, MemberSummary
-from access.texts import money
+from access.texts import money, plural
 
 METHODS = [m.value for m in PaymentMethod]
 
@@ -168,6 +169,38 @@ def resume(ctx: CommandContext) -> int:
     return 0
 
 
+def erase(ctx: CommandContext) -> int:
+    site = ctx.site()
+    plan = erasure.preview(site, ctx.args.member)
+    if not ctx.args.yes:
+        _print_erasure(plan, site)
+        print(f"Type {plan.member_id} to erase them for good: ", end="", flush=True)
+        answer = sys.stdin.readline().strip().lstrip("#")
+        if answer != str(plan.member_id):
+            raise InvalidInput("not confirmed: nothing erased",
+                               hint=f"seuil member erase #{plan.member_id} --yes to skip the question")
+    done = erasure.erase(site, f"#{plan.member_id}")
+    if ctx.args.json:
+        print_json(done)
+    else:
+        print(f"erased #{done.member_id}: name, email, note, groups and {plural(done.cards, 'card')} "
+              f"gone; {plural(done.ledger_entries, 'ledger entry', 'ledger entries')} kept "
+              f"under \"erased #{done.member_id}\"")
+    return 0
+
+
+def _print_erasure(plan: erasure.Erasure, site: Site) -> None:
+    balance = money(plan.balance_cents, plan.currency, "en")
+    owed = f", dues owed {money(plan.dues_owed_cents, plan.currency, 'en')}" if plan.dues_owed_cents else ""
+    print(f"Erase {plan.name} (#{plan.member_id}) for good:")
+    print(f"  removed:  name, email, note, groups, {plural(plan.trainings, 'training')} received; "
+          f"{plural(plan.cards, 'card')} revoked and unlinked; "
+          f"{plural(plan.taps, 'tap')} made anonymous; their name in the audit log")
+    print(f"  kept:     {plural(plan.ledger_entries, 'ledger entry', 'ledger entries')} "
+          f"(amounts, dates; balance {balance}{owed}), memberships, sessions and visits, "
+          f"under \"erased #{plan.member_id}\" (accounting records are kept 10 years)")
+
+
 MEMBER_HELP = "a member: id (12 or #12), email, or the start of the name"
 
 
@@ -229,3 +262,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p = sub.add_parser("resume", help="lift a suspension")
     p.add_argument("member", help=MEMBER_HELP)
     p.set_defaults(handler=resume)
+
+    p = sub.add_parser("erase", help="forget a person who asks it (GDPR): the ledger keeps the "
+                       "amounts under an anonymous id",
+                       description="Removes the name, email, note, groups, trainings received and "
+                       "card hashes, and the name from the audit log; the ledger's entries, "
+                       "memberships, sessions and visits stay under \"erased #ID\". Asks for "
+                       "the member's id unless --yes. See docs/operations.md.")
+    p.add_argument("member", help=MEMBER_HELP)
+    p.add_argument("--yes", action="store_true", help="do not ask (scripts)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=erase)

@@ -212,7 +212,7 @@ def _balance(session: Session, site: Site, member: Member) -> Balance:
 
 def member_balance(site: Site, member_ref: str) -> Balance:
     with site.store.read() as session:
-        return _balance(session, site, find_member(session, member_ref))
+        return _balance(session, site, find_member(session, member_ref, erased_ok=True))
 
 
 def all_balances(site: Site, *, include_zero: bool = False) -> list[Balance]:
@@ -251,6 +251,6 @@ def list_entries(site: Site, *, member_ref: str | None = None, month: str | None
         query = query.where(LedgerEntry.created_at < until)
     with site.store.read() as session:
         if member_ref is not None:
-            query = query.where(LedgerEntry.member_id == find_member(session, member_ref).id)
+            query = query.where(LedgerEntry.member_id == find_member(session, member_ref, erased_ok=True).id)
         rows = session.connection().execute(query.order_by(LedgerEntry.created_at, LedgerEntry.id)).all()
         return [EntryInfo(*cast(tuple[Any, ...], row)) for row in rows]

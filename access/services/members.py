@@ -190,8 +190,9 @@ def add_member(site: Site, name: str, *, email: str | None = None, groups: list[
 
 def list_members(site: Site, *, group: str | None = None, status: str | None = None) -> list[MemberSummary]:
     with site.store.read() as session:
-        query = select(Member).options(selectinload(Member.groups),
-                                       selectinload(Member.memberships)).order_by(Member.name)
+        query = (select(Member).options(selectinload(Member.groups),
+                                       selectinload(Member.memberships))
+                 .where(Member.erased_at.is_(None)).order_by(Member.name))
         if group:
             query = query.join(MemberGroup).where(MemberGroup.group_name == group)
         now = site.now()
@@ -201,7 +202,7 @@ def list_members(site: Site, *, group: str | None = None, status: str | None = N
 
 def show_member(site: Site, ref: str) -> MemberDetail:
     with site.store.read() as session:
-        member = find_member(session, ref)
+        member = find_member(session, ref, erased_ok=True)
         now = site.now()
         summary = _summary(member, now)
         paid = dues.paid_by_membership(session, member.id)

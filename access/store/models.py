@@ -68,6 +68,9 @@ class Member(Base):
     suspended_at: Mapped[datetime | None]
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
+    erased_at: Mapped[datetime | None]
+    """When the person asked to be forgotten (``seuil member erase``): the row is an anonymous
+    id the ledger's amounts keep pointing at; name, email, note and cards are gone."""
 
     groups: Mapped[list[MemberGroup]] = relationship(cascade="all, delete-orphan")
     cards: Mapped[list[Card]] = relationship(back_populates="member")
