@@ -107,6 +107,16 @@ def plural(count: int, one: str, other: str | None = None, language: Language = 
     return f"{count} {one if form == 'one' else (other or one + 's')}"
 
 
+ADMIN_LANGUAGE: Language = "en"
+"""The CLI and the messages of its use cases speak English."""
+
+
+def admin_money(cents: int, currency: str) -> str:
+    """Money as the CLI writes it everywhere (``€12.50``, ``-€4.50``): the one format of the
+    admin's screen; files for other programs (CSV, ``--json``) keep plain numbers."""
+    return money(cents, currency, ADMIN_LANGUAGE)
+
+
 def day(value: date, language: Language) -> str:
     """``3 nov. 2026`` / ``3 Nov 2026``."""
     return str(format_date(value, format="medium", locale=LOCALES[language]))

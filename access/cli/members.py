@@ -14,7 +14,7 @@ from access.services import erasure, members
 from access.services.context import Site
 from access.services.ledger import PaymentMethod
 from access.services.members import Dues, MemberSummary
-from access.texts import money, plural
+from access.texts import admin_money, plural
 
 METHODS = [m.value for m in PaymentMethod]
 
@@ -77,7 +77,7 @@ def add(ctx: CommandContext) -> int:
 def _print_dues(site: Site, member: MemberSummary) -> None:
     owed = members.show_member(site, str(member.id)).dues_owed_cents
     if owed:
-        print(f"dues owed: {money(owed, site.currency, 'en')} "
+        print(f"dues owed: {admin_money(owed, site.currency)} "
               f"(when paid: seuil ledger add #{member.id} payment --dues --method METHOD)")
 
 
@@ -102,18 +102,18 @@ def show(ctx: CommandContext) -> int:
     print(f"  email:      {member.email or '-'}")
     print(f"  groups:     {', '.join(member.groups) or '-'}")
     print(f"  status:     {member.status}")
-    print(f"  credit:     {money(member.balance_cents, member.currency, 'en')} (machines)")
-    print(f"  dues owed:  {money(member.dues_owed_cents, member.currency, 'en')}")
+    print(f"  credit:     {admin_money(member.balance_cents, member.currency)} (machines)")
+    print(f"  dues owed:  {admin_money(member.dues_owed_cents, member.currency)}")
     print(f"  dashboard:  {'name shown' if member.show_on_dashboard else 'counted, not named'}")
     if member.note:
         print(f"  note:       {member.note}")
     print("  memberships:")
     for m in member.memberships or []:
-        owed = f", owes {money(m.owed_cents, member.currency, 'en')}" if m.owed_cents else ""
+        owed = f", owes {admin_money(m.owed_cents, member.currency)}" if m.owed_cents else ""
         print(f"    {m.plan:<10} {local_time(m.valid_from, clock)} -> "
               f"{local_time(m.valid_until, clock)}  dues "
-              f"{money(m.price_cents, member.currency, 'en')}, paid "
-              f"{money(m.paid_cents, member.currency, 'en')}{owed}")
+              f"{admin_money(m.price_cents, member.currency)}, paid "
+              f"{admin_money(m.paid_cents, member.currency)}{owed}")
     if not member.memberships:
         print("    none")
     print("  cards:")
@@ -190,8 +190,8 @@ def erase(ctx: CommandContext) -> int:
 
 
 def _print_erasure(plan: erasure.Erasure, site: Site) -> None:
-    balance = money(plan.balance_cents, plan.currency, "en")
-    owed = f", dues owed {money(plan.dues_owed_cents, plan.currency, 'en')}" if plan.dues_owed_cents else ""
+    balance = admin_money(plan.balance_cents, plan.currency)
+    owed = f", dues owed {admin_money(plan.dues_owed_cents, plan.currency)}" if plan.dues_owed_cents else ""
     print(f"Erase {plan.name} (#{plan.member_id}) for good:")
     print(f"  removed:  name, email, note, groups, {plural(plan.trainings, 'training')} received; "
           f"{plural(plan.cards, 'card')} revoked and unlinked; "

@@ -240,8 +240,9 @@ def month_range(site: Site, month: str) -> tuple[datetime, datetime]:
 
 
 def list_entries(site: Site, *, member_ref: str | None = None, month: str | None = None,
-                 since: datetime | None = None, until: datetime | None = None) -> list[EntryInfo]:
-    """Entries in date order, for one member or all, in a month or a range."""
+                 since: datetime | None = None, until: datetime | None = None,
+                 method: PaymentMethod | None = None) -> list[EntryInfo]:
+    """Entries in date order, for one member or all, in a month or a range, paid one way."""
     if month is not None:
         since, until = month_range(site, month)
     query = select(*ENTRY_COLUMNS).join(Member, Member.id == LedgerEntry.member_id)
@@ -249,6 +250,8 @@ def list_entries(site: Site, *, member_ref: str | None = None, month: str | None
         query = query.where(LedgerEntry.created_at >= since)
     if until is not None:
         query = query.where(LedgerEntry.created_at < until)
+    if method is not None:
+        query = query.where(LedgerEntry.method == method.value)
     with site.store.read() as session:
         if member_ref is not None:
             query = query.where(LedgerEntry.member_id == find_member(session, member_ref, erased_ok=True).id)
