@@ -24,6 +24,7 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_currency
 
 from access.domain.decide import Decision, Reason
+from access.domain.plain_text import printable
 from access.domain.schedule import SiteClock
 
 Language = Literal["fr", "en"]
@@ -136,8 +137,9 @@ def clock_time(value: datetime, tz: ZoneInfo, language: Language) -> str:
 
 
 def first_name(name: str) -> str:
-    """What a screen calls a member: the first word of their name."""
-    words = name.split()
+    """What a screen calls a member: the first word of their name, its control characters
+    escaped (a name stored before they were refused shows as text, never as a command)."""
+    words = printable(name).split()
     return words[0] if words else name
 
 

@@ -18,12 +18,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from access.domain.plain_text import LABEL_LENGTH
 from access.errors import InvalidInput
 from access.services import audit
 from access.services.accounts import entry_time
 from access.services.context import Site
 from access.services.ledger import EntryKind, PaymentMethod, Posting, dues_owed, post
 from access.services.lookup import find_member
+from access.services.text_input import checked
 from access.store.models import LedgerEntry, Member, Membership
 from access.texts import admin_money
 
@@ -92,6 +94,8 @@ def paid_by_membership(session: Session, member_id: int) -> dict[int, int]:
 def pay(site: Site, member_ref: str, method: PaymentMethod, cents: int | None = None, *,
         reference: str | None = None, on: date | None = None) -> DuesPaid:
     """Pay owed dues, oldest membership first; without ``cents``, everything owed."""
+    if reference is not None:
+        checked(reference, "a reference", LABEL_LENGTH)
     at = entry_time(site, on)
     with site.store.write() as session:
         member = find_member(session, member_ref)

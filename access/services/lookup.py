@@ -21,6 +21,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
+MAX_REF_LENGTH = 254  # the longest email; no name is longer (did-you-mean on more is slow)
 MAX_ID_DIGITS = 18  # ids fit a signed 64-bit integer on every database
 
 
@@ -33,6 +34,8 @@ def find_member(session: Session, ref: str, *, erased_ok: bool = False) -> Membe
     (the ledger's anonymous entries); anything else about them is refused.
     """
     ref = ref.strip()
+    if len(ref) > MAX_REF_LENGTH:
+        raise NotFound(f"no member matches a {len(ref)}-character name")
     if re.fullmatch(r"#?\d+", ref):
         if len(ref.lstrip("#")) > MAX_ID_DIGITS:
             raise NotFound(f"no member has id {ref.lstrip('#')}")
