@@ -30,9 +30,10 @@ def _ok(*argv: str) -> str:
     return result.out
 
 
-def _node_history(member_id: int, bob_id: int, card: str) -> None:
+def _node_history(member_id: int, bob_id: int, grace_id: int, card: str) -> None:
     """Five years of what the nodes reported, through the hub's own handlers: a print and a
-    day at the space (in, out) each month, and one induction of Bob by Ada."""
+    day at the space (in, out) each month, Ada inducted by Grace at the printer, and Bob by
+    Ada."""
     site = open_site()
     events: list[object] = []
     for month in range(60):
@@ -48,6 +49,8 @@ def _node_history(member_id: int, bob_id: int, card: str) -> None:
                 str(uuid.uuid4()), "entrance", month * 2 + seq, start + timedelta(hours=hours),
                 str(uuid.uuid4()), "front-door", card, True, Reason.ALLOWED, "members-door",
                 member_id))
+    events.append(MemberInducted("printer", FIRST - timedelta(days=1), "3d-printer",
+                                 "3d-printing", member_id, grace_id))
     events.append(MemberInducted("printer", FIRST + timedelta(days=100), "3d-printer",
                                  "3d-printing", bob_id, member_id))
     with site.store.write() as session:
@@ -66,7 +69,6 @@ def ada_for_five_years(site_dir, cli_clock):
     _ok("member", "add", "Bob Marley", "--group", "members", "--plan", "monthly",
         "--until", "2099-12-31")
     _ok("training", "grant", "grace", "3d-printing")
-    _ok("training", "grant", "ada", "3d-printing", "--by", "grace")
     _ok("card", "enroll", "ada", "--uid", ADA_UIDS[0], "--label", "Ada's blue fob")
     _ok("card", "enroll", "ada", "--uid", ADA_UIDS[1])
     _ok("card", "lost", ADA_UIDS[1])
@@ -86,10 +88,14 @@ def ada_for_five_years(site_dir, cli_clock):
     _ok("member", "renew", "ada", "--plan", "monthly", "--from", "2026-11-01")  # owed
     ada = json.loads(_ok("member", "show", "ada", "--json"))
     bob = json.loads(_ok("member", "show", "bob", "--json"))
+    grace = json.loads(_ok("member", "show", "grace", "--json"))
     site = open_site()
     card = site.hash_uid(ADA_UIDS[0])
     site.store.close()
-    _node_history(ada["id"], bob["id"], card)
+    _node_history(ada["id"], bob["id"], grace["id"], card)
+    trained = json.loads(_ok("training", "list", "--json"))
+    assert {(t["member"], t["granted_by"]) for t in trained} == {
+        ("Ada Lovelace", "Grace Hopper"), ("Bob Marley", "Ada Lovelace"), ("Grace Hopper", None)}
     return ada["id"]
 
 
@@ -136,6 +142,9 @@ def test_an_erased_member_is_gone_but_the_books_still_add_up(ada_for_five_years,
     rows = [line for line in listed.splitlines()[1:] if f"erased #{member_id}" in line]
     assert len(rows) == len(books[0]) - 1  # every entry but Bob's dues
     assert any(f"erased #{member_id}'s first top-up" in line for line in rows)
+    # Her own training is gone; Bob stays trained: the trainer is the anonymous id.
+    assert sorted(t["member"] for t in json.loads(_ok("training", "list", "--json"))) == [
+        "Bob Marley", "Grace Hopper"]
     # Bob stays trained: the trainer is the anonymous id.
     bob = json.loads(_ok("training", "list", "--member", "bob", "--json"))
     assert [(t["skill"], t["granted_by"], t["valid"]) for t in bob] == [
