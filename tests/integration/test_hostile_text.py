@@ -105,3 +105,15 @@ def test_the_kiosk_shows_a_stored_hostile_name_as_text(eve_stored, cli_clock):
     assert names == ["Eve\\u001b[2J\\u001b[H\\u001b]0;pwned\\u0007 Mallory\\u202e"]
     with open_site().store.read() as session:  # stored as it came: only the showing escapes
         assert session.scalars(select(Member.name).where(Member.id > 1)).one() == EVIL
+
+
+def test_a_name_typed_at_the_kiosk_loses_its_control_characters(site_dir, cli_clock):
+    from access.services import day_passes
+    from access.services.ledger import PaymentMethod
+
+    site = open_site()
+    site.now = lambda: cli_clock.now
+    sold = day_passes.sell(site, cents=500, method=PaymentMethod.CASH, name=f"Eve{CLEAR}{FLIP} M")
+    with site.store.read() as session:
+        assert session.get_one(Member, sold.member_id).name == "Eve[2J[H M"
+    site.store.close()
