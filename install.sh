@@ -3,7 +3,8 @@
 #
 # On a laptop or a development checkout (Debian, Ubuntu, Raspberry Pi OS):
 #   ./install.sh --demo       set up (as --dev), then start `seuil demo`: the whole stack
-#                             with simulated hardware and a sample association
+#                             with simulated hardware and a sample association; --dir DIR,
+#                             --broker B and --check go to `seuil demo`
 #   ./install.sh --dev        system packages (when root or sudo is available), a venv in
 #                             ./.venv with Seuil and its test tools
 #   ./install.sh --test       the same, then the whole test suite (extra args go to pytest)
@@ -422,6 +423,7 @@ wheelhouse=""
 tls_cert=""
 tls_key=""
 pytest_args=()
+demo_args=()
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --dev|--test|--demo|--uninstall) mode="$1" ;;
@@ -443,12 +445,18 @@ while [ "$#" -gt 0 ]; do
     --dry-run) dry_run=1 ;;
     --force) force=1 ;;
     -h|--help) usage; exit 0 ;;
+    --dir|--broker)
+      [ "$mode" = "--demo" ] || die "$1 is for --demo (./install.sh --demo $1 ...)"
+      if [ "$#" -lt 2 ] || [[ "$2" == --* ]]; then die "$1 needs a value"; fi
+      demo_args+=("$1" "$2"); shift ;;
+    --check)
+      [ "$mode" = "--demo" ] || die "--check is for --demo (./install.sh --demo --check)"
+      demo_args+=("$1") ;;
     *)
       if [ "$mode" = "--test" ]; then
         pytest_args+=("$1")
       else
-        usage >&2
-        exit 2
+        die "unknown argument \"$1\" (see ./install.sh --help)"
       fi
       ;;
   esac
@@ -466,7 +474,7 @@ case "$mode" in
     setup_dev_venv
     say "starting the demo (close its windows or press Ctrl-C to stop)"
     export PATH="$PATH:/usr/sbin:/sbin"
-    exec "$venv/bin/seuil" demo
+    exec "$venv/bin/seuil" demo "${demo_args[@]}"
     ;;
   --test)
     install_system_packages "${dev_packages[@]}"

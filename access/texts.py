@@ -8,6 +8,8 @@ same thing for the same decision. Money and dates follow the language's conventi
 '€2.50'
 >>> typeset("Bienvenue Ada !", "fr") == "Bienvenue Ada\\u00a0!"
 True
+>>> plural(1, "session"), plural(0, "visit"), plural(0, "visite", language="fr")
+('1 session', '0 visits', '0 visite')
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency
 
 from access.domain.decide import Decision, Reason
+from access.domain.plain_text import printable
 from access.domain.schedule import SiteClock
 
 Language = Literal["fr", "en"]
@@ -96,6 +100,24 @@ def money(cents: int, currency: str, language: Language) -> str:
     return str(format_currency(Decimal(cents) / 100, currency, locale=LOCALES[language]))
 
 
+def plural(count: int, one: str, other: str | None = None, language: Language = "en") -> str:
+    """``1 session``, ``2 sessions``: the count and the word in the form the language's plural
+    rule asks (Babel's CLDR rules: French says ``0 visite``, English ``0 visits``).
+    ``other`` defaults to ``one`` + ``s``."""
+    form = Locale.parse(LOCALES[language]).plural_form(abs(count))
+    return f"{count} {one if form == 'one' else (other or one + 's')}"
+
+
+ADMIN_LANGUAGE: Language = "en"
+"""The CLI and the messages of its use cases speak English."""
+
+
+def admin_money(cents: int, currency: str) -> str:
+    """Money as the CLI writes it everywhere (``€12.50``, ``-€4.50``): the one format of the
+    admin's screen; files for other programs (CSV, ``--json``) keep plain numbers."""
+    return money(cents, currency, ADMIN_LANGUAGE)
+
+
 def day(value: date, language: Language) -> str:
     """``3 nov. 2026`` / ``3 Nov 2026``."""
     return str(format_date(value, format="medium", locale=LOCALES[language]))
@@ -132,8 +154,9 @@ def when(at: datetime, now: datetime, tz: ZoneInfo, language: Language) -> str:
     return f"le {on} à {hour}" if fr else f"on {on} at {hour}"
 
 def first_name(name: str) -> str:
-    """What a screen calls a member: the first word of their name."""
-    words = name.split()
+    """What a screen calls a member: the first word of their name, its control characters
+    escaped (a name stored before they were refused shows as text, never as a command)."""
+    words = printable(name).split()
     return words[0] if words else name
 
 

@@ -82,7 +82,8 @@ class WelcomeModel(ViewModel):
             elif tap.reason is Reason.MEMBERSHIP_NOT_STARTED and w.starts_on is not None:
                 until = site.clock.day_start(w.starts_on)
         decision = Decision(False, tap.reason, tap.resource, tap.member_id, w.first_name,
-                            until=until, skill=tap.skill, balance_cents=w.balance_cents,
+                            until=until, skill=tap.skill, closed_on=w.closed_on,
+                            balance_cents=w.balance_cents,
                             floor_cents=w.credit_floor_cents)
         language = self.ctx.language()
         return texts.typeset(texts.explain(decision, language, clock=site.clock,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shlex
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -43,6 +45,27 @@ def demo(ctx: CommandContext) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def seuil_command() -> str:
+    """How to run ``seuil`` from another terminal: ``seuil`` if that is this one on PATH, else
+    the full path of this one (``./install.sh --demo`` does not put its venv on PATH)."""
+    here = Path(sys.argv[0]).resolve() if sys.argv and sys.argv[0] else None
+    if here is None or here.name != "seuil" or not os.access(here, os.X_OK):
+        beside = Path(sys.executable).with_name("seuil")  # the venv's script
+        if not os.access(beside, os.X_OK):
+            return f"{shlex.quote(sys.executable)} -m access.cli.main"
+        here = beside
+    on_path = shutil.which("seuil")
+    if on_path is not None and Path(on_path).resolve() == here.resolve():
+        return "seuil"
+    return shlex.quote(str(here))
+
+
+def suggestions(config: Path) -> list[str]:
+    """The commands the demo suggests, as they run in another terminal (its site's config)."""
+    seuil = f"SEUIL_CONFIG={shlex.quote(str(config))} {seuil_command()}"
+    return [f"{seuil} member list", f"{seuil} report occupancy", f"{seuil} log --limit 5"]
+
+
 def _interactive(workdir: Path, broker_kind: str, throwaway: bool) -> int:
     try:
         from kiosk import demo as windows
@@ -66,8 +89,8 @@ def _interactive(workdir: Path, broker_kind: str, throwaway: bool) -> int:
         os.environ["SEUIL_CONFIG"] = str(config)
         print(f"running: broker ({broker.kind}) on {broker.url}, hub, nodes {', '.join(stack.nodes)}, kiosk")
         print("tap the sample badges in the panel window; in another terminal, try:")
-        print(f"  SEUIL_CONFIG={config} seuil member list")
-        print(f"  SEUIL_CONFIG={config} seuil report occupancy")
+        for command in suggestions(config):
+            print(f"  {command}")
         print("close the windows (or Ctrl-C) to stop; "
               + ("the demo's files are then deleted" if throwaway else f"the demo's files stay in {workdir}"))
         return windows.run(stack)

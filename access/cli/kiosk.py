@@ -9,6 +9,7 @@ from pathlib import Path
 
 from access.cli.context import CommandContext
 from access.errors import NotInitialised
+from access.texts import plural
 
 
 def kiosk(ctx: CommandContext) -> int:
@@ -24,7 +25,7 @@ def kiosk(ctx: CommandContext) -> int:
     site = ctx.site()
     if ctx.args.screenshots:
         written = screenshots.render_all(site, Path(ctx.args.screenshots))
-        print(f"{len(written)} screenshots written under {ctx.args.screenshots}")
+        print(f"{plural(len(written), 'screenshot')} written under {ctx.args.screenshots}")
         return 0
     return app.run(site, windowed=ctx.args.windowed)
 

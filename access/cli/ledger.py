@@ -19,14 +19,11 @@ from access.errors import InvalidInput
 from access.services import accounts, dues
 from access.services.ledger import EntryKind, PaymentMethod
 from access.spreadsheet import text_cell
+from access.texts import admin_money, plural
 
 EXPORT_MODE = 0o640
 CSV_COLUMNS = ("date", "entry", "member_id", "member", "email", "kind", "amount", "currency", "method",
                "reference", "description", "created_by", "account")
-
-
-def _money(cents: int, currency: str) -> str:
-    return f"{Money(cents, currency).plain()} {currency}"
 
 
 def _hours(seconds: int) -> str:
@@ -38,17 +35,17 @@ def balance(ctx: CommandContext) -> int:
     if ctx.args.member is None:
         rows = accounts.all_balances(site, include_zero=ctx.args.all)
         print_rows(rows, as_json=ctx.args.json, headers=["id", "member", "balance", "dues owed"],
-                   cells=lambda b: [b.member_id, b.member, _money(b.cents, b.currency),
-                                    _money(b.dues_owed_cents, b.currency)],
+                   cells=lambda b: [b.member_id, b.member, admin_money(b.cents, b.currency),
+                                    admin_money(b.dues_owed_cents, b.currency)],
                    empty="every balance is at zero")
         return 0
     info = accounts.member_balance(site, ctx.args.member)
     if ctx.args.json:
         print_json(info)
         return 0
-    print(f"{info.member}: {_money(info.cents, info.currency)}")
+    print(f"{info.member}: {admin_money(info.cents, info.currency)}")
     if info.dues_owed_cents:
-        print(f"  dues owed: {_money(info.dues_owed_cents, info.currency)} "
+        print(f"  dues owed: {admin_money(info.dues_owed_cents, info.currency)} "
               "(seuil ledger add MEMBER payment --dues)")
     for resource, seconds in sorted(info.prepaid_seconds.items()):
         print(f"  prepaid on {resource}: {_hours(seconds)} left")
@@ -57,12 +54,14 @@ def balance(ctx: CommandContext) -> int:
 
 def list_(ctx: CommandContext) -> int:
     site = ctx.site()
-    rows = accounts.list_entries(site, member_ref=ctx.args.member, month=ctx.args.month)
+    method = PaymentMethod(ctx.args.method) if ctx.args.method else None
+    rows = accounts.list_entries(site, member_ref=ctx.args.member, month=ctx.args.month,
+                                 method=method)
     print_rows(rows, as_json=ctx.args.json,
                headers=["id", "date", "member", "kind", "account", "amount", "method", "reference",
                         "description"],
                cells=lambda e: [e.id, local_time(e.created_at, site.clock), e.member, e.kind, e.account,
-                                _money(e.cents, e.currency), e.method, e.reference, e.description],
+                                admin_money(e.cents, e.currency), e.method, e.reference, e.description],
                empty="no entries")
     return 0
 
@@ -90,8 +89,10 @@ def add(ctx: CommandContext) -> int:
     if a.json:
         print_json(entry)
     else:
-        print(f"entry #{entry.id}: {entry.kind} {_money(entry.cents, entry.currency)} for {entry.member}")
-        print(f"balance: {_money(accounts.member_balance(site, str(entry.member_id)).cents, entry.currency)}")
+        balance = accounts.member_balance(site, str(entry.member_id)).cents
+        print(f"entry #{entry.id}: {entry.kind} {admin_money(entry.cents, entry.currency)} "
+              f"for {entry.member}")
+        print(f"balance: {admin_money(balance, entry.currency)}")
     return 0
 
 
@@ -106,15 +107,15 @@ def _pay_dues(ctx: CommandContext, kind: EntryKind, on: date | None) -> int:
     if a.json:
         print_json(paid)
         return 0
-    left = f", still owes {_money(paid.owed_cents, paid.currency)}" if paid.owed_cents else ""
-    print(f"{paid.member} paid {_money(paid.cents, paid.currency)} of dues ({paid.method}){left}")
+    left = f", still owes {admin_money(paid.owed_cents, paid.currency)}" if paid.owed_cents else ""
+    print(f"{paid.member} paid {admin_money(paid.cents, paid.currency)} of dues ({paid.method}){left}")
     return 0
 
 
 def waive(ctx: CommandContext) -> int:
     site = ctx.site()
     entry = accounts.waive(site, ctx.args.entry, description=ctx.args.note)
-    print(f"entry #{entry.id}: waiver {_money(entry.cents, entry.currency)} for {entry.member} "
+    print(f"entry #{entry.id}: waiver {admin_money(entry.cents, entry.currency)} for {entry.member} "
           f"({entry.description})")
     return 0
 
@@ -126,7 +127,7 @@ def hours(ctx: CommandContext) -> int:
     price = parse_cents(a.price, "--price", site.currency)
     info = accounts.grant_hours(site, a.member, seconds, a.resource, price_cents=price, description=a.note)
     print(f"{info.member}: {_hours(info.prepaid_seconds.get(a.resource, 0))} prepaid on {a.resource}, "
-          f"balance {_money(info.cents, info.currency)}")
+          f"balance {admin_money(info.cents, info.currency)}")
     return 0
 
 
@@ -140,7 +141,7 @@ def export(ctx: CommandContext) -> int:
         os.chmod(a.output, EXPORT_MODE)
         with os.fdopen(descriptor, "w", newline="", encoding="utf-8") as out:
             _write_csv(out, rows, site.clock)
-        print(f"{len(rows)} entries written to {a.output}", file=sys.stderr)
+        print(f"{plural(len(rows), 'entry', 'entries')} written to {a.output}", file=sys.stderr)
     else:
         _write_csv(sys.stdout, rows, site.clock)
     return 0
@@ -183,6 +184,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p = sub.add_parser("list", help="entries, in date order")
     p.add_argument("member", nargs="?", help=MEMBER_HELP)
     p.add_argument("--month", metavar="YYYY-MM")
+    p.add_argument("--method", choices=[m.value for m in PaymentMethod],
+                   help="only what was paid this way (the cash box: --method cash)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=list_)
 

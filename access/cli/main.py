@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from access import __version__
 from access.cli.context import CommandContext
+from access.cli.terminal import escaped_output
 from access.errors import FileInvalid, SeuilError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -94,6 +95,11 @@ def _report(error: SeuilError) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with escaped_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(only=LEAN_COMMANDS.get(_command_of(argv) or ""))

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from access.cli.context import CommandContext
 from access.cli.output import local_day, local_time, print_json, print_rows
 from access.cli.parsing import parse_cents, parse_day
 from access.domain.membership import MembershipStatus
 from access.errors import InvalidInput
-from access.services import members
+from access.services import erasure, members
 from access.services.context import Site
 from access.services.ledger import PaymentMethod
 from access.services.members import Dues, MemberSummary
-from access.texts import money
+from access.texts import admin_money, plural
 
 METHODS = [m.value for m in PaymentMethod]
 
@@ -76,7 +77,7 @@ def add(ctx: CommandContext) -> int:
 def _print_dues(site: Site, member: MemberSummary) -> None:
     owed = members.show_member(site, str(member.id)).dues_owed_cents
     if owed:
-        print(f"dues owed: {money(owed, site.currency, 'en')} "
+        print(f"dues owed: {admin_money(owed, site.currency)} "
               f"(when paid: seuil ledger add #{member.id} payment --dues --method METHOD)")
 
 
@@ -101,8 +102,8 @@ def show(ctx: CommandContext) -> int:
     print(f"  email:      {member.email or '-'}")
     print(f"  groups:     {', '.join(member.groups) or '-'}")
     print(f"  status:     {member.status}")
-    print(f"  credit:     {money(member.balance_cents, member.currency, 'en')} (machines)")
-    print(f"  dues owed:  {money(member.dues_owed_cents, member.currency, 'en')}")
+    print(f"  credit:     {admin_money(member.balance_cents, member.currency)} (machines)")
+    print(f"  dues owed:  {admin_money(member.dues_owed_cents, member.currency)}")
     print(f"  dashboard:  {'name shown' if member.show_on_dashboard else 'counted, not named'}")
     if member.note:
         print(f"  note:       {member.note}")
@@ -110,11 +111,11 @@ def show(ctx: CommandContext) -> int:
         print(f"  ask me about: {member.ask_me_about}")
     print("  memberships:")
     for m in member.memberships or []:
-        owed = f", owes {money(m.owed_cents, member.currency, 'en')}" if m.owed_cents else ""
+        owed = f", owes {admin_money(m.owed_cents, member.currency)}" if m.owed_cents else ""
         print(f"    {m.plan:<10} {local_time(m.valid_from, clock)} -> "
               f"{local_time(m.valid_until, clock)}  dues "
-              f"{money(m.price_cents, member.currency, 'en')}, paid "
-              f"{money(m.paid_cents, member.currency, 'en')}{owed}")
+              f"{admin_money(m.price_cents, member.currency)}, paid "
+              f"{admin_money(m.paid_cents, member.currency)}{owed}")
     if not member.memberships:
         print("    none")
     print("  cards:")
@@ -168,6 +169,38 @@ def resume(ctx: CommandContext) -> int:
     member = members.set_suspended(ctx.site(), ctx.args.member, False)
     _print_summary(ctx, "resumed", member)
     return 0
+
+
+def erase(ctx: CommandContext) -> int:
+    site = ctx.site()
+    plan = erasure.preview(site, ctx.args.member)
+    if not ctx.args.yes:
+        _print_erasure(plan, site)
+        print(f"Type {plan.member_id} to erase them for good: ", end="", flush=True)
+        answer = sys.stdin.readline().strip().lstrip("#")
+        if answer != str(plan.member_id):
+            raise InvalidInput("not confirmed: nothing erased",
+                               hint=f"seuil member erase #{plan.member_id} --yes to skip the question")
+    done = erasure.erase(site, f"#{plan.member_id}")
+    if ctx.args.json:
+        print_json(done)
+    else:
+        print(f"erased #{done.member_id}: name, email, note, groups and {plural(done.cards, 'card')} "
+              f"gone; {plural(done.ledger_entries, 'ledger entry', 'ledger entries')} kept "
+              f"under \"erased #{done.member_id}\"")
+    return 0
+
+
+def _print_erasure(plan: erasure.Erasure, site: Site) -> None:
+    balance = admin_money(plan.balance_cents, plan.currency)
+    owed = f", dues owed {admin_money(plan.dues_owed_cents, plan.currency)}" if plan.dues_owed_cents else ""
+    print(f"Erase {plan.name} (#{plan.member_id}) for good:")
+    print(f"  removed:  name, email, note, groups, {plural(plan.trainings, 'training')} received; "
+          f"{plural(plan.cards, 'card')} revoked and unlinked; "
+          f"{plural(plan.taps, 'tap')} made anonymous; their name in the audit log")
+    print(f"  kept:     {plural(plan.ledger_entries, 'ledger entry', 'ledger entries')} "
+          f"(amounts, dates; balance {balance}{owed}), memberships, sessions and visits, "
+          f"under \"erased #{plan.member_id}\" (accounting records are kept 10 years)")
 
 
 MEMBER_HELP = "a member: id (12 or #12), email, or the start of the name"
@@ -234,3 +267,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p = sub.add_parser("resume", help="lift a suspension")
     p.add_argument("member", help=MEMBER_HELP)
     p.set_defaults(handler=resume)
+
+    p = sub.add_parser("erase", help="forget a person who asks it (GDPR): the ledger keeps the "
+                       "amounts under an anonymous id",
+                       description="Removes the name, email, note, groups, trainings received and "
+                       "card hashes, and the name from the audit log; the ledger's entries, "
+                       "memberships, sessions and visits stay under \"erased #ID\". Asks for "
+                       "the member's id unless --yes. See docs/operations.md.")
+    p.add_argument("member", help=MEMBER_HELP)
+    p.add_argument("--yes", action="store_true", help="do not ask (scripts)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=erase)

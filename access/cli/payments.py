@@ -7,7 +7,7 @@ import argparse
 from access.cli.context import CommandContext
 from access.cli.output import local_time, print_rows
 from access.services import checkouts
-from access.texts import money
+from access.texts import admin_money
 
 
 def _listing(ctx: CommandContext, rows: list[checkouts.CheckoutView], empty: str) -> int:
@@ -16,7 +16,7 @@ def _listing(ctx: CommandContext, rows: list[checkouts.CheckoutView], empty: str
                headers=["id", "started", "provider", "checkout", "for", "amount", "state", "order",
                         "problem"],
                cells=lambda c: [c.id, local_time(c.started_at, clock), c.provider, c.checkout_id,
-                                c.purpose, money(c.cents, c.currency, "en"), c.state,
+                                c.purpose, admin_money(c.cents, c.currency), c.state,
                                 c.order_reference, c.problem], empty=empty)
     return 0
 

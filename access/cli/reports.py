@@ -7,9 +7,9 @@ import argparse
 from access.cli.context import CommandContext
 from access.cli.output import local_time, print_json, print_table
 from access.cli.parsing import parse_day
-from access.domain.money import Money
 from access.services import reports
 from access.services.reports import Period
+from access.texts import admin_money, plural
 
 
 def _period(ctx: CommandContext) -> Period:
@@ -31,11 +31,11 @@ def usage(ctx: CommandContext) -> int:
         print_json(rows)
         return 0
     money = site.currency
-    print(f"Machine use, {period.first} to {period.last}: {len(rows)} sessions")
+    print(f"Machine use, {period.first} to {period.last}: {plural(len(rows), 'session')}")
     for by in ("resource", "member"):
         print()
         print_table([by, "sessions", "time", "charged"],
-                    [[t.key, t.count, _duration(t.seconds), f"{Money(t.cents, money).plain()} {money}"]
+                    [[t.key, t.count, _duration(t.seconds), admin_money(t.cents, money)]
                      for t in reports.usage_totals(rows, by)], empty="  nothing")
     return 0
 
@@ -47,8 +47,8 @@ def visits(ctx: CommandContext) -> int:
     if ctx.args.json:
         print_json(rows)
         return 0
-    print(f"Visits, {period.first} to {period.last}: {len(rows)} visits, "
-          f"{len({r.member_id for r in rows})} members")
+    print(f"Visits, {period.first} to {period.last}: {plural(len(rows), 'visit')}, "
+          f"{plural(len({r.member_id for r in rows}), 'member')}")
     print()
     print_table(["member", "in", "out", "time", "auto out"],
                 [[r.member, local_time(r.checked_in, site.clock), local_time(r.checked_out, site.clock),

@@ -11,7 +11,7 @@ from access.bus.topics import Topics
 from access.cli.context import CommandContext
 from access.cli.output import local_time, print_rows
 from access.errors import InvalidInput, unknown
-from access.services.resources import list_resources
+from access.services.resources import audit_command, list_resources
 from access.services.rules import current as current_rules
 
 
@@ -48,6 +48,7 @@ def service(ctx: CommandContext) -> int:
     site = ctx.site()
     _send(ctx, node, "service", encode(ServiceCommand(actor=site.actor, issued_at=site.now(),
                                                       out_of_service=out)))
+    audit_command(site, "resource.service", name, node, out_of_service=out)
     state = "out of service" if out else "back in service"
     print(f"{name}: asked node {node} to mark it {state}; the node confirms it to the hub "
           "(seuil resource list), at once if it is online, else when it reconnects")
@@ -59,6 +60,7 @@ def stop(ctx: CommandContext) -> int:
     node = _node_of(ctx, name, machine=True)
     site = ctx.site()
     _send(ctx, node, "stop-session", encode(StopSessionCommand(actor=site.actor, issued_at=site.now())))
+    audit_command(site, "resource.stop", name, node)
     print(f"{name}: asked node {node} to end the running session (power off, session billed)")
     return 0
 

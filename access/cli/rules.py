@@ -12,7 +12,7 @@ from access.cli.output import local_time, print_json
 from access.cli.parsing import parse_moment
 from access.config import load_config
 from access.services import rules
-from access.texts import LANGUAGES
+from access.texts import LANGUAGES, plural
 from access.texts import explain as explain_text
 
 
@@ -24,9 +24,10 @@ def check(ctx: CommandContext) -> int:
     config = load_config(ctx.args.config)
     path = _file(ctx) or config.rules_path
     ruleset = rules.check_rules(config, path)
-    print(f"{path}: ok ({len(ruleset.groups)} groups, {len(ruleset.plans)} plans, "
-          f"{len(ruleset.resources)} resources, {len(ruleset.schedules)} schedules, "
-          f"{len(ruleset.rules)} rules)")
+    counts = [plural(len(ruleset.groups), "group"), plural(len(ruleset.plans), "plan"),
+              plural(len(ruleset.resources), "resource"), plural(len(ruleset.schedules), "schedule"),
+              plural(len(ruleset.rules), "rule")]
+    print(f"{path}: ok ({', '.join(counts)})")
     return 0
 
 
@@ -35,11 +36,11 @@ def apply(ctx: CommandContext) -> int:
     for change in result.changes:
         print(f"  {change}")
     if result.dry_run:
-        print(f"dry run: {len(result.changes)} change(s), nothing applied")
+        print(f"dry run: {plural(len(result.changes), 'change')}, nothing applied")
     elif result.version is None:
         print(f"no changes: version {result.previous} stays in force")
     else:
-        print(f"applied as version {result.version} ({len(result.changes)} change(s))")
+        print(f"applied as version {result.version} ({plural(len(result.changes), 'change')})")
     return 0
 
 

@@ -9,6 +9,7 @@ from access.bus.client import mqtt_login
 from access.bus.topics import Topics
 from access.cli.context import CommandContext
 from access.services.node_snapshots import node_snapshots
+from access.texts import plural
 
 
 def publish_snapshot(ctx: CommandContext) -> int:
@@ -24,7 +25,8 @@ def publish_snapshot(ctx: CommandContext) -> int:
                     retain=True, login=mqtt_login(config, "admin"))
     for snapshot in snapshots:
         print(f"snapshot {snapshot.payload.version} for {snapshot.node}: "
-              f"{len(snapshot.payload.members)} members, {len(snapshot.payload.cards)} cards, "
+              f"{plural(len(snapshot.payload.members), 'member')}, "
+              f"{plural(len(snapshot.payload.cards), 'card')}, "
               f"{len(snapshot.raw) / 1024:.0f} KiB")
     if not snapshots:
         print("no node in seuil.toml: nothing published")

@@ -18,12 +18,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.domain.money import Money
+from access.domain.plain_text import LABEL_LENGTH, NOTE_LENGTH
 from access.errors import InvalidInput, NotFound, unknown
 from access.services import audit
 from access.services.context import Site
 from access.services.ledger import EntryKind, PaymentMethod, Posting, balances, dues_owed, post
 from access.services.lookup import find_member
 from access.services.rules import applied_rules
+from access.services.text_input import checked
 from access.store.models import LedgerEntry, Member, PrepaidGrant, UsageSession
 
 
@@ -116,6 +118,7 @@ def add_entry(site: Site, member_ref: str, kind: EntryKind, cents: int, *,
     """Write one entry. ``cents`` is the positive amount; the kind gives the sign."""
     if cents <= 0:
         raise InvalidInput("the amount must be more than 0")
+    _check_words(reference, description)
     if kind is not EntryKind.PAYMENT and method is not None:
         raise InvalidInput("--method is for payments only")
     if kind is EntryKind.PAYMENT and method is None:
@@ -128,6 +131,12 @@ def add_entry(site: Site, member_ref: str, kind: EntryKind, cents: int, *,
         audit.record(session, site, f"ledger.{kind.value}", member.name, entry=entry.id,
                      cents=entry.cents, method=entry.method, reference=reference)
         return _info(entry, member)
+
+
+def _check_words(reference: str | None, description: str) -> None:
+    if reference is not None:
+        checked(reference, "a reference", LABEL_LENGTH)
+    checked(description, "a note", NOTE_LENGTH, multiline=True)
 
 
 def add_volunteer_credit(site: Site, member_ref: str, seconds: int, *, description: str = "",
@@ -145,6 +154,7 @@ def add_volunteer_credit(site: Site, member_ref: str, seconds: int, *, descripti
 
 def waive(site: Site, entry_id: int, *, description: str = "") -> EntryInfo:
     """Forgive a charge: a waiver of the same amount, referencing it (once only)."""
+    _check_words(None, description)
     with site.store.write() as session:
         charge = session.get(LedgerEntry, entry_id)
         if charge is None:
@@ -166,6 +176,7 @@ def waive(site: Site, entry_id: int, *, description: str = "") -> EntryInfo:
 def grant_hours(site: Site, member_ref: str, seconds: int, resource: str, *,
                 price_cents: int | None = None, description: str = "") -> Balance:
     """Prepaid time on ``resource``; with ``price_cents``, also the charge for it."""
+    _check_words(None, description)
     with site.store.write() as session:
         rules = applied_rules(session).rules
         priced = [r.name for r in rules.resources if r.pricing and not r.pricing.is_free]
@@ -212,7 +223,7 @@ def _balance(session: Session, site: Site, member: Member) -> Balance:
 
 def member_balance(site: Site, member_ref: str) -> Balance:
     with site.store.read() as session:
-        return _balance(session, site, find_member(session, member_ref))
+        return _balance(session, site, find_member(session, member_ref, erased_ok=True))
 
 
 def all_balances(site: Site, *, include_zero: bool = False) -> list[Balance]:
@@ -240,8 +251,9 @@ def month_range(site: Site, month: str) -> tuple[datetime, datetime]:
 
 
 def list_entries(site: Site, *, member_ref: str | None = None, month: str | None = None,
-                 since: datetime | None = None, until: datetime | None = None) -> list[EntryInfo]:
-    """Entries in date order, for one member or all, in a month or a range."""
+                 since: datetime | None = None, until: datetime | None = None,
+                 method: PaymentMethod | None = None) -> list[EntryInfo]:
+    """Entries in date order, for one member or all, in a month or a range, paid one way."""
     if month is not None:
         since, until = month_range(site, month)
     query = select(*ENTRY_COLUMNS).join(Member, Member.id == LedgerEntry.member_id)
@@ -249,8 +261,10 @@ def list_entries(site: Site, *, member_ref: str | None = None, month: str | None
         query = query.where(LedgerEntry.created_at >= since)
     if until is not None:
         query = query.where(LedgerEntry.created_at < until)
+    if method is not None:
+        query = query.where(LedgerEntry.method == method.value)
     with site.store.read() as session:
         if member_ref is not None:
-            query = query.where(LedgerEntry.member_id == find_member(session, member_ref).id)
+            query = query.where(LedgerEntry.member_id == find_member(session, member_ref, erased_ok=True).id)
         rows = session.connection().execute(query.order_by(LedgerEntry.created_at, LedgerEntry.id)).all()
         return [EntryInfo(*cast(tuple[Any, ...], row)) for row in rows]

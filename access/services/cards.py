@@ -11,10 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.domain.cards import CardStatus, UidError, normalize_uid
+from access.domain.plain_text import LABEL_LENGTH
 from access.errors import Conflict, InvalidInput, NotFound
 from access.services import audit
 from access.services.context import Site
 from access.services.lookup import find_member
+from access.services.text_input import checked
 from access.store.models import Card, Member
 
 FINGERPRINT_LENGTH = 8
@@ -53,6 +55,7 @@ def enroll_card(site: Site, member_ref: str, *, uid: str | None = None,
     """Give a member a card, by its UID, or by the hash a node reported for a tap."""
     if (uid is None) == (card_hash is None):
         raise ValueError("enroll_card needs exactly one of uid or card_hash")
+    checked(label, "a label", LABEL_LENGTH)
     hashed = _hash(site, uid) if uid is not None else str(card_hash)
     with site.store.write() as session:
         member = find_member(session, member_ref)

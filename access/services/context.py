@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from access.config import Config
 from access.domain.cards import card_hash
+from access.domain.plain_text import LABEL_LENGTH, problem
 from access.domain.ruleset import RuleSet
 from access.domain.schedule import SiteClock
+from access.errors import InvalidInput
 from access.store.uow import Store
 
 
@@ -25,12 +27,19 @@ def utc_now() -> datetime:
 
 
 def unix_actor() -> str:
-    """The person behind the command: the sudo caller if any, else the Unix user."""
+    """The person behind the command: the sudo caller if any, else the Unix user.
+
+    Both come from the environment (``SUDO_USER``, ``LOGNAME``...), which the caller controls:
+    one that a terminal could not show as a name is refused, before it reaches the audit log."""
     sudo_user = os.environ.get("SUDO_USER")
     try:
         user = getpass.getuser()
     except OSError:  # no name for this uid (a container)
         user = f"uid:{os.getuid()}"
+    for name in (sudo_user or "", user):
+        found = problem(name, "the Unix user name (SUDO_USER, LOGNAME, USER)", LABEL_LENGTH)
+        if found is not None:
+            raise InvalidInput(found)
     return f"{sudo_user} (via sudo)" if sudo_user and sudo_user != user else user
 
 

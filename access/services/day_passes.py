@@ -24,6 +24,7 @@ from access.domain import membership
 from access.domain.cards import CARD_HASH
 from access.domain.money import Money
 from access.domain.opening import opening
+from access.domain.plain_text import NAME_LENGTH, UNSAFE
 from access.domain.ruleset import PlanDef, PlanPeriod, RuleSet
 from access.domain.snapshot import MembershipWindow, MemberView, Snapshot
 from access.errors import Conflict, InvalidInput, NotFound
@@ -132,7 +133,8 @@ def sell(site: Site, *, cents: int, method: PaymentMethod, name: str = "",
     """Record a day pass: visitor, membership until the cut-off, charge and payment, audit."""
     if method not in (PaymentMethod.CASH, PaymentMethod.ONLINE):
         raise InvalidInput("a day pass is paid in the cash box or online")
-    name = " ".join(name.split())[:100] or VISITOR_NAME
+    # Typed at the kiosk by anyone: controls are dropped (the visitor cannot see them to fix).
+    name = " ".join(UNSAFE.sub("", name).split())[:NAME_LENGTH] or VISITOR_NAME
     now = site.now()
     with site.store.write() as session:
         plan = _plan(site, session)

@@ -18,14 +18,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access.domain.money import Money
+from access.domain.plain_text import LABEL_LENGTH
 from access.errors import InvalidInput
 from access.services import audit
 from access.services.accounts import entry_time
 from access.services.context import Site
 from access.services.ledger import EntryKind, PaymentMethod, Posting, dues_owed, post
 from access.services.lookup import find_member
+from access.services.text_input import checked
 from access.store.models import LedgerEntry, Member, Membership
+from access.texts import admin_money
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,8 @@ def charge(session: Session, site: Site, member: Member, row: Membership, *,
     if paid_cents is None and method is not None:
         raise InvalidInput("--method says how dues were paid: give --paid too")
     if paid_cents is not None and paid_cents > row.price_cents:
-        raise InvalidInput(f"--paid {Money(paid_cents, site.currency).plain()} is more than the dues "
-                           f"({Money(row.price_cents, site.currency).plain()})",
+        raise InvalidInput(f"--paid {admin_money(paid_cents, site.currency)} is more than the dues "
+                           f"({admin_money(row.price_cents, site.currency)})",
                            hint="machine credit is `seuil ledger add MEMBER payment AMOUNT`")
     now = site.now()
     text = description(row, site)
@@ -92,6 +94,8 @@ def paid_by_membership(session: Session, member_id: int) -> dict[int, int]:
 def pay(site: Site, member_ref: str, method: PaymentMethod, cents: int | None = None, *,
         reference: str | None = None, on: date | None = None) -> DuesPaid:
     """Pay owed dues, oldest membership first; without ``cents``, everything owed."""
+    if reference is not None:
+        checked(reference, "a reference", LABEL_LENGTH)
     at = entry_time(site, on)
     with site.store.write() as session:
         member = find_member(session, member_ref)
@@ -103,8 +107,8 @@ def pay(site: Site, member_ref: str, method: PaymentMethod, cents: int | None = 
                                     "without --dues")
         left = total if cents is None else cents
         if left <= 0 or left > total:
-            raise InvalidInput(f"{member.name} owes {Money(total, site.currency).plain()} of dues: "
-                               f"pay between 0.01 and that")
+            raise InvalidInput(f"{member.name} owes {admin_money(total, site.currency)} of dues: "
+                               f"pay at most that")
         rows = {m.id: m for m in member.memberships}
         settled: list[int] = []
         for membership_id in sorted(owed, key=lambda i: (rows[i].valid_from, i)):

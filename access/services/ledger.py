@@ -38,10 +38,10 @@ from enum import StrEnum
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from access.domain.money import Money
 from access.errors import Conflict
 from access.store import generation
 from access.store.models import LedgerEntry
+from access.texts import admin_money
 
 LOOKUP_CHUNK = 500
 
@@ -110,7 +110,7 @@ def check_reference(session: Session, reference: str | None) -> None:
     existing = session.scalars(select(LedgerEntry).where(LedgerEntry.reference == reference)).first()
     if existing is not None:
         raise Conflict(f'reference "{reference}" is already in the ledger (entry #{existing.id}, '
-                       f"{Money(abs(existing.cents), existing.currency).plain()} {existing.kind})",
+                       f"{admin_money(abs(existing.cents), existing.currency)} {existing.kind})",
                        hint="the same payment is never entered twice; use another reference")
 
 

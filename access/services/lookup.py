@@ -21,22 +21,31 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
+MAX_REF_LENGTH = 254  # the longest email; no name is longer (did-you-mean on more is slow)
 MAX_ID_DIGITS = 18  # ids fit a signed 64-bit integer on every database
 
 
-def find_member(session: Session, ref: str) -> Member:
+def find_member(session: Session, ref: str, *, erased_ok: bool = False) -> Member:
     """A member by id (``12`` or ``#12``), email, or a unique prefix of the name.
 
     Names are tried from the most to the least exact: the whole name, a whole word of it,
     the start of the name, the start of any word; the first tier with matches decides.
+    An erased member (``seuil member erase``) is only their id, and only where ``erased_ok``
+    (the ledger's anonymous entries); anything else about them is refused.
     """
     ref = ref.strip()
+    if len(ref) > MAX_REF_LENGTH:
+        raise NotFound(f"no member matches a {len(ref)}-character name")
     if re.fullmatch(r"#?\d+", ref):
         if len(ref.lstrip("#")) > MAX_ID_DIGITS:
             raise NotFound(f"no member has id {ref.lstrip('#')}")
         found = session.get(Member, int(ref.lstrip("#")))
         if found is None:
             raise NotFound(f"no member has id {ref.lstrip('#')}")
+        if found.erased_at is not None and not erased_ok:
+            raise NotFound(f"#{found.id} was erased on {found.erased_at.date().isoformat()}: "
+                           "only their anonymous ledger entries remain",
+                           hint=f"seuil ledger list #{found.id}")
         return found
     if "@" in ref:
         by_email = session.scalars(
@@ -47,7 +56,8 @@ def find_member(session: Session, ref: str) -> Member:
     wanted = fold(ref)
     if not wanted:
         raise InvalidInput("name a member by id, email or the start of their name")
-    everyone = session.execute(select(Member.id, Member.name)).all()
+    everyone = session.execute(select(Member.id, Member.name)
+                               .where(Member.erased_at.is_(None))).all()
     tests: tuple[Callable[[str], bool], ...] = (
         lambda name: fold(name) == wanted,
         lambda name: wanted in fold(name).split(),  # "ada" is Ada Lovelace, not Adam Smith

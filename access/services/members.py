@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from access.domain import membership
 from access.domain.email_address import is_email_address
 from access.domain.membership import MembershipStatus, standing
+from access.domain.plain_text import NAME_LENGTH, NOTE_LENGTH
 from access.domain.ruleset import RuleSet
 from access.errors import Conflict, InvalidInput, unknown
 from access.services import audit, dues
@@ -19,7 +20,10 @@ from access.services.context import Site
 from access.services.ledger import PaymentMethod, balances, dues_owed
 from access.services.lookup import find_member
 from access.services.rules import applied_rules
+from access.services.text_input import checked
 from access.store.models import Member, MemberGroup, Membership, Training
+
+EMAIL_LENGTH = 254
 
 
 def _check_name(session: Session, name: str, member_id: int | None, same_name_ok: bool) -> None:
@@ -35,7 +39,7 @@ def _check_name(session: Session, name: str, member_id: int | None, same_name_ok
 def _check_email(session: Session, email: str | None, member_id: int | None = None) -> str | None:
     if email is None or email == "":
         return None
-    email = email.strip()
+    email = checked(email.strip(), "an email", EMAIL_LENGTH)
     if not is_email_address(email):
         raise InvalidInput(f'"{email}" is not an email address')
     other = session.scalars(
@@ -193,9 +197,10 @@ def add_member(site: Site, name: str, *, email: str | None = None, groups: list[
                until_day: date | None = None, price: Dues | None = None,
                show_on_dashboard: bool = False, note: str = "",
                same_name_ok: bool = False) -> MemberSummary:
-    name = " ".join(name.split())
+    name = checked(" ".join(name.split()), "a name", NAME_LENGTH)
     if not name:
         raise InvalidInput("a member needs a name")
+    checked(note, "a note", NOTE_LENGTH, multiline=True)
     price = price or Dues()
     if (first_day or until_day or price != Dues()) and not plan:
         raise InvalidInput("--from, --until, --price and --paid describe a plan: add --plan")
@@ -218,8 +223,9 @@ def add_member(site: Site, name: str, *, email: str | None = None, groups: list[
 
 def list_members(site: Site, *, group: str | None = None, status: str | None = None) -> list[MemberSummary]:
     with site.store.read() as session:
-        query = select(Member).options(selectinload(Member.groups),
-                                       selectinload(Member.memberships)).order_by(Member.name)
+        query = (select(Member).options(selectinload(Member.groups),
+                                       selectinload(Member.memberships))
+                 .where(Member.erased_at.is_(None)).order_by(Member.name))
         if group:
             query = query.join(MemberGroup).where(MemberGroup.group_name == group)
         now = site.now()
@@ -229,7 +235,7 @@ def list_members(site: Site, *, group: str | None = None, status: str | None = N
 
 def show_member(site: Site, ref: str) -> MemberDetail:
     with site.store.read() as session:
-        member = find_member(session, ref)
+        member = find_member(session, ref, erased_ok=True)
         now = site.now()
         summary = _summary(member, now)
         paid = dues.paid_by_membership(session, member.id)
@@ -263,7 +269,7 @@ def edit_member(site: Site, ref: str, *, name: str | None = None, email: str | N
         member = find_member(session, ref)
         changes: dict[str, Any] = {}
         if name is not None:
-            new_name = " ".join(name.split())
+            new_name = checked(" ".join(name.split()), "a name", NAME_LENGTH)
             if not new_name:
                 raise InvalidInput("a member needs a name")
             _check_name(session, new_name, member.id, same_name_ok)
@@ -289,6 +295,7 @@ def edit_member(site: Site, ref: str, *, name: str | None = None, email: str | N
             changes["show_on_dashboard"] = show_on_dashboard
             member.show_on_dashboard = show_on_dashboard
         if note is not None:
+            checked(note, "a note", NOTE_LENGTH, multiline=True)
             changes["note"] = note
             member.note = note
         if offered is not None:
@@ -332,6 +339,7 @@ def renew_member(site: Site, ref: str, plan: str, *, first_day: date | None = No
 
 
 def set_suspended(site: Site, ref: str, suspended: bool, reason: str = "") -> MemberSummary:
+    checked(reason, "a reason", NOTE_LENGTH, multiline=True)
     with site.store.write() as session:
         member = find_member(session, ref)
         if suspended == (member.suspended_at is not None):

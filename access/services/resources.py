@@ -42,6 +42,13 @@ def list_resources(site: Site) -> list[ResourceInfo]:
                                          .order_by(Resource.name))]
 
 
+def audit_command(site: Site, action: str, resource: str, node: str, **details: Any) -> None:
+    """An admin's command to a node (``resource.service``, ``resource.stop``), audited as the
+    admin who sent it once the broker took it; the node's own report follows as ``node <id>``."""
+    with site.store.write() as session:
+        audit.record(session, site, action, resource, node=node, sent="cmd", **details)
+
+
 def record_service_reports(context: EventContext, reports: Sequence[ServiceReported]) -> None:
     """The hub's handler: a machine out of service, or back, as its node reported it."""
     session, site = context.session, context.site

@@ -25,6 +25,7 @@ from access.services.context import Site
 from access.services.lookup import find_member
 from access.services.snapshot import build_snapshot
 from access.store.models import Group, MemberGroup, Membership, Resource, RuleSetRow
+from access.texts import plural
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def _in_use(session: Session, before: RuleSet | None, after: RuleSet, site: Site
         select(MemberGroup.group_name, func.count()).where(MemberGroup.group_name.in_(gone_groups))
         .group_by(MemberGroup.group_name)
     ):
-        problems.append(f'group "{group}" still has {count} member(s); move them first '
+        problems.append(f'group "{group}" still has {plural(count, "member")}; move them first '
                         f"(seuil member edit MEMBER --remove-group {group})")
     gone_plans = {p.name for p in before.plans} - {p.name for p in after.plans}
     now = site.now()
@@ -103,7 +104,7 @@ def _in_use(session: Session, before: RuleSet | None, after: RuleSet, site: Site
         .where((Membership.valid_until.is_(None)) | (Membership.valid_until > now))
         .group_by(Membership.plan)
     ):
-        problems.append(f'plan "{plan}" is held by {count} current membership(s); keep it '
+        problems.append(f'plan "{plan}" is held by {plural(count, "current membership")}; keep it '
                         "until they end")
     return problems
 

@@ -71,6 +71,9 @@ class Member(Base):
     """What the member is happy to help others with ("3D printing, sewing"): opt-in, shown
     beside their name on the kiosk when they are also shown on the dashboard."""
     created_at: Mapped[datetime]
+    erased_at: Mapped[datetime | None]
+    """When the person asked to be forgotten (``seuil member erase``): the row is an anonymous
+    id the ledger's amounts keep pointing at; name, email, note and cards are gone."""
 
     groups: Mapped[list[MemberGroup]] = relationship(cascade="all, delete-orphan")
     cards: Mapped[list[Card]] = relationship(back_populates="member")

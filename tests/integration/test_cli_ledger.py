@@ -53,7 +53,7 @@ def test_a_payment_raises_the_balance_and_a_reference_is_never_entered_twice(mem
     result = run("ledger", "add", "ada", "payment", "25,50", "--method", "transfer",
                  "--reference", "VIR-1103")
     assert result.code == 0, result.err
-    assert "payment 25.50 EUR for Ada Lovelace" in result.out
+    assert "payment €25.50 for Ada Lovelace" in result.out
     assert balance_json("ada")["cents"] == 2550
     before = db_dump(db)
     again = run("ledger", "add", "ada", "payment", "25.50", "--reference", "VIR-1103")
@@ -107,7 +107,7 @@ def test_a_charge_can_be_waived_once(members):
 def test_prepaid_hours_bought_show_in_the_balance(members):
     result = run("ledger", "hours", "ada", "10", "--resource", "3d-printer", "--price", "15")
     assert result.code == 0, result.err
-    assert "10.00 h prepaid on 3d-printer, balance -15.00 EUR" in result.out
+    assert "10.00 h prepaid on 3d-printer, balance -€15.00" in result.out
     assert balance_json("ada")["prepaid_hours"] == {"3d-printer": 10.0}
 
 
@@ -161,7 +161,7 @@ def test_reports_carry_member_email_and_resource(site):
     assert rows == [{"day": "2026-11-18", "peak": 1, "average": 1.0, "visits": 1, "members": 1,
                      "capacity": 20}]
     text = run("report", "usage", "--from", "2026-11-01", "--to", "2026-11-30")
-    assert "3d-printer" in text.out and "2.00 EUR" in text.out
+    assert "3d-printer" in text.out and "€2.00" in text.out
     assert run("report", "usage", "--from", "2026-11-30", "--to", "2026-11-01").code == 1
 
 

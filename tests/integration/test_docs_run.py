@@ -29,7 +29,7 @@ NOT_HERE = {
     "./install.sh --demo": "tests/integration/test_demo.py",
     "./install.sh --test": "CI itself (.ci/run)",
     "sudo ./install.sh --role": "tests/integration/test_install.py",
-    ".venv/bin/seuil hub &": "daemons and the kiosk: tests/integration/test_node_door.py, test_kiosk.py",
+    ".venv/bin/seuil hub &": "tests/integration/test_docs_daemons.py (line by line, fixed clock)",
     "access/": "the code's layout, not a shell block",
 }
 # Lines that wait for a card on a reader (a broker and a node): tests/integration/test_cli_nodes.py.

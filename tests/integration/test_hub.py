@@ -53,7 +53,7 @@ def test_a_print_is_charged_and_a_front_door_tap_checks_in(hub, nodes):
         visit = session.execute(select(Visit.member_id, Visit.checked_out_at)).one()
     assert tuple(visit) == (1, None)
     result = run("ledger", "list", "ada")
-    assert "Prusa MK4, 45 min" in result.out and "-1.50 EUR" in result.out
+    assert "Prusa MK4, 45 min" in result.out and "-€1.50" in result.out
 
 
 def test_a_new_card_reaches_every_node_without_anyone_publishing(hub, nodes, maker_space):

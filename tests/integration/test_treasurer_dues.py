@@ -51,7 +51,7 @@ def test_dues_are_charged_paid_with_a_method_or_owed_apart_from_machine_credit(s
     assert "dues owed:  €100.00" in run("member", "show", "bob").out
 
     settled = run("ledger", "add", "bob", "payment", "--dues", "--method", "cash", "--reference", "REC-12")
-    assert settled.code == 0 and "Bob Marley paid 100.00 EUR of dues (cash)" in settled.out
+    assert settled.code == 0 and "Bob Marley paid €100.00 of dues (cash)" in settled.out
     assert (balance("bob")["cents"], balance("bob")["dues_owed_cents"]) == (2000, 0)
     assert show("cleo")["memberships"][0]["owed_cents"] == 6000
 

@@ -58,7 +58,7 @@ def test_amounts_are_handed_over_positive():
 def test_a_reference_already_in_the_ledger_is_refused_with_the_entry_it_belongs_to(store):
     with store.write() as session:
         ledger.post(session, posting(EntryKind.PAYMENT, 1000, "receipt-17"))
-    taken = r'"receipt-17" is already in the ledger \(entry #1, 10.00 payment\)'
+    taken = r'"receipt-17" is already in the ledger \(entry #1, €10.00 payment\)'
     with pytest.raises(Conflict, match=taken), store.write() as session:
         ledger.post(session, posting(EntryKind.PAYMENT, 500, "receipt-17"))
     assert signed(store) == [("payment", 1000)]

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from access.domain.plain_text import printable
 from access.services.context import Site
 from access.store.models import Member, OccupancySample, UsageSession, Visit
 
@@ -65,7 +66,8 @@ def _present(session: Session, today_start: datetime) -> list[Present]:
         .join(Member, Member.id == Visit.member_id)
         .where(Visit.checked_out_at.is_(None), Visit.checked_in_at >= today_start)
         .order_by(Visit.checked_in_at))
-    return [Present(member_id, name if shown else None, since, asks if shown else "")
+    return [Present(member_id, printable(name) if shown else None, since,
+                    printable(asks) if shown else "")
             for member_id, name, shown, since, asks in rows]
 
 
@@ -75,7 +77,7 @@ def _machines(session: Session) -> list[MachineInUse]:
                UsageSession.started_at)
         .join(Member, Member.id == UsageSession.member_id)
         .where(UsageSession.ended_at.is_(None)).order_by(UsageSession.resource))
-    return [MachineInUse(resource, member_id, name if shown else None, since)
+    return [MachineInUse(resource, member_id, printable(name) if shown else None, since)
             for resource, member_id, name, shown, since in rows]
 
 
@@ -95,7 +97,7 @@ def roll_call(site: Site) -> list[tuple[int, str, datetime]]:
     """Everyone checked in now, with their names (for a fire drill, whatever they opted for)."""
     start = site.clock.day_start(site.today())
     with site.store.read() as session:
-        return [(member_id, name, since) for member_id, name, since in session.execute(
+        return [(member_id, printable(name), since) for member_id, name, since in session.execute(
             select(Visit.member_id, Member.name, Visit.checked_in_at)
             .join(Member, Member.id == Visit.member_id)
             .where(Visit.checked_out_at.is_(None), Visit.checked_in_at >= start)

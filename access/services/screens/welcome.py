@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from access.domain.decide import Reason
 from access.domain.membership import MembershipStatus
-from access.domain.ruleset import PlanPeriod
+from access.domain.ruleset import PlanPeriod, RuleSet
 from access.domain.visits import Tap, pair_taps
 from access.services.context import Site
 from access.services.ledger import balances
@@ -76,6 +76,8 @@ class Welcome:
     """The first service day of a membership paid ahead that has not begun."""
     resource_label: str | None = None
     """The tapped resource's description (its name if it has none)."""
+    closed_on: date | None = None
+    """A refusal for a holiday: the closed date (a node's decision says only "holiday")."""
     helpers: tuple[Helper, ...] = ()
     """Who is in and happy to help with a machine this member is not trained on (arrivals)."""
 
@@ -126,12 +128,25 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
                         if status is MembershipStatus.UPCOMING and current else None,
                         next((r.description or r.name for r in rules.resources if r.name == tap.resource),
                              None))
+    if tap.reason is Reason.HOLIDAY:
+        shown = replace(shown, closed_on=_closed_on(rules, site.clock.local(tap.ts), tap.resource))
     if presence is Presence.IN:
         shown = replace(shown, helpers=_helpers(site, tap.member_id, skills))
         reminder = forgotten_checkout(site, tap.member_id)
         if reminder is not None:
             shown = replace(shown, forgot_checkout_on=reminder)
     return shown
+
+
+def _closed_on(rules: RuleSet, local: datetime, resource: str) -> date | None:
+    """The holiday that shut ``resource`` at ``local``, as ``decide()`` finds it: the first
+    rule for it whose schedule a closed date keeps shut."""
+    for rule in rules.rules:
+        if resource in rule.resources:
+            closed = rules.compiled_schedule(rule.schedule).closed_on(local)
+            if closed is not None:
+                return closed
+    return None
 
 
 def _presence(session: Session, site: Site, tap: TapSeen, checkin: set[str]) -> Presence:
