@@ -58,6 +58,7 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
         access_log,
         admin,
         cards,
+        cash,
         completion,
         demo,
         hub,
@@ -74,7 +75,7 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
         trainings,
     )
 
-    for module in (admin, members, cards, trainings, ledger, payments, reports, rules, resources, nodes,
+    for module in (admin, members, cards, trainings, ledger, payments, cash, reports, rules, resources, nodes,
                    snapshots, access_log, mqtt, hub, kiosk, demo, completion):
         module.register(commands)
     return parser

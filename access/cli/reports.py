@@ -1,4 +1,4 @@
-"""``seuil report usage|visits|occupancy``."""
+"""``seuil report usage|visits|occupancy|cash``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from access.cli.context import CommandContext
 from access.cli.output import local_time, print_json, print_table
 from access.cli.parsing import parse_day
 from access.domain.money import Money
-from access.services import reports
+from access.services import cash_box, reports
 from access.services.reports import Period
+from access.texts import money
 
 
 def _period(ctx: CommandContext) -> Period:
@@ -71,8 +72,43 @@ def occupancy(ctx: CommandContext) -> int:
     return 0
 
 
+def cash(ctx: CommandContext) -> int:
+    """The livre de caisse: one line per count of the period, then what is not counted yet."""
+    site = ctx.site()
+    period = _period(ctx)
+    start, end = period.bounds(site)
+    lines = cash_box.book(site, start, end)
+    waiting = cash_box.open_period(site) if end > site.now() else None
+    if ctx.args.json:
+        print_json({"counts": [line.to_json() for line in lines],
+                    "deposits": [d.to_json() for d in cash_box.deposits(site, start, end)],
+                    "not_counted": waiting.to_json() if waiting else None})
+        return 0
+    m = site.currency
+
+    def cents(value: int | None) -> str:
+        return "-" if value is None else money(value, m, "en")
+
+    print(f"Cash box (livre de caisse), {period.first} to {period.last}: {len(lines)} counts")
+    print()
+    rows = [[f"#{c.id}", local_time(c.counted_at, site.clock), c.counted_by, cents(c.opening_cents),
+             cents(c.declared_cents), cents(c.deposited_cents), cents(c.expected_cents),
+             cents(c.counted_cents), "opening" if c.opening else cents(c.difference_cents)] for c in lines]
+    if waiting is not None and (waiting.declared_cents or waiting.deposited_cents):
+        rows.append(["not counted", "-", "-", cents(waiting.opening_cents), cents(waiting.declared_cents),
+                     cents(waiting.deposited_cents), cents(waiting.expected_cents), "-", "-"])
+    print_table(["count", "when", "by", "previous", "declared", "to bank", "expected", "counted",
+                 "difference"], rows, empty="no counts in this period")
+    if lines:
+        print()
+        print(f"declared {cents(sum(c.declared_cents for c in lines))}, taken to the bank "
+              f"{cents(sum(c.deposited_cents for c in lines))}, differences "
+              f"{cents(sum(c.difference_cents for c in lines))}")
+    return 0
+
+
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("report", help="machine use, visits, occupancy over a period",
+    parser = commands.add_parser("report", help="machine use, visits, occupancy, the cash box over a period",
                                  description="Reports over service days (cut-off to cut-off). "
                                              "Default period: this month up to today.")
     sub = parser.add_subparsers(dest="report", metavar="REPORT", required=True)
@@ -80,6 +116,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         ("usage", usage, "who used which machine: sessions, hours, money per resource and member"),
         ("visits", visits, "check-ins and check-outs"),
         ("occupancy", occupancy, "per day: peak and average people in, visits, members"),
+        ("cash", cash, "the cash box book: declared, counted, taken to the bank, difference, by count"),
     ):
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--from", dest="from_", metavar="DATE", help="first day (default: the 1st)")

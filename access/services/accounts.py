@@ -30,7 +30,8 @@ from access.store.models import LedgerEntry, Member, PrepaidGrant, UsageSession
 @dataclass(frozen=True)
 class EntryInfo:
     id: int
-    member_id: int
+    member_id: int | None
+    """None for a cash-box difference (``surplus``/``shortfall``), which belongs to no member."""
     member: str
     email: str | None
     kind: str
@@ -45,7 +46,10 @@ class EntryInfo:
 
     @property
     def account(self) -> str:
-        """``dues`` (a membership's charge and what paid or waived it) or ``credit`` (the rest)."""
+        """``dues`` (a membership's charge and what paid or waived it), ``cash`` (a cash-box
+        difference) or ``credit`` (the rest: machine credit)."""
+        if self.member_id is None:
+            return "cash"
         return "dues" if self.membership_id is not None else "credit"
 
     def to_json(self) -> dict[str, Any]:
@@ -152,6 +156,7 @@ def waive(site: Site, entry_id: int, *, description: str = "") -> EntryInfo:
         if charge.kind != EntryKind.CHARGE:
             raise InvalidInput(f"entry #{entry_id} is a {charge.kind}: only a charge can be waived "
                                "(machine use, dues, anything owed)")
+        assert charge.member_id is not None  # a charge always has its member
         member = session.get_one(Member, charge.member_id)
         text = f"waives #{entry_id} ({charge.description})" if charge.description else f"waives #{entry_id}"
         entry = post(session, Posting(member.id, EntryKind.WAIVER, -charge.cents, charge.currency,
@@ -244,7 +249,7 @@ def list_entries(site: Site, *, member_ref: str | None = None, month: str | None
     """Entries in date order, for one member or all, in a month or a range."""
     if month is not None:
         since, until = month_range(site, month)
-    query = select(*ENTRY_COLUMNS).join(Member, Member.id == LedgerEntry.member_id)
+    query = select(*ENTRY_COLUMNS).outerjoin(Member, Member.id == LedgerEntry.member_id)
     if since is not None:
         query = query.where(LedgerEntry.created_at >= since)
     if until is not None:
@@ -253,4 +258,10 @@ def list_entries(site: Site, *, member_ref: str | None = None, month: str | None
         if member_ref is not None:
             query = query.where(LedgerEntry.member_id == find_member(session, member_ref).id)
         rows = session.connection().execute(query.order_by(LedgerEntry.created_at, LedgerEntry.id)).all()
-        return [EntryInfo(*cast(tuple[Any, ...], row)) for row in rows]
+        return [_row_info(cast(tuple[Any, ...], row)) for row in rows]
+
+
+def _row_info(row: tuple[Any, ...]) -> EntryInfo:
+    values = list(row)
+    values[2] = values[2] or ""  # a cash-box difference has no member, hence no name
+    return EntryInfo(*values)
