@@ -86,7 +86,8 @@ class SiteConfig(_Section):
     credit_floor: Cents = 0
     """Below this balance (in currency units, may be negative) priced machines refuse to start."""
     volunteer_hour: Cents = 0
-    """What one hour of volunteering is worth on the ledger (``seuil ledger add M credit --hours``)."""
+    """Machine credit per hour of volunteering (``seuil volunteer add --credit``). 0, the default,
+    gives none: credit in return for volunteering can requalify it as work (docs/operations.md)."""
     checkin_guard_minutes: int = Field(2, ge=0, le=60)
     """A second tap at the check-in door within this time does not check the member out."""
 

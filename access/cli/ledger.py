@@ -17,7 +17,7 @@ from access.cli.parsing import parse_cents, parse_day
 from access.domain.money import Money
 from access.domain.schedule import SiteClock
 from access.errors import InvalidInput
-from access.services import accounts, books, dues
+from access.services import accounts, books, dues, volunteering
 from access.services.ledger import EntryKind, PaymentMethod
 from access.spreadsheet import text_cell
 
@@ -77,8 +77,14 @@ def add(ctx: CommandContext) -> int:
         if kind is not EntryKind.CREDIT or a.amount is not None:
             raise InvalidInput("--hours is for volunteer credits, without an amount: "
                                "seuil ledger add MEMBER credit --hours 3")
-        entry = accounts.add_volunteer_credit(site, a.member, accounts.parse_hours(a.hours, "--hours"),
-                                            description=a.note, on=on)
+        given = volunteering.record(site, a.member, accounts.parse_hours(a.hours, "--hours"),
+                                    a.note or volunteering.DEFAULT_PURPOSE, on=on, credit=True)
+        if a.json:
+            print_json(given)
+        else:
+            print(f"entry #{given.credit_entry_id}: credit {_money(given.credit_cents or 0, site.currency)} "
+                  f"for {given.member} ({given.hours:g} h volunteering)")
+        return 0
     elif a.dues:
         return _pay_dues(ctx, kind, on)
     else:

@@ -73,10 +73,11 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
         rules,
         snapshots,
         trainings,
+        volunteering,
     )
 
     for module in (admin, members, cards, trainings, ledger, payments, cash, reports, rules, resources, nodes,
-                   snapshots, access_log, mqtt, hub, kiosk, demo, completion):
+                   snapshots, access_log, mqtt, hub, kiosk, demo, completion, volunteering):
         module.register(commands)
     return parser
 

@@ -134,19 +134,6 @@ def add_entry(site: Site, member_ref: str, kind: EntryKind, cents: int, *,
         return _info(entry, member)
 
 
-def add_volunteer_credit(site: Site, member_ref: str, seconds: int, *, description: str = "",
-                         on: date | None = None) -> EntryInfo:
-    """Credit volunteer time at the site's ``volunteer_hour`` value."""
-    rate = site.config.site.volunteer_hour
-    if rate <= 0:
-        raise InvalidInput("no value is set for an hour of volunteering",
-                           hint="set volunteer_hour under [site] in seuil.toml (e.g. 10 for 10.00)")
-    cents = (rate * seconds + 1800) // 3600
-    hours = f"{seconds / 3600:g} h volunteering"
-    return add_entry(site, member_ref, EntryKind.CREDIT, cents,
-                     description=f"{hours}: {description}" if description else hours, on=on)
-
-
 def waive(site: Site, entry_id: int, *, description: str = "") -> EntryInfo:
     """Forgive a charge: a waiver of the same amount, referencing it (once only)."""
     with site.store.write() as session:

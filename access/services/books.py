@@ -1,7 +1,8 @@
 """A month of the association's books, from the ledger: Paheko's Simplifié CSV or the FEC.
 
 Each ledger entry of the month is one entry in the books (``access.domain.books`` says which
-accounts), and so is each amount of cash taken to the bank. The account numbers come from
+accounts), and so is each amount of cash taken to the bank and each day of volunteer time (in
+kind: 864/875, at ``[accounts] volunteer_hour_value``). The account numbers come from
 ``[accounts]`` in seuil.toml. ``without_online`` leaves out what Paheko already receives from
 HelloAsso itself (its own synchronisation): online payments, and the charges of day passes
 bought online, whose money and income reach Paheko that way.
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.domain.books import BookLine, ChargeFor, Movement, MovementKind, book, fec, paheko_csv
-from access.services import accounts
+from access.services import accounts, volunteering
 from access.services.context import Site
 from access.services.ledger import PaymentMethod
 from access.spreadsheet import text_cell
@@ -67,7 +68,7 @@ def _online_day_passes(session: Session, start: datetime, end: datetime) -> set[
 
 
 def month_books(site: Site, month: str, *, without_online: bool = False) -> Books:
-    """The month's ledger entries and bank deposits, booked, in date order."""
+    """The month's ledger entries, bank deposits and volunteer time, booked, in date order."""
     start, end = accounts.month_range(site, month)
     entries = accounts.list_entries(site, since=start, until=end)
     chart = site.config.accounts.chart()
@@ -89,6 +90,7 @@ def month_books(site: Site, month: str, *, without_online: bool = False) -> Book
             left_out += 1
             continue
         movements.append(_entry_movement(site, entry))
+    movements.extend(volunteering.in_kind(site, month))
     movements.sort(key=lambda m: (m.on, m.piece[0], int(m.piece[1:])))
     return Books(month, [book(m, chart) for m in movements], left_out)
 

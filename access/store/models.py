@@ -301,6 +301,26 @@ class CashDeposit(Base):
     """The count that followed it (NULL: none yet)."""
 
 
+class VolunteerHours(Base):
+    """Time a member gave the association: who, which day, how long, what for.
+
+    Counted as hours and exported as an in-kind contribution (accounts 86/87), never as pay.
+    ``credit_entry_id`` is set only where the site turned hours into machine credit
+    (``[site] volunteer_hour``, off by default).
+    """
+
+    __tablename__ = "volunteer_hours"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    worked_on: Mapped[date] = mapped_column(index=True)
+    seconds: Mapped[int] = mapped_column(Integer)
+    what_for: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    credit_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
+
+
 class AccessEvent(Base):
     """Every tap and its decision, as a node reported it (``event_id`` is the decision's).
 
