@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from access.cli.context import CommandContext
 from access.cli.output import local_time, print_json, print_table
@@ -107,6 +109,42 @@ def cash(ctx: CommandContext) -> int:
     return 0
 
 
+def month(ctx: CommandContext) -> int:
+    """The month for the board: a PDF (``--pdf FILE``), or its figures as text or JSON."""
+    from access.services import month_report
+
+    a = ctx.args
+    site = ctx.site()
+    report = month_report.month(site, a.month)
+    language = a.lang or site.config.site.locale
+    if a.pdf:
+        from access.pdf.month_report import render
+
+        pages = render(report, Path(a.pdf), language)
+        print(f"{pages} pages written to {a.pdf}", file=sys.stderr)
+        return 0
+    m = report.currency
+    if a.json:
+        print_json({"month": report.month, "income_cents": report.income_cents,
+                    "income": [{"kind": i.kind.value, "entries": i.entries, "cents": i.cents,
+                                "waived_cents": i.waived_cents} for i in report.income],
+                    "received": report.received, "day_passes": report.day_passes,
+                    "cash": [c.to_json() for c in report.cash], "deposited_cents": report.deposited_cents,
+                    "machines": [{"resource": x.resource, "sessions": x.sessions, "seconds": x.seconds,
+                                  "cents": x.cents} for x in report.machines],
+                    "visits": sum(d.visits for d in report.days), "joined": report.joined,
+                    "left": report.left, "members_active": report.members_active,
+                    "volunteer_seconds": report.volunteer_seconds})
+        return 0
+    print(f"{report.site_name}, {report.month}: net income {money(report.income_cents, m, 'en')}")
+    print_table(["kind", "entries", "charged", "waived"],
+                [[i.kind.value, i.entries, money(i.cents, m, "en"), money(i.waived_cents, m, "en")]
+                 for i in report.income], empty="no charges")
+    print(f"{len(report.day_passes)} day passes, {sum(d.visits for d in report.days)} visits, "
+          f"{report.members_active} active members ({len(report.joined)} joined, {len(report.left)} left)")
+    return 0
+
+
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("report", help="machine use, visits, occupancy, the cash box over a period",
                                  description="Reports over service days (cut-off to cut-off). "
@@ -123,3 +161,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         p.add_argument("--to", metavar="DATE", help="last day, included (default: today)")
         p.add_argument("--json", action="store_true", help="one object per row, for scripts")
         p.set_defaults(handler=handler)
+    text = "the month for the board: income, day passes, cash box, occupancy, machines, members"
+    p = sub.add_parser("month", help=text, description=text)
+    p.add_argument("month", metavar="YYYY-MM")
+    p.add_argument("--pdf", metavar="FILE", help="draw it as a PDF of three pages")
+    p.add_argument("--lang", choices=["fr", "en"], help="default: [site] locale")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=month)

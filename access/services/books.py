@@ -41,7 +41,8 @@ class Books:
         return sum(line.cents for line in self.lines)
 
 
-def _charge_for(entry: accounts.EntryInfo) -> ChargeFor:
+def charge_for(entry: accounts.EntryInfo) -> ChargeFor:
+    """What a charge was for, by its reference: dues, a day pass, a machine (or prepaid hours)."""
     reference = entry.reference or ""
     if entry.membership_id is not None or reference.startswith("membership:"):
         return ChargeFor.DUES
@@ -58,7 +59,7 @@ def _entry_movement(site: Site, entry: accounts.EntryInfo) -> Movement:
     kind = MovementKind(entry.kind)
     return Movement(f"E{entry.id}", site.clock.local(entry.created_at).date(), kind, abs(entry.cents),
                     label, entry.member, entry.member_id, entry.method,
-                    _charge_for(entry) if kind is MovementKind.CHARGE else ChargeFor.OTHER,
+                    charge_for(entry) if kind is MovementKind.CHARGE else ChargeFor.OTHER,
                     entry.reference or "", f"Seuil {entry.kind} #{entry.id} by {entry.created_by}")
 
 

@@ -204,7 +204,8 @@ def test_account_numbers_come_from_seuil_toml_and_a_bad_one_is_refused(november,
     config = site_dir / "seuil.toml"
     text = config.read_text()
     assert 'members = "4110"' in text and 'cash = "530"' in text  # seuil init writes them
-    config.write_text(text.replace('members = "4110"', 'members = "411"').replace('cash = "530"', 'cash = "531"'))
+    config.write_text(text.replace('members = "4110"', 'members = "411"')
+                      .replace('cash = "530"', 'cash = "531"'))
     lines = read_fec(ok("export", "ledger", "--format", "fec", "--month", "2026-11"))
     assert {"411", "531"} <= {line["CompteNum"] for line in lines}
     assert "4110" not in {line["CompteNum"] for line in lines}

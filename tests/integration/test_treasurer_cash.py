@@ -125,5 +125,5 @@ def test_the_kiosk_can_count_the_box_for_a_volunteer_it_identified(site_dir, cli
         site.store.close()
     assert (line.counted_by, line.expected_cents, line.difference_cents) == (
         "Grace Hopper (badge 3f2a1c09)", 0, 1234)
-    entry = [e for e in ledger_entries() if e["kind"] == "surplus"][0]
+    [entry] = [e for e in ledger_entries() if e["kind"] == "surplus"]
     assert entry["created_by"] == "Grace Hopper (badge 3f2a1c09)"
