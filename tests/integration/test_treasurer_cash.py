@@ -127,3 +127,32 @@ def test_the_kiosk_can_count_the_box_for_a_volunteer_it_identified(site_dir, cli
         "Grace Hopper (badge 3f2a1c09)", 0, 1234)
     [entry] = [e for e in ledger_entries() if e["kind"] == "surplus"]
     assert entry["created_by"] == "Grace Hopper (badge 3f2a1c09)"
+
+
+def test_a_kiosk_top_up_in_cash_is_expected_in_the_box_and_an_online_one_is_not(site_dir, cli_clock):
+    """The top-up use cases the kiosk's screen calls (after a badge tap): cash box or online."""
+    from access.bootstrap import open_site
+    from access.errors import InvalidInput
+    from access.payments.fake import FakeProvider
+    from access.services import checkouts, top_ups
+
+    ok("member", "add", "Ada Lovelace", "--plan", "monthly", "--price", "0")
+    ok("cash", "count", "10", "--opening")
+    site = open_site()
+    provider = FakeProvider(paid_after=None)
+    try:
+        cash = top_ups.top_up_cash(site, 1, 1500)
+        assert (cash.member, cash.balance_cents) == ("Ada Lovelace", 1500)
+        online = top_ups.start_online(site, provider, 1, 2000)
+        assert online.url and checkouts.pending(site)[0].id == online.id
+        provider.pay(online.checkout_id)
+        for _ in range(2):  # the screen's poll and the hub's: paid once
+            checkouts.confirm(site, provider, online.id)
+        with pytest.raises(InvalidInput, match="more than 0"):
+            top_ups.top_up_cash(site, 1, 0)
+    finally:
+        site.store.close()
+    assert json.loads(ok("ledger", "balance", "ada", "--json"))["cents"] == 3500
+    assert [(e["method"], e["cents"]) for e in ledger_entries()] == [("cash", 1500), ("online", 2000)]
+    counted = json.loads(ok("cash", "count", "25", "--json"))
+    assert (counted["declared_cents"], counted["difference_cents"]) == (1500, 0)
