@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from access.domain.money import Money
 from access.errors import Conflict, InvalidInput
@@ -179,12 +179,19 @@ def deposit(site: Site, cents: int, *, reference: str | None = None, note: str =
                            row.reference, row.note)
 
 
-def deposits(site: Site, since: datetime | None = None, until: datetime | None = None) -> list[DepositView]:
-    query = select(CashDeposit).order_by(CashDeposit.deposited_at, CashDeposit.id)
+def _between(query: Select[Any], column: InstrumentedAttribute[datetime], since: datetime | None,
+             until: datetime | None) -> Select[Any]:
+    """``query`` over ``[since, until)`` of ``column``, in its order."""
     if since is not None:
-        query = query.where(CashDeposit.deposited_at >= since)
+        query = query.where(column >= since)
     if until is not None:
-        query = query.where(CashDeposit.deposited_at < until)
+        query = query.where(column < until)
+    return query.order_by(column)
+
+
+def deposits(site: Site, since: datetime | None = None, until: datetime | None = None) -> list[DepositView]:
+    """Cash taken to the bank in ``[since, until)``, oldest first."""
+    query = _between(select(CashDeposit), CashDeposit.deposited_at, since, until).order_by(CashDeposit.id)
     with site.store.read() as session:
         return [DepositView(r.id, r.deposited_at, r.deposited_by, r.cents, r.currency, r.reference, r.note)
                 for r in session.scalars(query)]
@@ -200,10 +207,6 @@ def open_period(site: Site) -> CountLine:
 
 def book(site: Site, since: datetime | None = None, until: datetime | None = None) -> list[CountLine]:
     """The livre de caisse: every count in ``[since, until)``, oldest first."""
-    query = select(CashCount).order_by(CashCount.counted_at, CashCount.id)
-    if since is not None:
-        query = query.where(CashCount.counted_at >= since)
-    if until is not None:
-        query = query.where(CashCount.counted_at < until)
+    query = _between(select(CashCount), CashCount.counted_at, since, until).order_by(CashCount.id)
     with site.store.read() as session:
         return [_line(r) for r in session.scalars(query)]
