@@ -35,9 +35,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="${SEUIL_VENV:-$here/.venv}"
 python="${PYTHON:-python3}"
 
-# Debian packages the tests need: the broker, the Qt libraries Qt loads offscreen, the checkers.
+# Debian packages the tests need: the broker, the Qt libraries Qt loads offscreen, the checkers,
+# poppler (the tests render and read the monthly PDF) and its font.
 dev_packages=(
-  mosquitto python3-venv shellcheck poppler-utils
+  mosquitto python3-venv shellcheck poppler-utils fonts-dejavu-core
   libglib2.0-0 libgl1 libxkbcommon0 libegl1 libfreetype6 libfontconfig1 libdbus-1-3 libpulse0
 )
 
@@ -49,7 +50,7 @@ demo_packages=(
 
 # On a Pi. Qt itself comes from PySide6's wheels; these are the system libraries it loads.
 pi_packages_common=(python3-venv python3-pip)
-pi_packages_hub=(mosquitto)
+pi_packages_hub=(mosquitto fonts-dejavu-core)  # the font: the monthly report in PDF
 pi_packages_node=(python3-spidev python3-evdev)
 # From Raspberry Pi OS's own repository (plain Debian has neither): gpiozero's lgpio pin factory,
 # and the RPi.GPIO shim on lgpio that the mfrc522 driver imports (it works on every Pi, the 5 too).

@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from access.domain.books import Chart
 from access.domain.money import Money, MoneyError
 from access.domain.schedule import ScheduleError, SiteClock, parse_time_of_day
 from access.errors import FileInvalid, NotFound, NotInitialised, Problem, did_you_mean
@@ -85,7 +86,8 @@ class SiteConfig(_Section):
     credit_floor: Cents = 0
     """Below this balance (in currency units, may be negative) priced machines refuse to start."""
     volunteer_hour: Cents = 0
-    """What one hour of volunteering is worth on the ledger (``seuil ledger add M credit --hours``)."""
+    """Machine credit per hour of volunteering (``seuil volunteer add --credit``). 0, the default,
+    gives none: credit in return for volunteering can requalify it as work (docs/operations.md)."""
     checkin_guard_minutes: int = Field(2, ge=0, le=60)
     """A second tap at the check-in door within this time does not check the member out."""
 
@@ -129,6 +131,56 @@ class RetentionConfig(_Section):
     """Taps older than this are anonymised: who tapped is forgotten, the count stays."""
     dead_letters_days: int = Field(90, ge=1)
     """Messages the hub set aside are deleted after this."""
+
+
+AccountCode = Annotated[str, Field(pattern=r"^[0-9A-Z]{1,20}$")]
+DEFAULT_CHART = Chart()
+
+
+class AccountsConfig(_Section):
+    """The account of each kind of entry in the association's books (``seuil export books``).
+
+    Defaults: the French associations' chart of accounts (ANC 2018-06), as Paheko's
+    "Plan comptable associatif 2018" numbers them (``access.domain.books.Chart``). Change a
+    number to the one your books use.
+    """
+
+    members: AccountCode = DEFAULT_CHART.members
+    """Members and visitors ("Autres usagers"): what they owe and what they paid in advance."""
+    cash: AccountCode = DEFAULT_CHART.cash
+    """The cash box ("Caisse")."""
+    bank: AccountCode = DEFAULT_CHART.bank
+    """The bank: transfers, card and online payments, cash taken to the bank."""
+    cheques: AccountCode = DEFAULT_CHART.cheques
+    """Cheques received, not yet paid in ("Chèques à encaisser")."""
+    dues: AccountCode = DEFAULT_CHART.dues
+    """Membership dues ("Cotisations")."""
+    day_passes: AccountCode = DEFAULT_CHART.day_passes
+    """Day passes ("Prestations de services")."""
+    machines: AccountCode = DEFAULT_CHART.machines
+    """Machine use and prepaid hours ("Prestations de services")."""
+    other_charges: AccountCode = DEFAULT_CHART.other_charges
+    """Any other charge typed by the treasurer ("Autres produits d'activités annexes")."""
+    waivers: AccountCode = DEFAULT_CHART.waivers
+    """A charge forgiven ("Rabais, remises et ristournes accordés")."""
+    credits: AccountCode = DEFAULT_CHART.credits
+    """Credit given to a member ("Charges diverses de gestion courante")."""
+    cash_surplus: AccountCode = DEFAULT_CHART.cash_surplus
+    """The box held more than declared ("Autres produits divers de gestion courante")."""
+    cash_shortfall: AccountCode = DEFAULT_CHART.cash_shortfall
+    """The box held less than declared ("Charges diverses de gestion courante")."""
+    volunteering_use: AccountCode = DEFAULT_CHART.volunteering_use
+    """Volunteer time, used ("Personnel bénévole", class 86)."""
+    volunteering_source: AccountCode = DEFAULT_CHART.volunteering_source
+    """Volunteer time, contributed ("Bénévolat", class 87)."""
+    volunteer_hour_value: Cents = 1188
+    """What an hour of volunteering is worth in the in-kind accounts 86/87 (a common basis is
+    the gross minimum wage, SMIC: 11.88 from November 2024; check the current one). Only a
+    valuation in the books: nobody is paid, no credit is given."""
+
+    def chart(self) -> Chart:
+        """The account numbers, for the exports."""
+        return Chart(**self.model_dump(exclude={"volunteer_hour_value"}))
 
 
 class HelloAssoConfig(_Section):
@@ -297,6 +349,7 @@ class Config(_Section):
     retention: RetentionConfig = RetentionConfig()
     kiosk: KioskConfig = KioskConfig()
     mail: MailConfig = MailConfig()
+    accounts: AccountsConfig = AccountsConfig()
     nodes: dict[str, NodeConfig] = Field(default_factory=dict)
     base_dir: Path = Path(".")
     """The folder the config was read from (not a key of the file)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import os
 import sys
 from datetime import date
@@ -16,7 +17,7 @@ from access.cli.parsing import parse_cents, parse_day
 from access.domain.money import Money
 from access.domain.schedule import SiteClock
 from access.errors import InvalidInput
-from access.services import accounts, dues
+from access.services import accounts, books, dues, volunteering
 from access.services.ledger import EntryKind, PaymentMethod
 from access.spreadsheet import text_cell
 from access.texts import admin_money, plural
@@ -75,8 +76,15 @@ def add(ctx: CommandContext) -> int:
         if kind is not EntryKind.CREDIT or a.amount is not None:
             raise InvalidInput("--hours is for volunteer credits, without an amount: "
                                "seuil ledger add MEMBER credit --hours 3")
-        entry = accounts.add_volunteer_credit(site, a.member, accounts.parse_hours(a.hours, "--hours"),
-                                            description=a.note, on=on)
+        given = volunteering.record(site, a.member, accounts.parse_hours(a.hours, "--hours"),
+                                    a.note or volunteering.DEFAULT_PURPOSE, on=on, credit=True)
+        if a.json:
+            print_json(given)
+        else:
+            credit = admin_money(given.credit_cents or 0, site.currency)
+            print(f"entry #{given.credit_entry_id}: credit {credit} "
+                  f"for {given.member} ({given.hours:g} h volunteering)")
+        return 0
     elif a.dues:
         return _pay_dues(ctx, kind, on)
     else:
@@ -134,16 +142,29 @@ def hours(ctx: CommandContext) -> int:
 def export(ctx: CommandContext) -> int:
     a = ctx.args
     site = ctx.site()
-    rows = accounts.list_entries(site, month=a.month)
+    if a.format == "csv":
+        if a.without_online:
+            raise InvalidInput("--without-online is for the books (--format paheko or fec)")
+        rows = accounts.list_entries(site, month=a.month)
+        out = io.StringIO()
+        _write_csv(out, rows, site.clock)
+        text, count = out.getvalue(), len(rows)
+    else:
+        make = books.paheko if a.format == "paheko" else books.fec_file
+        text, booked = make(site, a.month, without_online=a.without_online)
+        count = len(booked.lines)
+        if booked.left_out:
+            print(f"{booked.left_out} online entries left out (Paheko gets them from HelloAsso)",
+                  file=sys.stderr)
     if a.output:
         # Members' names and money: readable by the service's group at most, like the backups.
         descriptor = os.open(a.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, EXPORT_MODE)
         os.chmod(a.output, EXPORT_MODE)
-        with os.fdopen(descriptor, "w", newline="", encoding="utf-8") as out:
-            _write_csv(out, rows, site.clock)
-        print(f"{plural(len(rows), 'entry', 'entries')} written to {a.output}", file=sys.stderr)
+        with os.fdopen(descriptor, "w", newline="", encoding="utf-8") as file:
+            file.write(text)
+        print(f"{plural(count, 'entry', 'entries')} written to {a.output}", file=sys.stderr)
     else:
-        _write_csv(sys.stdout, rows, site.clock)
+        sys.stdout.write(text)
     return 0
 
 
@@ -165,7 +186,9 @@ LEDGER_EPILOG = """examples:
   seuil ledger add ada credit --hours 3 --note "workshop set-up"
   seuil ledger waive 42 --note "repaired the club's printer"
   seuil ledger hours ada 10 --resource 3d-printer --price 15
-  seuil export ledger --format csv --month 2026-11 --output ledger-2026-11.csv"""
+  seuil export ledger --format csv --month 2026-11 --output ledger-2026-11.csv
+  seuil export ledger --format paheko --month 2026-11 --without-online --output paheko-2026-11.csv
+  seuil export ledger --format fec --month 2026-11 --output FEC-2026-11.txt"""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -222,8 +245,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser("export", help="files for the treasurer's accounting",
                                  description="Export data for other tools.")
     sub = parser.add_subparsers(dest="what", metavar="WHAT", required=True)
-    p = sub.add_parser("ledger", help="ledger entries of a month, as CSV")
-    p.add_argument("--format", choices=["csv"], default="csv")
+    p = sub.add_parser("ledger", help="a month of the ledger: CSV, or the books for Paheko or the FEC")
+    p.add_argument("--format", choices=["csv", "paheko", "fec"], default="csv",
+                   help="csv: the ledger's own columns; paheko: Paheko's Simplifié import; fec: the "
+                        "fichier des écritures comptables (accounts from [accounts] in seuil.toml)")
+    p.add_argument("--without-online", action="store_true",
+                   help="paheko/fec: leave out online (HelloAsso) payments, which Paheko imports itself")
     p.add_argument("--month", metavar="YYYY-MM", required=True)
     p.add_argument("--output", metavar="FILE", help="write here instead of standard output")
     p.set_defaults(handler=export)

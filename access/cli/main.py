@@ -59,6 +59,7 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
         access_log,
         admin,
         cards,
+        cash,
         completion,
         demo,
         hub,
@@ -73,10 +74,11 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
         rules,
         snapshots,
         trainings,
+        volunteering,
     )
 
-    for module in (admin, members, cards, trainings, ledger, payments, reports, rules, resources, nodes,
-                   snapshots, access_log, mqtt, hub, kiosk, demo, completion):
+    for module in (admin, members, cards, trainings, ledger, payments, cash, reports, rules, resources, nodes,
+                   snapshots, access_log, mqtt, hub, kiosk, demo, completion, volunteering):
         module.register(commands)
     return parser
 

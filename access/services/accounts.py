@@ -32,7 +32,8 @@ from access.store.models import LedgerEntry, Member, PrepaidGrant, UsageSession
 @dataclass(frozen=True)
 class EntryInfo:
     id: int
-    member_id: int
+    member_id: int | None
+    """None for a cash-box difference (``surplus``/``shortfall``), which belongs to no member."""
     member: str
     email: str | None
     kind: str
@@ -47,7 +48,10 @@ class EntryInfo:
 
     @property
     def account(self) -> str:
-        """``dues`` (a membership's charge and what paid or waived it) or ``credit`` (the rest)."""
+        """``dues`` (a membership's charge and what paid or waived it), ``cash`` (a cash-box
+        difference) or ``credit`` (the rest: machine credit)."""
+        if self.member_id is None:
+            return "cash"
         return "dues" if self.membership_id is not None else "credit"
 
     def to_json(self) -> dict[str, Any]:
@@ -139,19 +143,6 @@ def _check_words(reference: str | None, description: str) -> None:
     checked(description, "a note", NOTE_LENGTH, multiline=True)
 
 
-def add_volunteer_credit(site: Site, member_ref: str, seconds: int, *, description: str = "",
-                         on: date | None = None) -> EntryInfo:
-    """Credit volunteer time at the site's ``volunteer_hour`` value."""
-    rate = site.config.site.volunteer_hour
-    if rate <= 0:
-        raise InvalidInput("no value is set for an hour of volunteering",
-                           hint="set volunteer_hour under [site] in seuil.toml (e.g. 10 for 10.00)")
-    cents = (rate * seconds + 1800) // 3600
-    hours = f"{seconds / 3600:g} h volunteering"
-    return add_entry(site, member_ref, EntryKind.CREDIT, cents,
-                     description=f"{hours}: {description}" if description else hours, on=on)
-
-
 def waive(site: Site, entry_id: int, *, description: str = "") -> EntryInfo:
     """Forgive a charge: a waiver of the same amount, referencing it (once only)."""
     _check_words(None, description)
@@ -162,6 +153,7 @@ def waive(site: Site, entry_id: int, *, description: str = "") -> EntryInfo:
         if charge.kind != EntryKind.CHARGE:
             raise InvalidInput(f"entry #{entry_id} is a {charge.kind}: only a charge can be waived "
                                "(machine use, dues, anything owed)")
+        assert charge.member_id is not None  # a charge always has its member
         member = session.get_one(Member, charge.member_id)
         text = f"waives #{entry_id} ({charge.description})" if charge.description else f"waives #{entry_id}"
         entry = post(session, Posting(member.id, EntryKind.WAIVER, -charge.cents, charge.currency,
@@ -256,7 +248,7 @@ def list_entries(site: Site, *, member_ref: str | None = None, month: str | None
     """Entries in date order, for one member or all, in a month or a range, paid one way."""
     if month is not None:
         since, until = month_range(site, month)
-    query = select(*ENTRY_COLUMNS).join(Member, Member.id == LedgerEntry.member_id)
+    query = select(*ENTRY_COLUMNS).outerjoin(Member, Member.id == LedgerEntry.member_id)
     if since is not None:
         query = query.where(LedgerEntry.created_at >= since)
     if until is not None:
@@ -267,4 +259,10 @@ def list_entries(site: Site, *, member_ref: str | None = None, month: str | None
         if member_ref is not None:
             query = query.where(LedgerEntry.member_id == find_member(session, member_ref, erased_ok=True).id)
         rows = session.connection().execute(query.order_by(LedgerEntry.created_at, LedgerEntry.id)).all()
-        return [EntryInfo(*cast(tuple[Any, ...], row)) for row in rows]
+        return [_row_info(cast(tuple[Any, ...], row)) for row in rows]
+
+
+def _row_info(row: tuple[Any, ...]) -> EntryInfo:
+    values = list(row)
+    values[2] = values[2] or ""  # a cash-box difference has no member, hence no name
+    return EntryInfo(*values)

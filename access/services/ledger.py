@@ -4,7 +4,12 @@ Amounts are handed over positive; the kind gives the sign (a charge lowers the b
 rest raise it). A member's balance is the sum of their entries, nothing else (``balances``).
 Every row of ``ledger_entries`` is written here: ``post`` (one entry, flushed, for the CLI and
 the kiosk), ``post_many`` (one Core insert for a whole batch: the hub's hot path) and
-``restate`` (the in-place correction of entries derived from machine sessions).
+``restate`` (the in-place correction of entries derived from machine sessions), and
+``take_cash`` (a count of the cash box marks the cash payments it covered).
+
+Entries belong to a member, except a cash-box difference (``surplus``/``shortfall``), which is
+money nobody owes: the ledger's sum is the members' balances (machine credit and dues) plus
+those differences, always.
 
 What keeps a charge from being written twice, from the node to this table:
 
@@ -35,7 +40,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from access.errors import Conflict
@@ -51,6 +56,13 @@ class EntryKind(StrEnum):
     PAYMENT = "payment"  # money received: cash box, online, transfer, card
     CREDIT = "credit"  # volunteer hours, valued as the site decides
     WAIVER = "waiver"  # a charge forgiven (a project that benefits the whole space)
+    SURPLUS = "surplus"  # the cash box held more than the books said (no member)
+    SHORTFALL = "shortfall"  # the cash box held less than the books said (no member)
+
+
+CASH_DIFFERENCES = frozenset({EntryKind.SURPLUS, EntryKind.SHORTFALL})
+"""The kinds that belong to no member: a count's difference."""
+NEGATIVE_KINDS = frozenset({EntryKind.CHARGE, EntryKind.SHORTFALL})
 
 
 class PaymentMethod(StrEnum):
@@ -74,7 +86,7 @@ class Posting:
     -150
     """
 
-    member_id: int
+    member_id: int | None
     kind: EntryKind
     cents: int
     currency: str
@@ -86,21 +98,26 @@ class Posting:
     membership_id: int | None = None
     """Set on a membership's dues (a charge) and on what pays or waives them: dues are their own
     account, never machine credit."""
+    cash_count_id: int | None = None
+    """Set on a count's difference entry (cash payments get theirs from ``take_cash``)."""
 
     def __post_init__(self) -> None:
         if self.cents <= 0:  # callers refuse a user's zero or negative amount with a message first
             raise ValueError(f"a ledger amount is positive, not {self.cents} (the kind gives the sign)")
+        if (self.member_id is None) != (self.kind in CASH_DIFFERENCES):
+            raise ValueError(f"a {self.kind.value} entry {'needs' if self.member_id is None else 'has no'} "
+                             "member (only a cash-box difference belongs to nobody)")
 
     @property
     def signed_cents(self) -> int:
-        return -self.cents if self.kind is EntryKind.CHARGE else self.cents
+        return -self.cents if self.kind in NEGATIVE_KINDS else self.cents
 
     def row(self) -> dict[str, object]:
         return {"member_id": self.member_id, "kind": self.kind.value, "cents": self.signed_cents,
                 "currency": self.currency, "method": self.method.value if self.method else None,
                 "reference": self.reference, "description": self.description,
                 "created_at": self.created_at, "created_by": self.created_by,
-                "membership_id": self.membership_id}
+                "membership_id": self.membership_id, "cash_count_id": self.cash_count_id}
 
 
 def check_reference(session: Session, reference: str | None) -> None:
@@ -164,6 +181,26 @@ def restate(session: Session, postings: Sequence[Posting], withdrawn: Collection
     post_many(session, fresh)
 
 
+def take_cash(session: Session, count_id: int) -> int:
+    """Mark every cash payment no count covered yet as covered by ``count_id``; their sum.
+
+    A payment committed while the count runs is left for the next one: nothing is counted
+    twice or never.
+    """
+    covered = (LedgerEntry.kind == EntryKind.PAYMENT.value) & (LedgerEntry.method == PaymentMethod.CASH.value)
+    session.execute(update(LedgerEntry).where(covered, LedgerEntry.cash_count_id.is_(None))
+                    .values(cash_count_id=count_id))
+    return int(session.scalar(select(func.coalesce(func.sum(LedgerEntry.cents), 0))
+                              .where(covered, LedgerEntry.cash_count_id == count_id)) or 0)
+
+
+def cash_not_counted(session: Session) -> int:
+    """The cash payments declared since the last count (none has covered them yet)."""
+    return int(session.scalar(select(func.coalesce(func.sum(LedgerEntry.cents), 0)).where(
+        LedgerEntry.kind == EntryKind.PAYMENT.value, LedgerEntry.method == PaymentMethod.CASH.value,
+        LedgerEntry.cash_count_id.is_(None))) or 0)
+
+
 def balances(session: Session, member_id: int | None = None) -> dict[int, int]:
     """Each member's machine credit (the sum of their entries outside dues), or ``member_id``'s.
 
@@ -175,7 +212,7 @@ def balances(session: Session, member_id: int | None = None) -> dict[int, int]:
              .group_by(LedgerEntry.member_id))
     if member_id is not None:
         query = query.where(LedgerEntry.member_id == member_id)
-    return {member: int(total or 0) for member, total in session.execute(query)}
+    return {member: int(total or 0) for member, total in session.execute(query) if member is not None}
 
 
 def dues_owed(session: Session, *, member_id: int | None = None,

@@ -249,8 +249,9 @@ class LedgerEntry(Base):
     __table_args__ = (Index("ix_ledger_entries_member_cents", "member_id", "cents"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(10))  # charge, dues, payment, credit, waiver
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    """NULL only for a cash-box difference (``surplus``/``shortfall``): money nobody owes."""
+    kind: Mapped[str] = mapped_column(String(10))  # charge, payment, credit, waiver, surplus, shortfall
     cents: Mapped[int] = mapped_column(Integer)  # signed: charges are negative
     method: Mapped[str | None] = mapped_column(String(20))  # payments: cash, online, transfer, card
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
@@ -260,6 +261,70 @@ class LedgerEntry(Base):
     created_by: Mapped[str] = mapped_column(String(100), default="")
     membership_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"), index=True)
     """A membership's dues, and what pays or waives them: their own account, not machine credit."""
+    cash_count_id: Mapped[int | None] = mapped_column(ForeignKey("cash_counts.id"), index=True)
+    """The count of the cash box that covered this cash payment (NULL: not counted yet), and a
+    count's own difference entry."""
+
+
+class CashCount(Base):
+    """A count of the cash box, and what the books said it should hold.
+
+    ``expected = opening + declared - deposited``; ``difference = counted - expected`` (a
+    surplus is positive) and is its own ledger entry, which carries this count's id.
+    """
+
+    __tablename__ = "cash_counts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counted_at: Mapped[datetime] = mapped_column(index=True)
+    counted_by: Mapped[str] = mapped_column(String(100))
+    counted_cents: Mapped[int] = mapped_column(Integer)
+    opening_cents: Mapped[int] = mapped_column(Integer)
+    """What the previous count found (0 before the first; the float, for an opening count)."""
+    declared_cents: Mapped[int] = mapped_column(Integer)
+    """Cash payments declared since the previous count."""
+    deposited_cents: Mapped[int] = mapped_column(Integer)
+    """Cash taken to the bank since the previous count."""
+    difference_cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    opening: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class CashDeposit(Base):
+    """Cash taken from the box to the bank: not income, a move from account 530 to 512."""
+
+    __tablename__ = "cash_deposits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deposited_at: Mapped[datetime] = mapped_column(index=True)
+    deposited_by: Mapped[str] = mapped_column(String(100))
+    cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    reference: Mapped[str | None] = mapped_column(String(100), unique=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    cash_count_id: Mapped[int | None] = mapped_column(ForeignKey("cash_counts.id"), index=True)
+    """The count that followed it (NULL: none yet)."""
+
+
+class VolunteerHours(Base):
+    """Time a member gave the association: who, which day, how long, what for.
+
+    Counted as hours and exported as an in-kind contribution (accounts 86/87), never as pay.
+    ``credit_entry_id`` is set only where the site turned hours into machine credit
+    (``[site] volunteer_hour``, off by default).
+    """
+
+    __tablename__ = "volunteer_hours"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    worked_on: Mapped[date] = mapped_column(index=True)
+    seconds: Mapped[int] = mapped_column(Integer)
+    what_for: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    credit_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
 
 
 class AccessEvent(Base):

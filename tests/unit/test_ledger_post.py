@@ -41,12 +41,27 @@ def signed(store: Store) -> list[tuple[str, int]]:
 def test_a_charge_lowers_the_balance_and_every_other_kind_raises_it(store):
     with store.write() as session:
         for kind in EntryKind:
+            if kind in ledger.CASH_DIFFERENCES:
+                continue
             ledger.post(session, posting(kind, 250, method=PaymentMethod.CASH
                                          if kind is EntryKind.PAYMENT else None))
     assert signed(store) == [("charge", -250), ("payment", 250), ("credit", 250), ("waiver", 250)]
     with store.read() as session:
         assert ledger.balances(session) == {1: 500}
         assert ledger.balances(session, 1) == {1: 500}
+
+
+def test_a_cash_box_difference_belongs_to_nobody_and_moves_no_balance(store):
+    with store.write() as session:
+        ledger.post(session, Posting(None, EntryKind.SURPLUS, 300, "EUR", AT, "Marie"))
+        ledger.post(session, Posting(None, EntryKind.SHORTFALL, 120, "EUR", AT, "Marie"))
+    assert signed(store) == [("surplus", 300), ("shortfall", -120)]
+    with store.read() as session:
+        assert ledger.balances(session) == {}
+    with pytest.raises(ValueError, match="belongs to nobody"):
+        posting(EntryKind.SURPLUS, 300)
+    with pytest.raises(ValueError, match="needs"):
+        Posting(None, EntryKind.PAYMENT, 300, "EUR", AT, "Marie")
 
 
 def test_amounts_are_handed_over_positive():

@@ -1,0 +1,1 @@
+"""Documents drawn for people: the month's report for the board."""
