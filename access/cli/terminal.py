@@ -16,8 +16,8 @@ from access.domain.plain_text import printable
 
 
 class EscapingStream(io.TextIOBase):
-    """A text stream that writes to ``raw`` with every control character escaped (newlines and
-    tabs kept). JSON output is unchanged: ``json`` already escapes controls, and ``\\u202e``
+    """A text stream that writes to ``raw`` with every control character escaped (newlines,
+    CRLF line ends and tabs kept). JSON output is unchanged: ``json`` already escapes controls, and ``\\u202e``
     in a JSON string means the same character."""
 
     def __init__(self, raw: TextIO) -> None:
@@ -25,7 +25,8 @@ class EscapingStream(io.TextIOBase):
         self.raw = raw
 
     def write(self, text: str) -> int:
-        self.raw.write(printable(text))
+        # CRLF ends a CSV row (the exports): kept; a lone CR, which rewrites a line, is escaped.
+        self.raw.write("\r\n".join(printable(part) for part in text.split("\r\n")))
         return len(text)
 
     def flush(self) -> None:
