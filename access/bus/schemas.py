@@ -161,6 +161,16 @@ class NodeStatus(_Payload):
     """Events decided but not on disk yet, or lost past the memory limit."""
 
 
+class BackupStatus(_Payload):
+    """``hub/backup`` (retained): how fresh the off-site copy is, as the hub last read it."""
+
+    state: Literal["ok", "late", "unreachable", "off"]
+    checked_at: AwareDatetime
+    last_copy_at: AwareDatetime | None = None
+    """When the newest file reached the target."""
+    max_delay_minutes: int = Field(ge=1)
+
+
 def encode(payload: BaseModel) -> bytes:
     return payload.model_dump_json(exclude_none=False).encode()
 
