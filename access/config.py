@@ -140,6 +140,9 @@ class BackupConfig(_Section):
     """SFTP: the private key this Pi signs in with (keep a copy apart, with the recovery key)."""
     ssh_host_key: str = ""
     """SFTP: the server's public host key (``ssh-ed25519 AAAA...``); empty: not checked."""
+    allow_same_disk: bool = False
+    """A folder target on the SD card itself is refused (an unmounted USB stick leaves its empty
+    mount point there); true only for tests, or a second disk the system cannot tell apart."""
     s3_endpoint: str = ""
     """S3-compatible store: its URL (``http://nas.local:9000``); empty: Amazon S3."""
     s3_region: str = "us-east-1"

@@ -13,7 +13,7 @@ from pathlib import Path
 from access import backup
 from access.cli.context import CommandContext
 from access.cli.output import local_time, print_rows
-from access.config import find_config
+from access.config import Config, find_config
 from access.errors import InvalidInput, NotInitialised
 from access.offsite import litestream, site_files
 from access.offsite import status as copy_status
@@ -48,6 +48,9 @@ def backup_(ctx: CommandContext) -> int:
         return recovery_key(ctx)
     if action == "replicate":
         return replicate(ctx)
+    if action == "mode":
+        print(copy_mode(ctx.config()))
+        return 0
     site = ctx.site()
     if ctx.args.list:
         files = backup.list_backups(site)
@@ -79,6 +82,13 @@ def backup_status(ctx: CommandContext) -> int:
     return checked.exit_code
 
 
+def copy_mode(config: Config) -> str:
+    """How the off-site copy is made: ``litestream`` (SQLite), ``dump`` (PostgreSQL) or ``off``."""
+    if not config.backup.target:
+        return "off"
+    return "litestream" if backup.sqlite_path(config.database_url) is not None else "dump"
+
+
 def recovery_key(ctx: CommandContext) -> int:
     config = ctx.config()
     key, new = site_files.create_recovery_key(config)
@@ -98,6 +108,7 @@ def replicate(ctx: CommandContext) -> int:
         raise InvalidInput("the database is PostgreSQL: the hub dumps it to the target itself",
                            hint="seuil-litestream.service is for SQLite only; disable it")
     files = litestream.Replicated(database, site_files.site_files_path(config))
+    copy_status.refuse_same_disk(config)
     site_files.refresh(config, copy_status.utc_now())
     path = litestream.write_config(config.data_dir / "litestream.yml", litestream.config_text(config, files))
     program = litestream.binary()
@@ -174,10 +185,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p = commands.add_parser("backup", help="a consistent copy of the database, now",
                             description="Write a backup while everything runs. The hub also makes "
                                         "one every night ([backup] in seuil.toml) and keeps the newest.")
-    p.add_argument("action", nargs="?", choices=["status", "recovery-key", "replicate"],
+    p.add_argument("action", nargs="?", choices=["status", "recovery-key", "replicate", "mode"],
                    help="status: how fresh the off-site copy is (exit 0 fresh, 3 late, 4 unreadable, "
                         "5 no target); recovery-key: show (or make) the key that opens the copy's "
-                        "secrets; replicate: run Litestream to the target (seuil-litestream.service)")
+                        "secrets; replicate: run Litestream to the target (seuil-litestream.service); "
+                        "mode: litestream, dump (PostgreSQL) or off")
     p.add_argument("--dir", help="write it here instead of [backup] dir")
     p.add_argument("--list", action="store_true", help="list the backups instead")
     p.add_argument("--json", action="store_true", help="status: one JSON object")

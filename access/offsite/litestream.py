@@ -131,8 +131,10 @@ def local_txid(config_path: Path, database: Path) -> int:
     """Litestream's transaction number of the newest change it took from ``database`` (0: none)."""
     rows = json.loads(run(["status", "-json", "-config", str(config_path), str(database)]) or "[]")
     for row in rows:
-        if row.get("local_txid"):
-            return int(row["local_txid"], 16)
+        try:
+            return int(row.get("local_txid", ""), 16)
+        except ValueError:  # "-": Litestream has taken nothing from it yet
+            continue
     return 0
 
 

@@ -93,6 +93,7 @@ def restore_from(config_path: Path, target_text: str, recovery_key: str, *, forc
         config_name = site_files.config_name(work / site_files.FILE_NAME)
         written = _write_files(files, config_name, config_path)
         restored = load_config(config_path)
+        written.append(_keep_recovery_key(restored, recovery_key))
         set_aside = _place_database(restored, database_copy, stamp)
     url = restored.database_url
     engine = make_engine(url)
@@ -140,6 +141,17 @@ def _write_files(files: list[site_files.SiteFile], config_name: str, config_path
         os.replace(staged, path)
         written.append(path)
     return written
+
+
+def _keep_recovery_key(config: Config, key: str) -> Path:
+    """The key that opened the copy, where the restored seuil.toml expects it: the hub goes on
+    encrypting the copy's secrets with the same key the association wrote down."""
+    path = site_files.recovery_key_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(key.strip() + "\n")
+    return path
 
 
 def _place_database(config: Config, copy: Path | None, stamp: str) -> list[Path]:

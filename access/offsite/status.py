@@ -16,7 +16,7 @@ from typing import Literal
 
 from access.backup import sqlite_path
 from access.config import Config
-from access.errors import SeuilError
+from access.errors import SeuilError, Unavailable
 from access.offsite import dumps, litestream
 from access.offsite.site_files import site_files_path
 from access.offsite.target import parse_target
@@ -81,6 +81,24 @@ def judge(now: datetime, last_copy_at: datetime | None, max_delay: timedelta, *,
     return CopyStatus("ok", target, last_copy_at, max_delay)
 
 
+def same_disk(config: Config) -> bool:
+    """A folder target on the database's own disk: a USB stick that is not mounted leaves its
+    empty mount point on the SD card, and the copy would die with the card."""
+    target = parse_target(config.backup.target)
+    if target.kind != "file" or config.backup.allow_same_disk:
+        return False
+    folder = Path(target.path)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder.stat().st_dev == config.data_dir.stat().st_dev
+
+
+def refuse_same_disk(config: Config) -> None:
+    if same_disk(config):
+        raise Unavailable(f"the target {config.backup.target} is on the same disk as the data; "
+                          "nothing copied", hint="is the USB stick plugged in and mounted?")
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -95,6 +113,7 @@ def check(config: Config, now: Callable[[], datetime] = utc_now,
     shown = str(target)
     database = sqlite_path(config.database_url)
     try:
+        refuse_same_disk(config)
         if database is None:
             return judge(now(), dumps.newest_copy_at(target), max_delay, target=shown)
         files = litestream.Replicated(database, site_files_path(config))

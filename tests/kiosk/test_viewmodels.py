@@ -2,7 +2,7 @@
 
 import time
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication
 
@@ -194,3 +194,29 @@ def test_a_node_that_is_not_recording_is_named_on_the_dashboard_banner(make_ctx,
     model.node_status("entrance", "not-recording")  # its card is full: it opens, records nothing
     assert "Not recording" in model.state["offline"] and "entrance" in model.state["offline"]
     assert "Offline" not in model.state["offline"]
+
+
+def test_a_late_off_site_copy_is_on_the_volunteers_banner_in_both_languages(make_ctx, site):
+    """The hub's retained ``hub/backup`` word reaches the dashboard's banner; ok says nothing."""
+    from access.bus.schemas import BackupStatus
+
+    language = {"now": "en"}
+    ctx = make_ctx()
+    ctx.language = lambda: language["now"]
+    model = DashboardModel(ctx)
+    model.refresh()
+    for node in site.config.nodes:
+        model.node_status(node, "online")
+    checked = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
+    model.backup_status(BackupStatus(state="ok", checked_at=checked, last_copy_at=checked,
+                                     max_delay_minutes=5))
+    assert model.state["offline"] == ""
+    model.backup_status(BackupStatus(state="late", checked_at=checked,
+                                     last_copy_at=datetime(2026, 12, 2, 19, 40, tzinfo=UTC),
+                                     max_delay_minutes=5))
+    assert model.state["offline"] == "Copy of the data off the Pi is late (last one: 20:40). Tell an admin."
+    language["now"] = "fr"
+    model.render()
+    assert "hors du Pi en retard" in model.state["offline"] and "20:40" in model.state["offline"]
+    model.backup_status(BackupStatus(state="unreachable", checked_at=checked, max_delay_minutes=5))
+    assert "injoignable" in model.state["offline"]
