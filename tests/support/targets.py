@@ -68,8 +68,9 @@ class Sshd:
         if os.geteuid() == 0:
             Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # its privilege-separation folder
         self.log = workdir / "sshd.log"
-        self.process = subprocess.Popen([sshd, "-D", "-e", "-f", str(self.config)],
-                                        stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen([sshd, "-D", "-e", "-f", str(self.config)],
+                                            stdout=log, stderr=subprocess.STDOUT)
         _wait_for_port(self.port, self.process, self.log)
 
     def settings(self, folder: Path) -> TargetSettings:
@@ -92,10 +93,11 @@ class S3Server:
         workdir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.log = workdir / "moto.log"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-            stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
-            env={**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"})
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+                stdout=log, stderr=subprocess.STDOUT,
+                env={**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"})
         _wait_for_port(self.port, self.process, self.log, timeout_s=60)
         import boto3
 
