@@ -79,7 +79,7 @@ def restore_from(config_path: Path, target_text: str, recovery_key: str, *, forc
     here = load_config(config_path)
     there = filled(here.database_url)
     if any(there.values()) and not force:
-        what = ", ".join(f"{count} {table.replace('_', ' ')}" for table, count in there.items() if count)
+        what = ", ".join(f"{table.replace('_', ' ')}: {count}" for table, count in there.items() if count)
         raise InvalidInput(f"this site is not blank ({what}); nothing changed",
                            hint="restore onto a new install, or add --force to replace it (it is kept aside)")
     reading = with_target(here, target_text, ssh_key=ssh_key, s3_endpoint=s3_endpoint,

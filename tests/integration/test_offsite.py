@@ -263,3 +263,24 @@ def test_the_card_dies_mid_stream_and_a_new_card_has_every_event_once(maker_spac
                 process.wait(timeout=30)
         for handle in handles:
             handle.close()
+
+
+def test_without_a_target_status_says_so_with_its_own_exit_code(site_dir):
+    result = run("backup", "status")
+    assert result.code == 5 and "[backup] target is not set" in result.out
+    assert run("backup", "mode").out.strip() == "off"
+
+
+def test_a_restore_from_a_stick_that_is_not_there_changes_nothing(site_dir, tmp_path):
+    before = (site_dir / "seuil.toml").read_bytes(), (site_dir / "seuil.db").read_bytes()
+    result = run("restore", "--from", str(tmp_path / "media" / "usb"), "--recovery-key-file", "/dev/null")
+    assert result.code == 1 and result.err.splitlines()[0].startswith("seuil: no folder at ")
+    bad = run("restore", "--from", "ftp://nas/seuil", "--recovery-key-file", "/dev/null")
+    assert bad.code == 1 and "is not a target" in bad.err
+    assert ((site_dir / "seuil.toml").read_bytes(), (site_dir / "seuil.db").read_bytes()) == before
+
+
+def test_a_site_with_members_is_not_overwritten_without_force(site_dir, ada, tmp_path):
+    (tmp_path / "usb").mkdir()
+    result = run("restore", "--from", str(tmp_path / "usb"), "--recovery-key-file", "/dev/null")
+    assert result.code == 1 and "this site is not blank (members: 1" in result.err
