@@ -257,7 +257,8 @@ pi_restore() {
 pi_offsite() {
   local mode
   if [ "$dry_run" -eq 1 ]; then
-    mode="$(env SEUIL_CONFIG="$etc_dir/seuil.toml" "$pi_venv/bin/seuil" backup mode 2>/dev/null || echo litestream)"
+    printf 'would check: [backup] target (seuil backup mode), then enable seuil-litestream.service if set\n'
+    return 0
   else
     mode="$(env SEUIL_CONFIG="$etc_dir/seuil.toml" "$pi_venv/bin/seuil" backup mode)"
   fi

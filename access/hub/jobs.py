@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -35,6 +35,8 @@ BOUNDARY_JOB = "snapshot-boundary"
 CHECKOUT_POLL_S = 30
 OFFSITE_EVERY_S = 60
 """The site's files and heartbeat go to the target, and its freshness is read, this often."""
+FIRST_OFFSITE_S = 10
+"""The first look after the hub starts: Litestream, started beside it, has made its first copy."""
 
 
 class HubJobs:
@@ -63,7 +65,7 @@ class HubJobs:
             id="backup")
         if self.site.config.backup.target:
             add(self.offsite, IntervalTrigger(seconds=OFFSITE_EVERY_S, timezone=tz), id="offsite",
-                next_run_time=self.site.now())
+                next_run_time=self.site.now() + timedelta(seconds=FIRST_OFFSITE_S))
         self.provider = from_config(self.site.config)
         # The fake provider keeps its checkouts in the kiosk's memory: only the kiosk can ask it.
         if self.provider is not None and self.provider.name != "fake":
