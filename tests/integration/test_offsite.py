@@ -297,3 +297,39 @@ def test_a_site_with_members_is_not_overwritten_without_force(site_dir, ada, tmp
     (tmp_path / "usb").mkdir()
     result = run("restore", "--from", str(tmp_path / "usb"), "--recovery-key-file", "/dev/null")
     assert result.code == 1 and "this site is not blank (members: 1" in result.err
+
+
+@pytest.mark.both_backends
+def test_postgresql_is_dumped_to_the_folder_and_comes_back_on_a_new_site(site_dir, ada, backend, tmp_path,
+                                                                        monkeypatch):
+    """PostgreSQL's copy: the hub's job writes a pg_dump and the site's files into the target."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's copy (SQLite's is the card-dies test above)")
+    if find_program("pg_dump") is None:
+        pytest.skip("postgresql-client is not installed")
+    from access.hub.jobs import HubJobs
+    from tests.integration.cli_helpers import reset_database
+
+    usb = tmp_path / "usb" / "seuil"
+    configure_backup(site_dir, TargetSettings(str(usb)))
+    assert run("backup", "mode").out.strip() == "dump"
+    assert run("backup", "status").code == 4  # nothing there yet
+    paper = tmp_path / "key.txt"
+    paper.write_text(run("backup", "recovery-key").out)
+    site = open_site()
+    published = []
+    jobs = HubJobs(site, lambda name, job: job(), lambda topic, raw, retain: published.append((topic, raw)))
+    jobs.offsite()
+    site.store.close()
+    assert len(list((usb / "database").glob("seuil-offsite-*.pgdump"))) == 1
+    assert json.loads(published[-1][1])["state"] == "ok" and published[-1][0].endswith("/hub/backup")
+    assert run("backup", "status").code == 0
+    # The database server lost the site's data; a new hub card, a blank site, the one command.
+    reset_database(os.environ["SEUIL_DATABASE_URL"])
+    new = tmp_path / "new-card"
+    assert run("init", str(new)).code == 0
+    monkeypatch.setenv("SEUIL_CONFIG", str(new / "seuil.toml"))
+    result = run("restore", "--from", str(usb), "--recovery-key-file", str(paper))
+    assert result.code == 0, result.err
+    assert "Ada Lovelace" in run("member", "list").out
+    assert (new / "secret.key").read_bytes() == (site_dir / "secret.key").read_bytes()
