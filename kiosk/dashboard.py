@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF, Slot
@@ -62,9 +62,14 @@ class DashboardModel(ViewModel):
 
     def _backup_warning(self) -> list[str]:
         status = self.backup
-        if status is None or status.state in ("ok", "off"):
+        if status is None or status.state == "off":
             return []
-        if status.state == "late" and status.last_copy_at is not None:
+        # The hub says it every minute: a word older than the allowed delay is no news (the hub
+        # is down, or the broker lost it), and the copy may be late without anyone saying so.
+        stale = self.ctx.site.now() - status.checked_at > timedelta(minutes=status.max_delay_minutes)
+        if status.state == "ok" and not stale:
+            return []
+        if status.state in ("late", "ok") and status.last_copy_at is not None:
             at = texts.clock_time(status.last_copy_at, self.ctx.site.clock.tz, self.ctx.language())
             return [self.t("dash.backup_late", time=at)]
         return [self.t("dash.backup_unreachable")]

@@ -207,7 +207,7 @@ def test_a_late_off_site_copy_is_on_the_volunteers_banner_in_both_languages(make
     model.refresh()
     for node in site.config.nodes:
         model.node_status(node, "online")
-    checked = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
+    checked = site.now()
     model.backup_status(BackupStatus(state="ok", checked_at=checked, last_copy_at=checked,
                                      max_delay_minutes=5))
     assert model.state["offline"] == ""
@@ -220,3 +220,8 @@ def test_a_late_off_site_copy_is_on_the_volunteers_banner_in_both_languages(make
     assert "hors du Pi en retard" in model.state["offline"] and "20:40" in model.state["offline"]
     model.backup_status(BackupStatus(state="unreachable", checked_at=checked, max_delay_minutes=5))
     assert "injoignable" in model.state["offline"]
+    # The hub stopped saying anything: its last "ok" is no news after the allowed delay.
+    long_ago = site.now() - timedelta(minutes=30)
+    model.backup_status(BackupStatus(state="ok", checked_at=long_ago, last_copy_at=long_ago,
+                                     max_delay_minutes=5))
+    assert "hors du Pi en retard" in model.state["offline"]
