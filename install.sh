@@ -23,6 +23,12 @@
 #        --tls-cert F --tls-key F   the hub's broker also listens with TLS on 8883
 #        --force              restart a node even while its machine runs a session (else it
 #                             says so and waits for the session to end)
+#        --restore-from TARGET   a new SD card for a site that died: after the install, bring
+#                             back its database, config, rules and secrets from the off-site copy
+#                             ([backup] target: /media/usb/seuil, sftp://user@host/path,
+#                             s3://bucket/path) with `seuil restore --from` (docs/operations.md)
+#        --recovery-key-file F   the recovery key written down when the copy was set up
+#        --ssh-key F          SFTP target: the private key that signs in to it
 #        --dry-run            print every action, change nothing (no root needed)
 #   sudo ./install.sh --uninstall [--dry-run]
 #                             remove Seuil's programs, units, broker files and user; keep
@@ -41,6 +47,9 @@ dev_packages=(
   mosquitto python3-venv shellcheck poppler-utils fonts-dejavu-core
   libglib2.0-0 libgl1 libxkbcommon0 libegl1 libfreetype6 libfontconfig1 libdbus-1-3 libpulse0
 )
+
+# Only for the tests: sshd, which the SFTP target's test starts on a loopback port of its own.
+test_packages=(openssh-server openssh-client)
 
 # The demo's windows on a desktop (X11 or Wayland): what Qt's xcb plugin loads besides.
 demo_packages=(
@@ -71,7 +80,7 @@ force=0
 idle_poll_s="${SEUIL_IDLE_POLL_S:-30}"
 
 usage() {
-  sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
 }
 
 say() { printf '==> %s\n' "$*"; }
@@ -250,6 +259,9 @@ from the hub's $etc_dir first (docs/install-pi.md, \"More than one Pi\"), then r
       --site-name "$site_name" --pi "$reader" "${here_nodes[@]}"
     act chown -R seuil:seuil "$data_dir"
   fi
+  if [ -n "$restore_from" ] && has_role hub; then
+    pi_restore
+  fi
   act chown -R root:seuil "$etc_dir"
   act chmod 0750 "$etc_dir"
   act chmod 0640 "$etc_dir/seuil.toml" "$etc_dir/rules.toml"
@@ -258,6 +270,48 @@ from the hub's $etc_dir first (docs/install-pi.md, \"More than one Pi\"), then r
   if exists "$etc_dir/mqtt"; then  # copied from the hub onto a node's Pi: systemd hands each
     act chown -R root:root "$etc_dir/mqtt"  # program its own password (LoadCredential=)
     act chmod 0700 "$etc_dir/mqtt"
+  fi
+  if exists "$etc_dir/backup.key"; then  # the hub encrypts the off-site copy's secrets with it
+    act chown seuil:seuil "$etc_dir/backup.key"
+    act chmod 0600 "$etc_dir/backup.key"
+  fi
+}
+
+# The site that died, back from its off-site copy; refuses a site that is not blank.
+pi_restore() {
+  local extra=()
+  [ -n "$recovery_key_file" ] && extra+=(--recovery-key-file "$recovery_key_file")
+  [ -n "$ssh_key" ] && extra+=(--ssh-key "$ssh_key")
+  say "restoring the site from $restore_from"
+  act env SEUIL_CONFIG="$etc_dir/seuil.toml" "$pi_venv/bin/seuil" restore --from "$restore_from" "${extra[@]}"
+  act chown -R seuil:seuil "$data_dir"
+}
+
+# The off-site copy ([backup] target): Litestream's unit for SQLite, the recovery key.
+pi_offsite() {
+  local mode
+  if [ "$dry_run" -eq 1 ]; then
+    printf 'would check: [backup] target (seuil backup mode), then enable seuil-litestream.service if set\n'
+    return 0
+  else
+    mode="$(env SEUIL_CONFIG="$etc_dir/seuil.toml" "$pi_venv/bin/seuil" backup mode)"
+  fi
+  if [ "$mode" = "off" ]; then
+    say "no [backup] target in $etc_dir/seuil.toml: the data lives only on this SD card (docs/operations.md)"
+    if exists "$units_dir/multi-user.target.wants/seuil-litestream.service"; then
+      act systemctl disable --now seuil-litestream.service
+    fi
+    return 0
+  fi
+  if ! exists "$etc_dir/backup.key"; then
+    say "the recovery key of the off-site copy: WRITE IT DOWN and keep it apart from this Pi"
+    act env SEUIL_CONFIG="$etc_dir/seuil.toml" "$pi_venv/bin/seuil" backup recovery-key
+    act chown seuil:seuil "$etc_dir/backup.key"
+    act chmod 0600 "$etc_dir/backup.key"
+  fi
+  if [ "$mode" = "litestream" ]; then
+    act systemctl enable seuil-litestream.service
+    act systemctl restart seuil-litestream.service
   fi
 }
 
@@ -335,7 +389,8 @@ wait_until_idle() {
 
 pi_units() {
   local unit node
-  for unit in seuil-hub.service seuil-node@.service seuil-keeper@.service seuil-kiosk.service; do
+  for unit in seuil-hub.service seuil-litestream.service seuil-node@.service seuil-keeper@.service \
+              seuil-kiosk.service; do
     act install -m 0644 "$here/systemd/$unit" "$units_dir/$unit"
   done
   act systemctl daemon-reload
@@ -343,6 +398,7 @@ pi_units() {
   if has_role hub; then
     act systemctl enable seuil-hub.service
     act systemctl restart seuil-hub.service
+    pi_offsite
   fi
   if has_role node; then
     for node in "${nodes[@]}"; do
@@ -367,6 +423,7 @@ install_pi() {
     die "--role node needs --node ID (a [nodes.ID] of seuil.toml), once per reader on this Pi"
   fi
   if [ -n "$tls_cert" ] && [ -z "$tls_key" ]; then die "--tls-cert needs --tls-key"; fi
+  if [ -n "$restore_from" ] && ! has_role hub; then die "--restore-from restores a hub: add --role hub"; fi
   if [ "$dry_run" -eq 0 ] && [ "$(id -u)" -ne 0 ]; then
     die "run it as root: sudo ./install.sh --role $roles ... (or --dry-run to see what it would do)"
   fi
@@ -388,7 +445,7 @@ uninstall_pi() {
   if [ "$dry_run" -eq 0 ] && [ "$(id -u)" -ne 0 ]; then
     die "run it as root: sudo ./install.sh --uninstall (or add --dry-run)"
   fi
-  local unit units=(seuil-kiosk.service)
+  local unit units=(seuil-kiosk.service seuil-litestream.service)
   say "removing Seuil; keeping $etc_dir and $data_dir"
   if [ "$dry_run" -eq 1 ]; then
     units+=("seuil-node@ID.service" "seuil-keeper@ID.service")
@@ -401,7 +458,7 @@ uninstall_pi() {
   for unit in "${units[@]}"; do
     act systemctl disable --now "$unit" || true
   done
-  act rm -f "$units_dir/seuil-hub.service" "$units_dir/seuil-node@.service" \
+  act rm -f "$units_dir/seuil-hub.service" "$units_dir/seuil-litestream.service" "$units_dir/seuil-node@.service" \
     "$units_dir/seuil-keeper@.service" "$units_dir/seuil-kiosk.service"
   act systemctl daemon-reload
   act rm -f /etc/mosquitto/conf.d/seuil.conf
@@ -423,6 +480,9 @@ reader="mfrc522"
 wheelhouse=""
 tls_cert=""
 tls_key=""
+restore_from=""
+recovery_key_file=""
+ssh_key=""
 pytest_args=()
 demo_args=()
 while [ "$#" -gt 0 ]; do
@@ -443,6 +503,9 @@ while [ "$#" -gt 0 ]; do
                   shift ;;
     --tls-cert) [ "$#" -ge 2 ] || die "--tls-cert needs a file"; tls_cert="$2"; shift ;;
     --tls-key) [ "$#" -ge 2 ] || die "--tls-key needs a file"; tls_key="$2"; shift ;;
+    --restore-from) [ "$#" -ge 2 ] || die "--restore-from needs a target"; restore_from="$2"; shift ;;
+    --recovery-key-file) [ "$#" -ge 2 ] || die "--recovery-key-file needs a file"; recovery_key_file="$2"; shift ;;
+    --ssh-key) [ "$#" -ge 2 ] || die "--ssh-key needs a file"; ssh_key="$2"; shift ;;
     --dry-run) dry_run=1 ;;
     --force) force=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -478,7 +541,7 @@ case "$mode" in
     exec "$venv/bin/seuil" demo "${demo_args[@]}"
     ;;
   --test)
-    install_system_packages "${dev_packages[@]}"
+    install_system_packages "${dev_packages[@]}" "${test_packages[@]}"
     setup_dev_venv
     say "running the tests"
     cd "$here"

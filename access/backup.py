@@ -33,7 +33,7 @@ class BackupFile:
     """Older nightly backups deleted by the rotation."""
 
 
-def _sqlite_path(url: str) -> Path | None:
+def sqlite_path(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return None
@@ -56,7 +56,7 @@ def make_backup(site: Site, *, kind: str = MANUAL, directory: Path | None = None
     target_dir.mkdir(parents=True, exist_ok=True)
     stamp = site.clock.local(site.now()).strftime("%Y%m%d-%H%M%S")
     url = site.config.database_url
-    source = _sqlite_path(url)
+    source = sqlite_path(url)
     if source is not None:
         target = target_dir / f"seuil-{kind}-{stamp}.db"
         target.unlink(missing_ok=True)
@@ -110,11 +110,11 @@ def restore_backup(site: Site, path: Path) -> BackupFile:
     if not path.is_file():
         raise NotFound(f"no backup file at {path}")
     url = site.config.database_url
-    live = _sqlite_path(url)
+    live = sqlite_path(url)
     if live is None:
         return _restore_postgres(site, path, url)
-    revision = _check_sqlite_backup(path)
-    if revision not in _known_revisions():
+    revision = check_sqlite_backup(path)
+    if revision not in known_revisions():
         raise InvalidInput(f"{path} is at revision {revision}, which this version of Seuil does not know",
                            hint="restore it with the Seuil version that made it")
     safety = make_backup(site, kind="before-restore")
@@ -134,7 +134,7 @@ def restore_backup(site: Site, path: Path) -> BackupFile:
     return safety
 
 
-def _check_sqlite_backup(path: Path) -> str:
+def check_sqlite_backup(path: Path) -> str:
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -150,7 +150,7 @@ def _check_sqlite_backup(path: Path) -> str:
     return str(row[0])
 
 
-def _known_revisions() -> set[str]:
+def known_revisions() -> set[str]:
     from alembic.script import ScriptDirectory
 
     from access.store.migrate import alembic_config

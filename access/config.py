@@ -30,6 +30,7 @@ from access.domain.money import Money, MoneyError
 from access.domain.schedule import ScheduleError, SiteClock, parse_time_of_day
 from access.errors import FileInvalid, NotFound, NotInitialised, Problem, did_you_mean
 from access.hardware import Pin
+from access.offsite.target import TargetError, parse_target
 from access.toml_lines import parse_toml
 
 DEFAULT_CONFIG_PATH = Path("/etc/seuil/seuil.toml")
@@ -123,6 +124,43 @@ class BackupConfig(_Section):
     """How many nightly backups to keep; older ones are deleted."""
     time: TimeOfDay = "04:30"
     """When the nightly backup runs (local time). Avoid 02:00-03:00: DST skips or repeats it."""
+    target: str = ""
+    """A copy off the Pi, kept up to date (docs/operations.md): a folder on another disk
+    (``/media/usb/seuil`` or ``file:///...``), another machine over SSH
+    (``sftp://user@host:22/srv/seuil``) or an S3-compatible store (``s3://bucket/seuil``).
+    Empty: no off-site copy (an SD card that dies takes the nightly backups with it)."""
+    max_delay_minutes: int = Field(5, ge=1, le=7 * 24 * 60)
+    """``seuil backup status`` (and the kiosk) warn when the target's newest copy is older."""
+    sync_interval_s: int = Field(1, ge=1, le=300)
+    """SQLite: how often Litestream ships the new pages to the target."""
+    dump_minutes: int = Field(15, ge=1, le=24 * 60)
+    """PostgreSQL: how often the hub writes a ``pg_dump`` into the target (a folder)."""
+    recovery_key: str = "backup.key"
+    """Encrypts the site secret and the passwords in the target's copy. Written by
+    ``seuil backup recovery-key``: print it and keep it apart from the Pi; a restore asks for it."""
+    ssh_key: str = ""
+    """SFTP: the private key this Pi signs in with (keep a copy apart, with the recovery key)."""
+    ssh_host_key: str = ""
+    """SFTP: the server's public host key (``ssh-ed25519 AAAA...``); empty: not checked."""
+    allow_same_disk: bool = False
+    """A folder target on the SD card itself is refused (an unmounted USB stick leaves its empty
+    mount point there); true only for tests, or a second disk the system cannot tell apart."""
+    s3_endpoint: str = ""
+    """S3-compatible store: its URL (``http://nas.local:9000``); empty: Amazon S3."""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_file: str = ""
+    """A file holding the S3 secret access key, readable by the service only."""
+
+    @field_validator("target")
+    @classmethod
+    def _known_target(cls, value: str) -> str:
+        if value:
+            try:
+                parse_target(value)
+            except TargetError as error:
+                raise ValueError(str(error)) from None
+        return value
 
 
 

@@ -3,7 +3,8 @@ password file, its ACL and its configuration fragment. ``seuil mqtt setup DIR`` 
 ``install.sh --role hub`` runs it and points mosquitto at them.
 
 Roles: ``hub`` and ``admin`` (the admin's ``seuil`` commands) may do anything under the site's root;
-``kiosk`` reads its door's decisions and every node's status and state, and may only ask its
+``kiosk`` reads its door's decisions, every node's status and state and the off-site copy's
+status, and may only ask its
 door to unlock; ``node-<id>`` writes under its own ``node/<id>/`` and reads its snapshot and
 commands. Nobody signs in anonymously, and each login is bound to one client id, its own name
 (``use_username_as_clientid``): no login can take over another program's session or queue.
@@ -49,11 +50,13 @@ def acl_text(config: Config, entrance: str) -> str:
              "user admin",
              f"topic readwrite {t.base}/#",
              "",
-             "# the kiosk: its door's decisions, every node's status and state; it may open its door",
+             "# the kiosk: its door's decisions, every node's status and state, the off-site copy's status;",
+             "# it may open its door",
              "user kiosk",
              f"topic read {t.node_decision(entrance)}",
              f"topic read {t.all_statuses}",
              f"topic read {t.all_states}",
+             f"topic read {t.hub_backup}",
              f"topic write {t.command(entrance, 'unlock')}"]
     for node in sorted(config.nodes):
         lines += ["", f"# node {node}: writes under its own node/{node}/ only", f"user node-{node}"]

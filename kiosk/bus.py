@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from access.bus.client import make_client
 from access.bus.schemas import (
+    BackupStatus,
     DecisionEvent,
     NodeStatus,
     PayloadError,
@@ -30,6 +31,7 @@ class KioskBus(QObject):
     decision = Signal(object)  # DecisionEvent
     node_status = Signal(str, str)  # node, online/offline/not-recording
     resource_state = Signal(object)  # ResourceState
+    backup_status = Signal(object)  # BackupStatus: the hub's word on the off-site copy
     connected = Signal(bool)
 
     def __init__(self, url: str, site_id: str, entrance: str, *, username: str = "", password: str = "",
@@ -57,7 +59,8 @@ class KioskBus(QObject):
         if reason.is_failure:
             log.warning("the broker refused the kiosk: %s", reason)
             return
-        client.subscribe([(self._decisions, 1), (self.topics.all_statuses, 1), (self._states, 1)])
+        client.subscribe([(self._decisions, 1), (self.topics.all_statuses, 1), (self._states, 1),
+                          (self.topics.hub_backup, 1)])
         self.is_connected = True
         self.connected.emit(True)
 
@@ -67,6 +70,8 @@ class KioskBus(QObject):
             parsed = self.topics.parse(topic)
             if topic == self._decisions:
                 self.decision.emit(decode(DecisionEvent, raw))
+            elif topic == self.topics.hub_backup:
+                self.backup_status.emit(decode(BackupStatus, raw))
             elif parsed is not None and parsed.area == "node" and parsed.node:
                 if parsed.leaf == "status":
                     self.node_status.emit(parsed.node, _status(raw))

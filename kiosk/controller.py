@@ -62,6 +62,7 @@ class Kiosk(QObject):
             bus.decision.connect(self.on_decision)
             bus.node_status.connect(self._dash.node_status)
             bus.resource_state.connect(self._dash.resource_state)
+            bus.backup_status.connect(self._dash.backup_status)
             bus.resource_state.connect(self._code.door_state)
             bus.connected.connect(self._set_connected)
 

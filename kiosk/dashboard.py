@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF, Slot
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from access import texts
-from access.bus.schemas import ResourceState
+from access.bus.schemas import BackupStatus, ResourceState
 from access.services.rules import current as current_rules
 from access.services.screens import dashboard
 from access.services.screens.dashboard import Dashboard, HourBar
@@ -39,6 +39,7 @@ class DashboardModel(ViewModel):
         self.facts: Facts | None = None
         self.states: dict[str, ResourceState] = {}
         self.nodes: dict[str, str] = dict.fromkeys(ctx.site.config.nodes, "offline")
+        self.backup: BackupStatus | None = None
         self.sort = "name"
         self.printed = ""
 
@@ -53,6 +54,25 @@ class DashboardModel(ViewModel):
     def node_status(self, node: str, state: str) -> None:
         self.nodes[node] = state
         self.render()
+
+    def backup_status(self, status: BackupStatus) -> None:
+        """The hub's retained word on the off-site copy (``hub/backup``), every minute."""
+        self.backup = status
+        self.render()
+
+    def _backup_warning(self) -> list[str]:
+        status = self.backup
+        if status is None or status.state == "off":
+            return []
+        # The hub says it every minute: a word older than the allowed delay is no news (the hub
+        # is down, or the broker lost it), and the copy may be late without anyone saying so.
+        stale = self.ctx.site.now() - status.checked_at > timedelta(minutes=status.max_delay_minutes)
+        if status.state == "ok" and not stale:
+            return []
+        if status.state in ("late", "ok") and status.last_copy_at is not None:
+            at = texts.clock_time(status.last_copy_at, self.ctx.site.clock.tz, self.ctx.language())
+            return [self.t("dash.backup_late", time=at)]
+        return [self.t("dash.backup_unreachable")]
 
     def resource_state(self, state: ResourceState) -> None:
         self.states[state.resource] = state
@@ -101,7 +121,8 @@ class DashboardModel(ViewModel):
         offline = sorted(n for n, s in self.nodes.items() if s not in ("online", "not-recording"))
         unrecorded = sorted(n for n, s in self.nodes.items() if s == "not-recording")
         warnings = ([self.t("dash.nodes_offline", nodes=", ".join(offline))] if offline else []) \
-            + ([self.t("dash.nodes_not_recording", nodes=", ".join(unrecorded))] if unrecorded else [])
+            + ([self.t("dash.nodes_not_recording", nodes=", ".join(unrecorded))] if unrecorded else []) \
+            + self._backup_warning()
         people = sorted(facts.roll_call, key=(lambda r: r[1].casefold()) if self.sort == "name"
                         else (lambda r: r[2]))
         busy = sum(1 for m in machines if m["level"] == "busy")

@@ -134,6 +134,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dash.typical": ("jour habituel", "typical day"),
     "dash.today_legend": ("aujourd'hui", "today"),
     "dash.nodes_offline": ("Hors ligne : {nodes}", "Offline: {nodes}"),
+    "dash.backup_late": ("Copie des données hors du Pi en retard (dernière : {time}). Prévenez un "
+                         "administrateur.", "Copy of the data off the Pi is late (last one: {time}). "
+                         "Tell an admin."),
+    "dash.backup_unreachable": ("Copie des données hors du Pi injoignable. Prévenez un administrateur.",
+                                "Copy of the data off the Pi cannot be reached. Tell an admin."),
     "dash.nodes_not_recording": ("N'enregistre plus (carte SD pleine ou en lecture seule) : {nodes}",
                                  "Not recording (SD card full or read-only): {nodes}"),
     "dash.nodes_ok": ("Tous les lecteurs sont en ligne", "All readers are online"),

@@ -184,6 +184,14 @@ def seq_ranges(seqs: Iterable[int]) -> tuple[tuple[int, int], ...]:
         else:
             ranges.append((seq, seq))
     return tuple(ranges)
+class BackupStatus(_Payload):
+    """``hub/backup`` (retained): how fresh the off-site copy is, as the hub last read it."""
+
+    state: Literal["ok", "late", "unreachable", "off"]
+    checked_at: AwareDatetime
+    last_copy_at: AwareDatetime | None = None
+    """When the newest file reached the target."""
+    max_delay_minutes: int = Field(ge=1)
 
 
 def encode(payload: BaseModel) -> bytes:

@@ -81,6 +81,11 @@ class Topics:
     def command(self, node: str, action: str) -> str:
         return f"{self.base}/cmd/{node}/{action}"
 
+    @property
+    def hub_backup(self) -> str:
+        """Retained: how fresh the off-site copy of the database is (the kiosk's banner)."""
+        return f"{self.base}/hub/backup"
+
     # Subscriptions (wildcards)
     @property
     def all_taps(self) -> str:

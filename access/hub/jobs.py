@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from access.backup import NIGHTLY, make_backup
+from access.backup import NIGHTLY, make_backup, sqlite_path
+from access.bus.schemas import BackupStatus, encode
+from access.bus.topics import Topics
 from access.domain.schedule import parse_time_of_day
+from access.offsite import dumps, site_files
+from access.offsite import status as copy_status
 from access.payments.provider import PaymentProvider, from_config
 from access.services import checkouts, housekeeping, occupancy
 from access.services.context import Site
@@ -25,15 +29,23 @@ from access.services.context import Site
 log = logging.getLogger(__name__)
 
 Submit = Callable[[str, Callable[[], object]], None]
+Publish = Callable[[str, bytes, bool], None]
 OCCUPANCY_MINUTES = "0,15,30,45"
 BOUNDARY_JOB = "snapshot-boundary"
 CHECKOUT_POLL_S = 30
+OFFSITE_EVERY_S = 60
+"""The site's files and heartbeat go to the target, and its freshness is read, this often."""
+FIRST_OFFSITE_S = 10
+"""The first look after the hub starts: Litestream, started beside it, has made its first copy."""
 
 
 class HubJobs:
-    def __init__(self, site: Site, submit: Submit) -> None:
+    def __init__(self, site: Site, submit: Submit, publish: Publish | None = None) -> None:
         self.site = site
         self.submit = submit
+        self.publish = publish
+        self.copy: copy_status.CopyStatus | None = None
+        self._last_dump: datetime | None = None
         self.scheduler = BackgroundScheduler(
             timezone=site.clock.tz,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
@@ -51,6 +63,9 @@ class HubJobs:
             minute=OCCUPANCY_MINUTES, timezone=tz), id="occupancy")
         add(self.backup, CronTrigger(hour=backup_at.hour, minute=backup_at.minute, timezone=tz),
             id="backup")
+        if self.site.config.backup.target:
+            add(self.offsite, IntervalTrigger(seconds=OFFSITE_EVERY_S, timezone=tz), id="offsite",
+                next_run_time=self.site.now() + timedelta(seconds=FIRST_OFFSITE_S))
         self.provider = from_config(self.site.config)
         # The fake provider keeps its checkouts in the kiosk's memory: only the kiosk can ask it.
         if self.provider is not None and self.provider.name != "fake":
@@ -93,6 +108,36 @@ class HubJobs:
             return
         log.info("nightly backup %s (%d KiB), %d old one(s) removed", made.path, made.size // 1024,
                  len(made.removed))
+
+    def offsite(self) -> None:
+        """The off-site copy: refresh the site's files (and heartbeat), dump PostgreSQL when due,
+        then read the target and say how fresh it is (log, retained ``hub/backup``). Only
+        ``site-files.db`` and the target are written: it runs beside the worker."""
+        config, now = self.site.config, self.site.now()
+        try:
+            site_files.refresh(config, now)
+        except Exception:
+            log.exception("could not refresh the site's files for the off-site copy")
+        every_s = config.backup.dump_minutes * 60
+        due = self._last_dump is None or (now - self._last_dump).total_seconds() >= every_s
+        if sqlite_path(config.database_url) is None and due:
+            try:
+                log.info("off-site dump written: %s", dumps.dump(self.site))
+                self._last_dump = now
+            except Exception:
+                log.exception("the off-site dump failed")
+        checked = copy_status.check(config, self.site.now)
+        if checked.state != "ok" and (self.copy is None or self.copy.state != checked.state
+                                      or checked.state == "late"):
+            log.warning("off-site copy: %s", checked.summary(self.site.now()))
+        elif checked.state == "ok" and self.copy is not None and self.copy.state != "ok":
+            log.info("off-site copy: %s", checked.summary(self.site.now()))
+        self.copy = checked
+        if self.publish is not None:
+            payload = BackupStatus(state=checked.state, checked_at=self.site.now(),
+                                   last_copy_at=checked.last_copy_at,
+                                   max_delay_minutes=config.backup.max_delay_minutes)
+            self.publish(Topics(config.site.id).hub_backup, encode(payload), True)
 
     def schedule_boundary(self, republish: Callable[[], None]) -> None:
         """Republish the snapshots when the next membership, training or day pass ends."""

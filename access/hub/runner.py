@@ -78,7 +78,9 @@ class HubRunner:
             on_subscribed=self._on_subscribed)
         self.connected = threading.Event()
         self.subscribed = threading.Event()
-        self.jobs = HubJobs(site, self.submit) if scheduler else None
+        self.jobs = HubJobs(site, self.submit,
+                            lambda topic, raw, retain: self.link.publish(topic, raw, retain=retain)) \
+            if scheduler else None
         self._published: dict[str, str] = {}  # node -> digest of the last snapshot sent
         self._generation: int | None = None
         self._republish = threading.Event()

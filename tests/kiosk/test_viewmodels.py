@@ -2,7 +2,7 @@
 
 import time
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QCoreApplication
@@ -342,3 +342,32 @@ def test_a_refused_tap_on_the_way_out_says_checked_out_not_denied(make_ctx, site
     assert model.state["lines"] == ["The door no longer opens at this hour: leave with the exit button."]
     model.tap(decision(2, allowed=False, reason=Reason.OUTSIDE_HOURS, at=EVENING))  # not in: refused
     assert model.state["presence"] == "none" and model.state["headline"] == "Access denied"
+def test_a_late_off_site_copy_is_on_the_volunteers_banner_in_both_languages(make_ctx, site):
+    """The hub's retained ``hub/backup`` word reaches the dashboard's banner; ok says nothing."""
+    from access.bus.schemas import BackupStatus
+
+    language = {"now": "en"}
+    ctx = make_ctx()
+    ctx.language = lambda: language["now"]
+    model = DashboardModel(ctx)
+    model.refresh()
+    for node in site.config.nodes:
+        model.node_status(node, "online")
+    checked = site.now()
+    model.backup_status(BackupStatus(state="ok", checked_at=checked, last_copy_at=checked,
+                                     max_delay_minutes=5))
+    assert model.state["offline"] == ""
+    model.backup_status(BackupStatus(state="late", checked_at=checked,
+                                     last_copy_at=datetime(2026, 12, 2, 19, 40, tzinfo=UTC),
+                                     max_delay_minutes=5))
+    assert model.state["offline"] == "Copy of the data off the Pi is late (last one: 20:40). Tell an admin."
+    language["now"] = "fr"
+    model.render()
+    assert "hors du Pi en retard" in model.state["offline"] and "20:40" in model.state["offline"]
+    model.backup_status(BackupStatus(state="unreachable", checked_at=checked, max_delay_minutes=5))
+    assert "injoignable" in model.state["offline"]
+    # The hub stopped saying anything: its last "ok" is no news after the allowed delay.
+    long_ago = site.now() - timedelta(minutes=30)
+    model.backup_status(BackupStatus(state="ok", checked_at=long_ago, last_copy_at=long_ago,
+                                     max_delay_minutes=5))
+    assert "hors du Pi en retard" in model.state["offline"]

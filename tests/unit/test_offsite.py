@@ -1,0 +1,99 @@
+"""The off-site copy's pure parts and its site-files store, on real SQLite files."""
+
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from access.config import load_config, parse_config
+from access.errors import FileInvalid, InvalidInput, Unavailable
+from access.offsite import litestream, site_files
+from access.offsite.status import judge, refuse_same_disk
+from access.offsite.target import TargetError, parse_target
+
+NOW = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text", ["ftp://nas/seuil", "sftp://nas.local/srv", "sftp://u:pw@nas/srv/seuil",
+                                  "sftp://u@nas/", "file://relative/x", "seuil-backups", "s3:///x",
+                                  "sftp://u@nas:port/srv"])
+def test_a_target_that_cannot_be_used_says_how_to_write_it(text):
+    with pytest.raises(TargetError):
+        parse_target(text)
+
+
+def test_a_bad_target_in_seuil_toml_is_reported_at_its_line(tmp_path):
+    text = '[site]\nname = "La Ruche"\n\n[backup]\ntarget = "ftp://nas/seuil"\n'
+    with pytest.raises(FileInvalid) as raised:
+        parse_config(text, "seuil.toml", tmp_path)
+    assert "seuil.toml:5: backup.target:" in raised.value.message
+
+
+def test_a_copy_is_late_past_the_allowed_delay_or_when_changes_stay_unsent():
+    allowed = timedelta(minutes=5)
+    assert judge(NOW, NOW - timedelta(minutes=4), allowed).state == "ok"
+    assert judge(NOW, NOW - timedelta(minutes=6), allowed).state == "late"
+    assert judge(NOW, NOW - timedelta(seconds=30), allowed, behind=True).state == "late"
+    nothing = judge(NOW, None, allowed)
+    assert (nothing.state, nothing.exit_code) == ("unreachable", 4)
+    assert judge(NOW, NOW - timedelta(minutes=6), allowed).exit_code == 3
+    late = judge(NOW, NOW - timedelta(minutes=75), allowed, target="/media/usb/seuil")
+    assert late.summary(NOW) == ("LATE: the newest copy reached /media/usb/seuil 75 min ago, more than "
+                                 "the allowed 5 min")
+
+
+def _site(tmp_path: Path, backup: str) -> Path:
+    (tmp_path / "site").mkdir()
+    config = tmp_path / "site" / "seuil.toml"
+    config.write_text(f'[mqtt]\npassword_dir = "mqtt"\n\n[backup]\n{backup}\n')
+    (tmp_path / "site" / "rules.toml").write_text("# rules\n")
+    (tmp_path / "site" / "secret.key").write_text("s" * 64 + "\n")
+    (tmp_path / "site" / "mqtt").mkdir()
+    (tmp_path / "site" / "mqtt" / "hub").write_text("hub-password-123\n")
+    return config
+
+
+def test_litestream_gets_each_kind_of_target(tmp_path):
+    config_path = _site(tmp_path, 'target = "s3://la-ruche/seuil"\ns3_endpoint = "http://127.0.0.1:9000"\n'
+                                  's3_access_key_id = "AK"\ns3_secret_file = "s3.secret"')
+    (tmp_path / "site" / "s3.secret").write_text("SK\n")
+    files = litestream.Replicated(Path("/var/lib/seuil/seuil.db"), Path("/var/lib/seuil/site-files.db"))
+    document = json.loads(litestream.config_text(load_config(config_path), files))
+    database, kept = document["dbs"]
+    assert database["path"] == "/var/lib/seuil/seuil.db"
+    assert database["replica"] == {"type": "s3", "bucket": "la-ruche", "path": "seuil/database",
+                                   "region": "us-east-1", "endpoint": "http://127.0.0.1:9000",
+                                   "force-path-style": True, "access-key-id": "AK",
+                                   "secret-access-key": "SK", "sync-interval": "1s"}
+    assert kept["replica"]["path"] == "seuil/site-files"
+    sftp = parse_target("sftp://backup@nas.local:2222/srv/seuil")
+    section = litestream.replica(load_config(config_path), sftp, "database")
+    assert (section["type"], section["host"], section["user"], section["path"]) == (
+        "sftp", "nas.local:2222", "backup", "/srv/seuil/database")
+
+
+def test_the_secrets_are_encrypted_in_the_copy_and_a_wrong_key_opens_nothing(tmp_path):
+    config_path = _site(tmp_path, 'target = "/media/usb/seuil"')
+    config = load_config(config_path)
+    key, new = site_files.create_recovery_key(config)
+    assert new and site_files.recovery_key_path(config).stat().st_mode & 0o777 == 0o600
+    copy = tmp_path / "site-files.db"
+    assert site_files.refresh(config, NOW, path=copy) == 4  # seuil.toml, rules.toml, secret, mqtt/hub
+    assert site_files.refresh(config, NOW, path=copy) == 0  # unchanged: nothing rewritten
+    raw = b"".join(bytes(row[0]) for row in sqlite3.connect(copy).execute("SELECT content FROM files"))
+    assert b"s" * 64 not in raw and b"hub-password-123" not in raw and b"# rules" in raw
+    files = {f.name: f for f in site_files.read(copy, key.lower().replace("-", " "))}  # as typed
+    assert files["secret.key"].content == b"s" * 64 + b"\n" and files["secret.key"].secret
+    assert files["mqtt/hub"].content == b"hub-password-123\n"
+    assert site_files.config_name(copy) == "seuil.toml"
+    with pytest.raises(InvalidInput, match="does not open"):
+        site_files.read(copy, site_files.new_recovery_key())
+
+
+def test_a_folder_target_on_the_data_disk_is_refused(tmp_path):
+    """An unplugged USB stick leaves its empty mount point on the SD card."""
+    config_path = _site(tmp_path, f'target = "{tmp_path}/media/usb/seuil"')
+    with pytest.raises(Unavailable, match="same disk"):
+        refuse_same_disk(load_config(config_path))
