@@ -17,8 +17,8 @@ from access.domain.plain_text import printable
 
 class EscapingStream(io.TextIOBase):
     """A text stream that writes to ``raw`` with every control character escaped (newlines,
-    CRLF line ends and tabs kept). JSON output is unchanged: ``json`` already escapes controls, and ``\\u202e``
-    in a JSON string means the same character."""
+    CRLF line ends and tabs kept). JSON output is unchanged: ``json`` already escapes
+    controls, and ``\\u202e`` in a JSON string means the same character."""
 
     def __init__(self, raw: TextIO) -> None:
         super().__init__()
