@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency
 
@@ -89,6 +90,23 @@ def typeset(value: str, language: Language) -> str:
     for mark in ("!", "?", ":", ";", "»"):
         value = value.replace(f" {mark}", f"{NBSP}{mark}")
     return value.replace("« ", f"«{NBSP}")
+
+
+def plural_form(count: int, language: Language) -> str:
+    """The CLDR plural category of ``count`` in ``language``, through Babel: ``one`` for 0 and 1
+    in French, for 1 only in English; ``other`` (or ``many``) for the rest."""
+    return str(Locale.parse(LOCALES[language]).plural_form(abs(count)))
+
+
+def counted(count: int, one: str, other: str, language: Language = "en") -> str:
+    """``1 session``, ``2 sessions`` (``0 session`` in French, ``0 sessions`` in English).
+
+    >>> counted(1, "session", "sessions"), counted(0, "session", "sessions")
+    ('1 session', '0 sessions')
+    >>> counted(0, "pass", "passes", "fr")
+    '0 pass'
+    """
+    return f"{count} {one if plural_form(count, language) == 'one' else other}"
 
 
 def money(cents: int, currency: str, language: Language) -> str:

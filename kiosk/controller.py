@@ -17,6 +17,7 @@ from kiosk.bus import KioskBus
 from kiosk.dashboard import DashboardModel
 from kiosk.day_pass import DayPassModel
 from kiosk.door_code import DoorCodeModel
+from kiosk.theme import PALETTES
 from kiosk.viewmodel import KioskContext
 from kiosk.welcome import WelcomeModel
 
@@ -96,6 +97,9 @@ class Kiosk(QObject):
     language = Property(str, _get_language, notify=languageChanged)  # type: ignore[arg-type]
     s = Property("QVariantMap", _get_strings, notify=languageChanged)  # type: ignore[arg-type]
     connected = Property(bool, _get_connected, notify=connectedChanged)  # type: ignore[arg-type]
+    theme = Property("QVariantMap", lambda self: PALETTES[self.site.config.kiosk.theme],  # type: ignore[arg-type]
+                     constant=True)
+    textScale = Property(float, lambda self: self.site.config.kiosk.text_scale, constant=True)
     welcome = Property(QObject, lambda self: self._welcome, constant=True)
     dayPass = Property(QObject, lambda self: self._pass, constant=True)
     doorCode = Property(QObject, lambda self: self._code, constant=True)

@@ -7,14 +7,13 @@ same); money, dates and French typesetting come from ``access.texts`` too.
 
 from __future__ import annotations
 
+from access import texts
 from access.texts import LANGUAGES, Language, typeset
 
 STRINGS: dict[str, tuple[str, str]] = {
     # home
     "home.tap": ("Badgez votre carte", "Tap your badge"),
     "home.tap_hint": ("sur le lecteur à côté de la porte", "on the reader by the door"),
-    "home.people_in": ("{count} / {capacity} présents", "{count} / {capacity} in"),
-    "home.machines_in_use": ("Machines en marche : {count}", "Machines in use: {count}"),
     "home.day_pass": ("Pass journée", "Day pass"),
     "home.day_pass_hint": ("Sans badge ? Entrez pour la journée", "No badge? Come in for the day"),
     "home.code": ("J'ai un code", "I have a code"),
@@ -111,9 +110,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "The door does not answer. Tell a volunteer."),
     # dashboard
     "dash.title": ("Tableau de bord", "Dashboard"),
-    "dash.count": ("{count} présents sur {capacity} places", "{count} in, {capacity} desks"),
     "dash.who": ("Qui est là", "Who is in"),
-    "dash.others": ("+ {count} autres", "+ {count} others"),
     "dash.nobody": ("Personne pour l'instant", "Nobody yet"),
     "dash.machines": ("Machines", "Machines"),
     "dash.free": ("libre", "free"),
@@ -129,7 +126,6 @@ STRINGS: dict[str, tuple[str, str]] = {
                                  "Not recording (SD card full or read-only): {nodes}"),
     "dash.nodes_ok": ("Tous les lecteurs sont en ligne", "All readers are online"),
     "dash.roll_call": ("Appel incendie", "Fire roll-call"),
-    "dash.roll_call_title": ("Appel incendie : {count} personnes", "Fire roll-call: {count} people"),
     "dash.sort_name": ("Par nom", "By name"),
     "dash.sort_time": ("Par arrivée", "By arrival"),
     "dash.print": ("Imprimer", "Print"),
@@ -146,3 +142,52 @@ def text(key: str, language: Language, **fields: object) -> str:
 def table(language: Language) -> dict[str, str]:
     index = LANGUAGES.index(language)
     return {key: typeset(pair[index], language) for key, pair in STRINGS.items()}
+
+
+# --- Words that follow a number: a form per CLDR plural category (Babel), per language. -------
+# ``one`` is 0 and 1 in French ("1 présent", "0 présent"), 1 only in English; a category a
+# language lacks here falls back to ``other``.
+PLURALS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "home.people_in": ({"one": "{count} / {capacity} présent", "other": "{count} / {capacity} présents"},
+                       {"other": "{count} / {capacity} in"}),
+    "home.machines_in_use": ({"one": "{count} machine en marche", "other": "{count} machines en marche"},
+                             {"one": "{count} machine in use", "other": "{count} machines in use"}),
+    "dash.people": ({"one": "personne présente", "other": "personnes présentes"},
+                    {"one": "person in", "other": "people in"}),
+    "dash.desks_free": ({"one": "{count} place libre", "other": "{count} places libres"},
+                        {"one": "{count} desk free", "other": "{count} desks free"}),
+    "dash.over": ({"one": "{count} de plus que les places", "other": "{count} de plus que les places"},
+                  {"one": "{count} more than the desks", "other": "{count} more than the desks"}),
+    "dash.others": ({"one": "+ {count} autre", "other": "+ {count} autres"},
+                    {"one": "+ {count} other", "other": "+ {count} others"}),
+    "dash.roll_call_title": ({"one": "Appel incendie : {count} personne",
+                              "other": "Appel incendie : {count} personnes"},
+                             {"one": "Fire roll-call: {count} person",
+                              "other": "Fire roll-call: {count} people"}),
+}
+
+# The dashboard's and the home screen's own words (no number in them).
+STRINGS.update({
+    "home.open_today": ("Ouvert aujourd'hui {hours}", "Open today {hours}"),
+    "home.closed_today": ("Fermé aujourd'hui", "Closed today"),
+    "dash.full": ("Complet", "Full"),
+    "dash.capacity_line": ("{capacity} places", "{capacity} desks"),
+    "dash.now": ("maintenant", "now"),
+    "dash.hours_minutes": ("{hours} h {minutes:02d}", "{hours} h {minutes:02d}"),
+    "dash.machine_in_use": ("Utilisée", "In use"),
+    "dash.by_since": ("{name}, depuis {time}", "{name}, since {time}"),
+    "dash.since_only": ("depuis {time}", "since {time}"),
+    "dash.left": ("reste {duration}", "{duration} left"),
+    "dash.minutes": ("{minutes} min", "{minutes} min"),
+    "dash.free_title": ("Libre", "Free"),
+    "dash.out_title": ("Hors service", "Out of service"),
+    "a11y.language": ("Changer de langue : English", "Change language: Français"),
+    "a11y.keyboard": ("Clavier", "Keyboard"),
+})
+
+
+def plural(key: str, language: Language, count: int, **fields: object) -> str:
+    """The form of ``key`` for ``count`` in ``language`` (Babel's plural rules), filled in."""
+    forms = PLURALS[key][LANGUAGES.index(language)]
+    template = forms.get(texts.plural_form(count, language)) or forms["other"]
+    return typeset(template.format(count=count, **fields), language)

@@ -15,6 +15,9 @@ InputPanel {
     // how far the screen goes up: 0 while the keyboard is closed
     readonly property real lift: active ? Math.max(0, Math.min(_needed(), _room())) : 0
 
+    objectName: "keyboard"
+    // the layout shown: the language's (read by the tests)
+    readonly property string locale: language === "fr" ? "fr_FR" : "en_US"
     width: parent.width
     y: active ? parent.height - height : parent.height
     Accessible.name: language === "fr" ? "Clavier" : "Keyboard"
@@ -65,11 +68,11 @@ InputPanel {
     Binding {
         target: VirtualKeyboardSettings
         property: "locale"
-        value: panel.language === "fr" ? "fr_FR" : "en_US"
+        value: panel.locale
     }
     Binding {
         target: VirtualKeyboardSettings
         property: "activeLocales"
-        value: [panel.language === "fr" ? "fr_FR" : "en_US"]
+        value: [panel.locale]
     }
 }
