@@ -127,16 +127,23 @@ class Kiosk(QObject):
     def go_home(self) -> None:
         for model in self.models:
             model.reset()
-        self._language = self.default_language  # the next person starts in the site's language
-        self.languageChanged.emit()
-        self._render_all()
+        self.reset_language()
         self.go("home")
         self.idle.stop()
 
+    def reset_language(self) -> None:
+        """The next person starts in the site's language: what the idle return calls (a hook,
+        so whatever decides that the person left can call it too)."""
+        if self._language != self.default_language:
+            self._language = self.default_language
+            self.languageChanged.emit()
+        self._render_all()
+
     @Slot()
     def touched(self) -> None:
-        """Any touch: the idle return waits again."""
-        if self._screen != "home":
+        """Any touch: the idle return waits again. On home too once the language was switched,
+        so the switch goes back after the idle time."""
+        if self._screen != "home" or self._language != self.default_language:
             self.idle.start(self.idle_ms)
 
     @Slot()

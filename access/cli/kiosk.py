@@ -7,6 +7,7 @@ import logging
 import os
 from pathlib import Path
 
+from access import texts
 from access.cli.context import CommandContext
 from access.errors import NotInitialised
 
@@ -24,7 +25,8 @@ def kiosk(ctx: CommandContext) -> int:
     site = ctx.site()
     if ctx.args.screenshots:
         written = screenshots.render_all(site, Path(ctx.args.screenshots))
-        print(f"{len(written)} screenshots written under {ctx.args.screenshots}")
+        shots = texts.counted(len(written), "screenshot", "screenshots")
+        print(f"{shots} written under {ctx.args.screenshots}")
         return 0
     return app.run(site, windowed=ctx.args.windowed)
 

@@ -9,6 +9,7 @@ import sys
 from datetime import date
 from typing import TextIO
 
+from access import texts
 from access.cli.context import CommandContext
 from access.cli.members import MEMBER_HELP
 from access.cli.output import local_time, print_json, print_rows
@@ -140,7 +141,7 @@ def export(ctx: CommandContext) -> int:
         os.chmod(a.output, EXPORT_MODE)
         with os.fdopen(descriptor, "w", newline="", encoding="utf-8") as out:
             _write_csv(out, rows, site.clock)
-        print(f"{len(rows)} entries written to {a.output}", file=sys.stderr)
+        print(f"{texts.counted(len(rows), 'entry', 'entries')} written to {a.output}", file=sys.stderr)
     else:
         _write_csv(sys.stdout, rows, site.clock)
     return 0

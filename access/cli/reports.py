@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from access import texts
 from access.cli.context import CommandContext
 from access.cli.output import local_time, print_json, print_table
 from access.cli.parsing import parse_day
@@ -31,7 +32,7 @@ def usage(ctx: CommandContext) -> int:
         print_json(rows)
         return 0
     money = site.currency
-    print(f"Machine use, {period.first} to {period.last}: {len(rows)} sessions")
+    print(f"Machine use, {period.first} to {period.last}: {texts.counted(len(rows), 'session', 'sessions')}")
     for by in ("resource", "member"):
         print()
         print_table([by, "sessions", "time", "charged"],
@@ -47,8 +48,8 @@ def visits(ctx: CommandContext) -> int:
     if ctx.args.json:
         print_json(rows)
         return 0
-    print(f"Visits, {period.first} to {period.last}: {len(rows)} visits, "
-          f"{len({r.member_id for r in rows})} members")
+    print(f"Visits, {period.first} to {period.last}: {texts.counted(len(rows), 'visit', 'visits')}, "
+          f"{texts.counted(len({r.member_id for r in rows}), 'member', 'members')}")
     print()
     print_table(["member", "in", "out", "time", "auto out"],
                 [[r.member, local_time(r.checked_in, site.clock), local_time(r.checked_out, site.clock),

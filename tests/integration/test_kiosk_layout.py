@@ -108,7 +108,8 @@ def shapes(view: KioskWindow) -> tuple[list[Shape], list[Shape], QQuickItem | No
                 controls.append(Shape(f"field {child.objectName()!r}", child, _visible_rect(child)))
             elif _is(child, "QQuickMouseArea") and child.isEnabled():
                 rect = _visible_rect(child)
-                if rect.width() < whole.width() - 1 or rect.height() < whole.height() - 1:  # not the touch catcher
+                # all but the full-screen touch catcher (every touch restarts the idle time)
+                if rect.width() < whole.width() - 1 or rect.height() < whole.height() - 1:
                     controls.append(Shape(f"control in {child.parentItem().objectName() or 'item'}",
                                           child.parentItem(), rect))
             walk(child)
