@@ -38,8 +38,8 @@ TYPICAL = (1, 3, 6, 9, 11, 12, 9, 11, 12, 12, 10, 8, 5, 3, 2, 1)
 
 
 def busy_day(now: datetime, *, crowded: bool = False) -> tuple[Facts, list[ResourceState], dict[str, str]]:
-    """The facts of a busy day at ``now`` (an afternoon reads best), the machines' retained
-    states, and each node's status."""
+    """The facts of a busy day at ``now``, a time on the site's clock (an afternoon reads best),
+    the machines' retained states, and each node's status."""
     count, capacity, named = (30, 32, 30) if crowded else (17, 20, 13)
     present = [Present(i + 1, NAMES[i] if i < named else None, now - timedelta(minutes=7 * (count - i)))
                for i in range(count)]

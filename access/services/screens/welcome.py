@@ -76,6 +76,8 @@ class Welcome:
     """The first service day of a membership paid ahead that has not begun."""
     resource_label: str | None = None
     """The tapped resource's description (its name if it has none)."""
+    plan_label: str | None = None
+    """The plan's description in rules.toml (its name if it has none): what a screen says."""
 
 
 def welcome(site: Site, tap: TapSeen) -> Welcome:
@@ -110,13 +112,15 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
         balance = balances(session, member.id).get(member.id, 0)
         visitor = bool(current is not None and (plan := rules.plan(current.plan))
                        and plan.period is PlanPeriod.DAY)
+        plan_def = rules.plan(current.plan) if current else None
         shown = Welcome(tap, first_name(member.name), presence, status, current.plan if current else None,
                         current.valid_until if current else None, last, days_left, balance, -int(month),
                         currency, trained, None, site.config.site.credit_floor, visitor,
                         site.clock.service_day(current.valid_from)
                         if status is MembershipStatus.UPCOMING and current else None,
                         next((r.description or r.name for r in rules.resources if r.name == tap.resource),
-                             None))
+                             None),
+                        (plan_def.description or plan_def.name) if plan_def else None)
     if presence is Presence.IN:
         reminder = forgotten_checkout(site, tap.member_id)
         if reminder is not None:
