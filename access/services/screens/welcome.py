@@ -83,15 +83,16 @@ class Welcome:
 def welcome(site: Site, tap: TapSeen) -> Welcome:
     """Everything the welcome screen shows, in a few queries."""
     currency = site.currency
-    if tap.member_id is None:
-        return Welcome(tap, None, currency=currency)
     now = site.now()
     with site.store.read() as session:
-        member = session.scalars(select(Member).options(selectinload(Member.memberships))
-                                 .where(Member.id == tap.member_id)).first()
-        if member is None:
-            return Welcome(tap, None, currency=currency)
         rules = applied_rules(session).rules
+        label = next((r.description or r.name for r in rules.resources if r.name == tap.resource), None)
+        member = None if tap.member_id is None else session.scalars(
+            select(Member).options(selectinload(Member.memberships))
+            .where(Member.id == tap.member_id)).first()
+        if member is None:  # an unknown badge: no one to greet, the door by its description
+            return Welcome(tap, None, currency=currency, resource_label=label)
+        member_id = member.id
         checkin = {r.name for r in rules.resources if r.checkin}
         status, current = membership_status(member, now)
         last = (site.clock.service_day(current.valid_until - MOMENT)
@@ -118,11 +119,9 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
                         currency, trained, None, site.config.site.credit_floor, visitor,
                         site.clock.service_day(current.valid_from)
                         if status is MembershipStatus.UPCOMING and current else None,
-                        next((r.description or r.name for r in rules.resources if r.name == tap.resource),
-                             None),
-                        (plan_def.description or plan_def.name) if plan_def else None)
+                        label, (plan_def.description or plan_def.name) if plan_def else None)
     if presence is Presence.IN:
-        reminder = forgotten_checkout(site, tap.member_id)
+        reminder = forgotten_checkout(site, member_id)
         if reminder is not None:
             shown = replace(shown, forgot_checkout_on=reminder)
     return shown
