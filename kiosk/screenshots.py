@@ -19,6 +19,7 @@ from access.domain.decide import Reason
 from access.domain.membership import MembershipStatus
 from access.services.context import Site
 from access.services.day_passes import SoldPass
+from access.services.rules import current as current_rules
 from access.services.screens.welcome import Presence, TapSeen, Welcome
 from access.texts import LANGUAGES
 from kiosk.app import SIZES, KioskWindow
@@ -54,7 +55,13 @@ def sample_welcome(site: Site, *, allowed: bool = True, reason: Reason = Reason.
                    site.clock.day_end(today), today.replace(day=28) if today.day < 28 else today, 12,
                    -350 if reason is Reason.NOT_ENOUGH_CREDIT else 1250, 800, site.currency,
                    ["Prusa MK4", "Brother Innov-is"], today if allowed else None,
-                   site.config.site.credit_floor)
+                   site.config.site.credit_floor, plan_label=_plan_label(site, "monthly"))
+
+
+def _plan_label(site: Site, plan: str) -> str:
+    """What rules.toml calls ``plan`` (as the welcome screen says it)."""
+    found = current_rules(site).rules.plan(plan)
+    return (found.description or found.name) if found else plan
 
 
 SCENES = ("home", "welcome", "welcome-out", "denied-expired", "denied-starts", "denied-credit",

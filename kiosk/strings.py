@@ -183,6 +183,7 @@ STRINGS.update({
     "dash.minutes": ("{minutes} min", "{minutes} min"),
     "dash.free_title": ("Libre", "Free"),
     "dash.out_title": ("Hors service", "Out of service"),
+    "pass.suggested_mark": ("suggéré", "suggested"),
     "a11y.language": ("Changer de langue : English", "Change language: Français"),
     "a11y.keyboard": ("Clavier", "Keyboard"),
 })

@@ -165,22 +165,28 @@ Item {
                 columns: 3
                 columnSpacing: page.gap
                 rowSpacing: 6 * page.uu
-                // every cell as tall as the tallest, so rows line up
-                property real cellHeight: 0
+                // the cells of a row as tall as the row's tallest, so borders line up
+                property var rowHeights: []
                 function fit() {
-                    let tallest = 0
-                    for (let i = 0; i < children.length; ++i)
-                        if (children[i].textHeight !== undefined)
-                            tallest = Math.max(tallest, children[i].textHeight)
-                    cellHeight = tallest + 10 * page.uu
+                    const rows = []
+                    for (let i = 0; i < children.length; ++i) {
+                        const cell = children[i]
+                        if (cell.textHeight === undefined)
+                            continue
+                        const row = Math.floor(cell.index / columns)
+                        rows[row] = Math.max(rows[row] || 0, cell.textHeight + 10 * page.uu)
+                    }
+                    rowHeights = rows
                 }
                 Repeater {
                     model: page.d.machines || []
                     Rectangle {
                         id: cell
                         required property var modelData
+                        required property int index
                         width: (machineGrid.width - 2 * page.gap) / 3
-                        height: machineGrid.cellHeight
+                        height: machineGrid.rowHeights[Math.floor(index / machineGrid.columns)]
+                                || cellText.implicitHeight + 10 * page.uu
                         radius: 8 * page.uu
                         color: Theme.card
                         border.color: modelData.level === "bad" ? Theme.bad

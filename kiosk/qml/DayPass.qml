@@ -76,7 +76,8 @@ Item {
                             objectName: "preset" + modelData.cents
                             u: page.uu
                             width: (amountColumn.width - 20 * page.uu) / 3
-                            primary: modelData.cents === page.p.suggestedCents
+                            // the suggested amount says so in words: filled would look chosen (17.10)
+                            mark: modelData.cents === page.p.suggestedCents ? page.k.s["pass.suggested_mark"] : ""
                             text: modelData.label
                             onClicked: page.k.dayPass.choose(modelData.cents)
                         }
