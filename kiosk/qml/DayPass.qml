@@ -39,6 +39,8 @@ Item {
                     height: Math.max(48, 64 * page.uu)
                     font.pixelSize: 26 * page.uu
                     placeholderText: page.k.s["pass.name_placeholder"]
+                    Accessible.role: Accessible.EditableText
+                    Accessible.name: page.k.s["pass.step_name"]
                     inputMethodHints: Qt.ImhNoPredictiveText
                     onAccepted: page.k.dayPass.setName(text)
                 }
@@ -239,6 +241,8 @@ Item {
                     height: Math.max(48, 56 * page.uu)
                     font.pixelSize: 20 * page.uu
                     placeholderText: page.k.s["pass.email_placeholder"]
+                    Accessible.role: Accessible.EditableText
+                    Accessible.name: page.k.s["pass.email"]
                     inputMethodHints: Qt.ImhEmailCharactersOnly | Qt.ImhNoAutoUppercase
                 }
                 BigButton { objectName: "emailSend"; u: page.uu; width: parent.width

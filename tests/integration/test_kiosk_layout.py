@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("PySide6.QtQuick")
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAccessible, QGuiApplication
 from PySide6.QtQuick import QQuickItem
 
 from kiosk.app import SIZES, KioskWindow
@@ -30,6 +30,11 @@ def site(site_dir):
     opened.now = lambda: WEDNESDAY
     yield opened
     opened.store.close()
+
+
+SPOKEN_ROLES = {QAccessible.Role.Button, QAccessible.Role.EditableText, QAccessible.Role.CheckBox,
+                QAccessible.Role.RadioButton, QAccessible.Role.ListItem}
+"""What a control says it is to a screen reader (and to this test)."""
 
 
 @dataclass
@@ -145,6 +150,12 @@ def problems_in(view: KioskWindow, scene: str) -> list[str]:
         for control in controls:
             if _overlap(a.rect, control.rect) and not _inside(a.item, control.item):
                 found.append(f"{scene}: {a.what} overlaps a {control.what}")
+    for control in controls:
+        spoken = QAccessible.queryAccessibleInterface(control.item)
+        name = spoken.text(QAccessible.Text.Name) if spoken is not None else ""
+        role = spoken.role() if spoken is not None else None
+        if not name or role not in SPOKEN_ROLES:
+            found.append(f"{scene}: a {control.what} has no accessible name or role ({name!r}, {role})")
     for i, a in enumerate(controls):
         for b in controls[i + 1:]:
             if _overlap(a.rect, b.rect) and not _inside(a.item, b.item) and not _inside(b.item, a.item):
