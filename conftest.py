@@ -7,4 +7,6 @@ Here rather than in tests/conftest.py because the doctests of access/domain and 
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# the kiosk's on-screen keyboard, as `seuil kiosk` sets it: pytest-qt makes the application first
+os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
 os.environ.setdefault("GPIOZERO_PIN_FACTORY", "mock")

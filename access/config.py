@@ -259,7 +259,13 @@ class KioskConfig(_Section):
     online_provider: Literal["helloasso", "fake"] = "helloasso"
     """``fake`` accepts every payment after a few seconds: for the demo and tests only."""
     rotation: Literal[0, 90, 180, 270] = 0
-    """Turn the screens by this many degrees (a panel mounted upside down or upright)."""
+    """Turn the screens by this many degrees: 180 for a panel mounted upside down, 90 or 270 for
+    a panel whose glass is natively portrait. The layout itself is landscape only."""
+    text_scale: float = Field(1.0, ge=0.8, le=1.5)
+    """Every text of the kiosk this many times larger (1.25: a quarter larger), for readers who
+    need it; the layouts make room up to 1.5."""
+    theme: Literal["default", "high-contrast"] = "default"
+    """``high-contrast``: black on white, darker colours, for a bright room or weaker eyes."""
     credential: tuple[Literal["card", "code"], ...] = Field(("card", "code"), min_length=1)
     """What a visitor gets to open the door: a spare badge bound at the kiosk, a 6-digit code."""
     volunteer_groups: tuple[str, ...] = ("volunteers",)

@@ -95,6 +95,12 @@ def typeset(value: str, language: Language) -> str:
     return value.replace("« ", f"«{NBSP}")
 
 
+def plural_form(count: int, language: Language) -> str:
+    """The CLDR plural category of ``count`` in ``language``, through Babel: ``one`` for 0 and 1
+    in French, for 1 only in English; ``other`` (or ``many``) for the rest."""
+    return str(Locale.parse(LOCALES[language]).plural_form(abs(count)))
+
+
 def money(cents: int, currency: str, language: Language) -> str:
     """``2,50 €`` in French, ``€2.50`` in English (exact: integer cents, never a float)."""
     return str(format_currency(Decimal(cents) / 100, currency, locale=LOCALES[language]))
@@ -103,9 +109,14 @@ def money(cents: int, currency: str, language: Language) -> str:
 def plural(count: int, one: str, other: str | None = None, language: Language = "en") -> str:
     """``1 session``, ``2 sessions``: the count and the word in the form the language's plural
     rule asks (Babel's CLDR rules: French says ``0 visite``, English ``0 visits``).
-    ``other`` defaults to ``one`` + ``s``."""
-    form = Locale.parse(LOCALES[language]).plural_form(abs(count))
-    return f"{count} {one if form == 'one' else (other or one + 's')}"
+    ``other`` defaults to ``one`` + ``s``.
+
+    >>> plural(1, "session"), plural(0, "session")
+    ('1 session', '0 sessions')
+    >>> plural(0, "pass", "passes", "fr")
+    '0 pass'
+    """
+    return f"{count} {one if plural_form(count, language) == 'one' else (other or one + 's')}"
 
 
 ADMIN_LANGUAGE: Language = "en"

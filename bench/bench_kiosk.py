@@ -3,8 +3,9 @@
     .venv/bin/python bench/bench_kiosk.py [--taps 400] [--hour-taps 3600] [--starts 5] [--history 17000]
 
 Offscreen Qt, a real mosquitto, a SQLite site of 40 members with eight weeks of history ingested
-the way the hub does it. Prints each figure beside its target (issue "Kiosk: the entrance
-touchscreen"). Not a test: it only measures.
+the way the hub does it. Prints each figure beside its target (issue 17: a tap to the welcome's
+frame p95 under 50 ms, a cold start under 1 s, RSS flat over an hour of taps). The machine
+this runs on is shared: say so beside a figure. Not a test: it only measures.
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ def bench_tap_to_welcome(watch: Stopwatch, entrance: Entrance, taps: int) -> Non
         watch.pause(30)
     assert watch.receiving_thread != threading.get_ident(), "the arrival was timed on the GUI thread"
     print(f"tap message received -> welcome frame ({taps} taps): p50 {statistics.median(received):.1f} ms, "
-          f"p95 {percentile(received, 0.95):.1f} ms, max {max(received):.1f} ms (target p95 < 100 ms)")
+          f"p95 {percentile(received, 0.95):.1f} ms, max {max(received):.1f} ms (target p95 < 50 ms)")
     print(f"  from the node's publish, through mosquitto: p50 {statistics.median(sent):.1f} ms, "
           f"p95 {percentile(sent, 0.95):.1f} ms")
 
@@ -217,7 +218,7 @@ def bench_cold_start(workdir: Path, starts: int) -> None:
             raise RuntimeError(f"seuil kiosk exited with {code} on SIGTERM")
     print(f"cold start, exec -> home screen on the glass ({starts} starts, warm file cache after the "
           f"first): first {times[0]:.2f} s, median {statistics.median(times):.2f} s, max {max(times):.2f} s "
-          f"(target < 2 s)")
+          f"(target < 1 s)")
 
 
 def main() -> None:

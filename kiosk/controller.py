@@ -18,6 +18,7 @@ from kiosk.dashboard import DashboardModel
 from kiosk.day_pass import DayPassModel
 from kiosk.door_code import DoorCodeModel
 from kiosk.roll_call import RollCallModel
+from kiosk.theme import PALETTES
 from kiosk.viewmodel import KioskContext
 from kiosk.welcome import WelcomeModel
 
@@ -99,6 +100,9 @@ class Kiosk(QObject):
     language = Property(str, _get_language, notify=languageChanged)  # type: ignore[arg-type]
     s = Property("QVariantMap", _get_strings, notify=languageChanged)  # type: ignore[arg-type]
     connected = Property(bool, _get_connected, notify=connectedChanged)  # type: ignore[arg-type]
+    theme = Property("QVariantMap", lambda self: PALETTES[self.site.config.kiosk.theme],  # type: ignore[arg-type]
+                     constant=True)
+    textScale = Property(float, lambda self: self.site.config.kiosk.text_scale, constant=True)
     welcome = Property(QObject, lambda self: self._welcome, constant=True)
     dayPass = Property(QObject, lambda self: self._pass, constant=True)
     doorCode = Property(QObject, lambda self: self._code, constant=True)
@@ -129,18 +133,25 @@ class Kiosk(QObject):
     def go_home(self) -> None:
         for model in self.models:
             model.reset()
-        self._language = self.default_language  # the next person starts in the site's language
-        self.languageChanged.emit()
-        self._render_all()
+        self.reset_language()
         self.go("home")
         self.idle.stop()
 
+    def reset_language(self) -> None:
+        """The next person starts in the site's language: what the idle return calls (a hook,
+        so whatever decides that the person left can call it too)."""
+        if self._language != self.default_language:
+            self._language = self.default_language
+            self.languageChanged.emit()
+        self._render_all()
+
     @Slot()
     def touched(self) -> None:
-        """Any touch: the idle return waits again (never on the fire roll-call: an emergency)."""
+        """Any touch: the idle return waits again (never on the fire roll-call: an emergency).
+        On home too once the language was switched, so the switch goes back after the idle time."""
         if self._screen == "rollcall":
             self.idle.stop()
-        elif self._screen != "home":
+        elif self._screen != "home" or self._language != self.default_language:
             self.idle.start(self.idle_ms)
 
     @Slot()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +14,8 @@ from access.bus.schemas import BackupStatus, ResourceState
 from access.services.rules import current as current_rules
 from access.services.screens import dashboard
 from access.services.screens.dashboard import Dashboard, HourBar
+from access.texts import Language
+from kiosk import strings
 from kiosk.viewmodel import KioskContext, ViewModel
 
 
@@ -24,13 +26,20 @@ class Facts:
     roll_call: list[tuple[int, str, datetime]]
     resources: list[tuple[str, str]]
     """(name, description) of every machine of the rules."""
+    node_names: dict[str, str] = field(default_factory=dict)
+    """What to call each node on screen (the description of the resource it drives)."""
+    hours: tuple[tuple[int, int], ...] = ()
+    """Today's opening hours for visitors (minutes of the day); none: closed today."""
 
 
 def gather(ctx: KioskContext) -> Facts:
     site = ctx.site
     rules = current_rules(site).rules
     machines = [(r.name, r.description or r.name) for r in rules.resources if r.kind.value == "machine"]
-    return Facts(dashboard.dashboard(site), dashboard.hourly(site), dashboard.roll_call(site), machines)
+    nodes = {node_id: node.description for node_id, node in site.config.nodes.items()}
+    hours = dashboard.opening_hours(rules, site.config.kiosk.day_pass_plan, site.today())
+    return Facts(dashboard.dashboard(site), dashboard.hourly(site), dashboard.roll_call(site), machines,
+                 dashboard.node_names(rules, nodes), hours)
 
 
 class DashboardModel(ViewModel):
@@ -83,6 +92,9 @@ class DashboardModel(ViewModel):
         self.sort = key
         self.render()
 
+    def plural(self, key: str, count: int, **fields: object) -> str:
+        return strings.plural(key, self.ctx.language(), count, **fields)
+
     def render(self) -> None:
         facts = self.facts
         if facts is None:
@@ -96,51 +108,108 @@ class DashboardModel(ViewModel):
         if not board.count:
             others_text = self.t("dash.nobody")
         else:
-            others_text = self.t("dash.others", count=others) if others else ""
-        peak = max([b.typical for b in facts.bars] + [b.today or 0 for b in facts.bars] + [1.0])
-        in_use = {m.resource: m for m in board.machines}
-        machines = []
-        for name, description in facts.resources:
-            state = self.states.get(name)
-            if state is not None and state.state == "out_of_service":
-                status, level = self.t("dash.out_of_service"), "bad"
-            elif name in in_use or (state is not None and state.state == "in_use"):
-                use = in_use.get(name)
-                since = use.since if use else (state.since if state and state.since else board.at)
-                who = use.name if use else None
-                at = texts.clock_time(since, tz, language)
-                status = (self.t("dash.in_use", name=who, time=at) if who
-                          else self.t("dash.in_use_anonymous", time=at))
-                if state is not None and state.until is not None:
-                    minutes = max(int((state.until - board.at).total_seconds() // 60), 0)
-                    status += " · " + self.t("dash.time_left", minutes=minutes)
-                level = "busy"
-            else:
-                status, level = self.t("dash.free"), "ok"
-            machines.append({"name": description, "status": status, "level": level})
-        offline = sorted(n for n, s in self.nodes.items() if s not in ("online", "not-recording"))
-        unrecorded = sorted(n for n, s in self.nodes.items() if s == "not-recording")
+            others_text = self.plural("dash.others", others) if others else ""
+        machines = self._machines(facts, language)
+        offline = sorted({self._node(n) for n, s in self.nodes.items()
+                          if s not in ("online", "not-recording")}, key=str.casefold)
+        unrecorded = sorted({self._node(n) for n, s in self.nodes.items() if s == "not-recording"},
+                            key=str.casefold)
         warnings = ([self.t("dash.nodes_offline", nodes=", ".join(offline))] if offline else []) \
             + ([self.t("dash.nodes_not_recording", nodes=", ".join(unrecorded))] if unrecorded else []) \
             + self._backup_warning()
         people = sorted(facts.roll_call, key=(lambda r: r[1].casefold()) if self.sort == "name"
                         else (lambda r: r[2]))
         busy = sum(1 for m in machines if m["level"] == "busy")
+        capacity = board.capacity
+        free = capacity - board.count
+        if free > 0:
+            room = self.plural("dash.desks_free", free)
+        elif free == 0:
+            room = self.t("dash.full")
+        else:
+            room = self.t("dash.full") + " · " + self.plural("dash.over", -free)
         self.publish(
-            homeCount=self.t("home.people_in", count=board.count, capacity=board.capacity),
-            homeMachines=self.t("home.machines_in_use", count=busy),
-            count=self.t("dash.count", count=board.count, capacity=board.capacity),
-            ratio=min(board.count / board.capacity, 1.0),
+            siteName=self.ctx.site.config.site.name,
+            hoursToday=self._hours(facts.hours, language),
+            homeCount=self.plural("home.people_in", board.count, capacity=capacity),
+            homeMachines=self.plural("home.machines_in_use", busy),
+            countBig=f"{board.count} / {capacity}",
+            countCaption=self.plural("dash.people", board.count) + " · " + room,
+            full=free <= 0,
+            ratio=min(board.count / capacity, 1.0) if capacity else 1.0,
             names=named, others=others_text,
             machines=machines,
-            bars=[{"hour": f"{b.hour}", "today": (b.today or 0) / peak, "typical": b.typical / peak,
-                   "future": b.today is None} for b in facts.bars],
+            **self._chart(facts),
             offline=" · ".join(warnings),
             nodesOk=self.t("dash.nodes_ok"),
-            rollTitle=self.t("dash.roll_call_title", count=len(people)),
+            rollTitle=self.plural("dash.roll_call_title", len(people)),
             roll=[{"name": name, "since": self.t("dash.since", time=texts.clock_time(since, tz, language))}
                   for _, name, since in people],
             sort=self.sort, printed=self.printed)
+
+    def _node(self, node: str) -> str:
+        names = self.facts.node_names if self.facts is not None else {}
+        return names.get(node, node)
+
+    def _hours(self, spans: tuple[tuple[int, int], ...], language: Language) -> str:
+        if not spans:
+            return self.t("home.closed_today")
+        shown = ", ".join(f"{_hm(start)}\u2013{_hm(end)}" for start, end in spans)
+        return self.t("home.open_today", hours=shown)
+
+    def _duration(self, minutes: int) -> str:
+        if minutes < 60:
+            return self.t("dash.minutes", minutes=minutes)
+        return self.t("dash.hours_minutes", hours=minutes // 60, minutes=minutes % 60)
+
+    def _machines(self, facts: Facts, language: Language) -> list[dict[str, str]]:
+        board = facts.board
+        tz = self.ctx.site.clock.tz
+        in_use = {m.resource: m for m in board.machines}
+        machines = []
+        for name, description in facts.resources:
+            state = self.states.get(name)
+            detail = left = spoken = ""
+            if state is not None and state.state == "out_of_service":
+                title, level = self.t("dash.out_title"), "bad"
+            elif name in in_use or (state is not None and state.state == "in_use"):
+                use = in_use.get(name)
+                since = use.since if use else (state.since if state and state.since else board.at)
+                at = texts.clock_time(since, tz, language)
+                who = use.name if use else None
+                if state is not None and state.until is not None:
+                    minutes = max(int((state.until - board.at).total_seconds() // 60), 0)
+                    left = self.t("dash.left", duration=self._duration(minutes))
+                # on the tile: who and the time left; since when is in the spoken name
+                detail = " · ".join(x for x in (texts.first_name(who) if who else "", left) if x)
+                spoken = (self.t("dash.by_since", name=who, time=at) if who
+                          else self.t("dash.since_only", time=at))
+                title, level = self.t("dash.machine_in_use"), "busy"
+            else:
+                title, level = self.t("dash.free_title"), "ok"
+            machines.append({"name": description, "title": title, "detail": detail or "", "left": left,
+                             "spoken": ", ".join(x for x in (description, title, spoken, left) if x),
+                             "level": level})
+        return machines
+
+    def _chart(self, facts: Facts) -> dict[str, object]:
+        """Bars scaled to the capacity (or to the busiest hour, when more came), the capacity's
+        height, and where "now" falls along the hours."""
+        board = facts.board
+        bars = facts.bars
+        peak = max([b.typical for b in bars] + [b.today or 0 for b in bars] + [float(board.capacity), 1.0])
+        local = board.at.astimezone(self.ctx.site.clock.tz)
+        hours = [b.hour for b in bars]
+        now = -1.0
+        if hours and hours[0] <= local.hour <= hours[-1]:
+            now = (hours.index(local.hour) + local.minute / 60) / len(hours)
+        return {
+            "bars": [{"hour": f"{b.hour}", "today": (b.today or 0) / peak, "typical": b.typical / peak,
+                      "future": b.today is None} for b in bars],
+            "capacityLevel": board.capacity / peak,
+            "capacityLabel": self.t("dash.capacity_line", capacity=board.capacity),
+            "nowAt": now,
+        }
 
     @Slot()
     def printRollCall(self) -> None:
@@ -154,6 +223,11 @@ class DashboardModel(ViewModel):
         self.ctx.background.run(lambda: send_to_printer(path), lambda _ok: None)
         self.printed = self.t("dash.printed") + f" ({path.name})"
         self.render()
+
+
+def _hm(minute: int) -> str:
+    """``08:00``; ``24:00`` for a span that ends at midnight."""
+    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 def write_pdf(path: Path, title: str, lines: list[str]) -> None:

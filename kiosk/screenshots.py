@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtQuick import QQuickItem
 
 from access.domain.decide import Reason
 from access.domain.membership import MembershipStatus
 from access.services.context import Site
 from access.services.day_passes import SoldPass
+from access.services.rules import current as current_rules
 from access.services.screens.welcome import Presence, TapSeen, Welcome
 from access.texts import LANGUAGES
 from kiosk.app import SIZES, KioskWindow
 from kiosk.controller import Kiosk
 from kiosk.day_pass import qr_data_url
+from kiosk.sample_day import busy_day
 
 
 def settle(ms: int = 60) -> None:
@@ -51,17 +55,67 @@ def sample_welcome(site: Site, *, allowed: bool = True, reason: Reason = Reason.
                    site.clock.day_end(today), today.replace(day=28) if today.day < 28 else today, 12,
                    -350 if reason is Reason.NOT_ENOUGH_CREDIT else 1250, 800, site.currency,
                    ["Prusa MK4", "Brother Innov-is"], today if allowed else None,
-                   site.config.site.credit_floor)
+                   site.config.site.credit_floor, plan_label=_plan_label(site, "monthly"))
+
+
+def _plan_label(site: Site, plan: str) -> str:
+    """What rules.toml calls ``plan`` (as the welcome screen says it)."""
+    found = current_rules(site).rules.plan(plan)
+    return (found.description or found.name) if found else plan
 
 
 SCENES = ("home", "welcome", "welcome-out", "denied-expired", "denied-starts", "denied-credit",
           "pass-name", "pass-amount", "pass-method", "pass-cash", "pass-online", "pass-credential",
-          "pass-card", "pass-receipt", "pass-receipt-mail", "code", "code-wrong", "dashboard", "rollcall")
+          "pass-card", "pass-receipt", "pass-receipt-mail", "code", "code-wrong", "dashboard",
+          "dashboard-crowded", "rollcall")
+KEYBOARD_SCENES = ("pass-name", "pass-receipt-mail")
+"""Scenes with a text field: they are also drawn with the keyboard open on each field."""
+BUSY_SCENES = ("home", "dashboard", "dashboard-crowded", "rollcall")
+"""Scenes drawn with the made-up busy day (``kiosk.sample_day``) rather than the site's data."""
+
+
+def busy_now(site: Site) -> datetime:
+    """A quarter to four in the afternoon of today, on the site's clock: a busy hour."""
+    return site.clock.at(datetime.combine(site.today(), time(15, 40)))
+
+
+def show_busy_day(kiosk: Kiosk, *, crowded: bool = False) -> None:
+    """The dashboard's facts, states and readers of a busy day (nothing is written)."""
+    facts, states, status = busy_day(busy_now(kiosk.site), crowded=crowded)
+    dash = kiosk.model("dash")
+    dash.facts = facts
+    dash.states = {state.resource: state for state in states}
+    dash.nodes = status
+    dash.render()
+
+
+def open_keyboard(view: KioskWindow, field: QQuickItem) -> None:
+    """Touch ``field`` as a visitor would: it takes the focus and the keyboard opens."""
+    field.forceActiveFocus()
+    QGuiApplication.inputMethod().show()
+    settle(150)
+
+
+def text_fields(view: KioskWindow) -> list[QQuickItem]:
+    """The visible fields one types in, in the screen being shown."""
+    found: list[QQuickItem] = []
+
+    def walk(item: QQuickItem) -> None:
+        for child in item.childItems():
+            if not child.isVisible():
+                continue
+            if child.inherits("QQuickTextInput") or child.inherits("QQuickTextEdit"):  # type: ignore[arg-type]
+                found.append(child)
+            walk(child)
+
+    walk(view.window.contentItem())
+    return found
 
 
 def stage(view: KioskWindow, scene: str) -> None:
     kiosk = view.kiosk
     site = kiosk.site
+    QGuiApplication.inputMethod().hide()
     kiosk.go_home()
     wait_idle(kiosk)
     if scene.startswith("welcome") or scene.startswith("denied"):
@@ -106,24 +160,36 @@ def stage(view: KioskWindow, scene: str) -> None:
             model.message_key = "code.wrong"
             model.render()
     else:
-        kiosk.go(scene)
+        kiosk.go(scene.removesuffix("-crowded"))
     wait_idle(kiosk)
+    if scene in BUSY_SCENES:
+        show_busy_day(kiosk, crowded=scene.endswith("-crowded"))
+        settle()
 
 
 def render_all(site: Site, out: Path, *, scenes: tuple[str, ...] = SCENES) -> list[Path]:
+    """Every scene at every size in both languages (and with the keyboard open on each field),
+    plus the 800x480 layout turned a quarter for a panel mounted on its side: the layout stays
+    landscape (the kiosk has no portrait layout), the image is 480 wide."""
     written = []
     sizes = [(w, h, 0) for w, h in SIZES] + [(SIZES[0][1], SIZES[0][0], 90)]
     for width, height, rotation in sizes:
         view = KioskWindow(site, bus=None, provider=None, size=(width, height), rotation=rotation)
         view.window.show()
         view.kiosk.start()
+        folder = f"{height}x{width}-turned-90" if rotation else f"{width}x{height}"
         for language in LANGUAGES:
             for scene in scenes:
                 view.kiosk.default_language = language
                 stage(view, scene)
-                suffix = f"-r{rotation}" if rotation else ""
-                path = out / f"{width}x{height}{suffix}" / language / f"{scene}.png"
+                path = out / folder / language / f"{scene}.png"
                 view.grab(path)
                 written.append(path)
+                if scene in KEYBOARD_SCENES:
+                    for n, field in enumerate(text_fields(view)):
+                        open_keyboard(view, field)
+                        path = out / folder / language / f"{scene}-keyboard{n + 1 if n else ''}.png"
+                        view.grab(path)
+                        written.append(path)
         view.close()
     return written

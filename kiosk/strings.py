@@ -7,14 +7,13 @@ same); money, dates and French typesetting come from ``access.texts`` too.
 
 from __future__ import annotations
 
+from access import texts
 from access.texts import LANGUAGES, Language, typeset
 
 STRINGS: dict[str, tuple[str, str]] = {
     # home
     "home.tap": ("Badgez votre carte", "Tap your badge"),
     "home.tap_hint": ("sur le lecteur à côté de la porte", "on the reader by the door"),
-    "home.people_in": ("{count} / {capacity} présents", "{count} / {capacity} in"),
-    "home.machines_in_use": ("Machines en marche : {count}", "Machines in use: {count}"),
     "home.day_pass": ("Pass journée", "Day pass"),
     "home.day_pass_hint": ("Sans badge ? Entrez pour la journée", "No badge? Come in for the day"),
     "home.code": ("J'ai un code", "I have a code"),
@@ -37,9 +36,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "welcome.out_closed": ("La porte ne s'ouvre plus à cette heure : sortez avec le bouton de sortie.",
                            "The door no longer opens at this hour: leave with the exit button."),
     "welcome.door_open": ("La porte est ouverte.", "The door is open."),
-    "welcome.membership_until": ("Adhésion {plan} jusqu'au {date} ({days} j)",
-                                 "{plan} membership until {date} ({days} days)"),
-    "welcome.membership_open": ("Adhésion {plan}", "{plan} membership"),
+    "welcome.membership_until": ("{plan} : jusqu'au {date} ({days})",
+                                 "{plan}: until {date} ({days})"),
+    "welcome.membership_open": ("{plan} : en cours", "{plan}: current"),
     "welcome.day_pass_until": ("Pass journée jusqu'à {time}", "Day pass until {time}"),
     "welcome.balance": ("Solde : {amount}", "Balance: {amount}"),
     "welcome.month": ("Contributions ce mois-ci : {amount}", "Contributions this month: {amount}"),
@@ -119,9 +118,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "The door does not answer. Tell a volunteer."),
     # dashboard
     "dash.title": ("Tableau de bord", "Dashboard"),
-    "dash.count": ("{count} présents sur {capacity} places", "{count} in, {capacity} desks"),
     "dash.who": ("Qui est là", "Who is in"),
-    "dash.others": ("+ {count} autres", "+ {count} others"),
     "dash.ask_me_about": ("aide sur : {topics}", "ask me about: {topics}"),
     "dash.nobody": ("Personne pour l'instant", "Nobody yet"),
     "dash.machines": ("Machines", "Machines"),
@@ -143,7 +140,6 @@ STRINGS: dict[str, tuple[str, str]] = {
                                  "Not recording (SD card full or read-only): {nodes}"),
     "dash.nodes_ok": ("Tous les lecteurs sont en ligne", "All readers are online"),
     "dash.roll_call": ("Appel incendie", "Fire roll-call"),
-    "dash.roll_call_title": ("Appel incendie : {count} personnes", "Fire roll-call: {count} people"),
     "roll.made_at": ("Liste faite à {time}", "List made at {time}"),
     "roll.counted": ("{ticked} / {count} comptés", "{ticked} / {count} counted"),
     "roll.visitor": ("Visiteur·se n° {number}", "Visitor no. {number}"),
@@ -167,3 +163,55 @@ def text(key: str, language: Language, **fields: object) -> str:
 def table(language: Language) -> dict[str, str]:
     index = LANGUAGES.index(language)
     return {key: typeset(pair[index], language) for key, pair in STRINGS.items()}
+
+
+# --- Words that follow a number: a form per CLDR plural category (Babel), per language. -------
+# ``one`` is 0 and 1 in French ("1 présent", "0 présent"), 1 only in English; a category a
+# language lacks here falls back to ``other``.
+PLURALS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "home.people_in": ({"one": "{count} / {capacity} présent", "other": "{count} / {capacity} présents"},
+                       {"other": "{count} / {capacity} in"}),
+    "home.machines_in_use": ({"one": "{count} machine en marche", "other": "{count} machines en marche"},
+                             {"one": "{count} machine in use", "other": "{count} machines in use"}),
+    "welcome.days_left": ({"one": "{count} jour", "other": "{count} jours"},
+                          {"one": "{count} day", "other": "{count} days"}),
+    "dash.people": ({"one": "personne présente", "other": "personnes présentes"},
+                    {"one": "person in", "other": "people in"}),
+    "dash.desks_free": ({"one": "{count} place libre", "other": "{count} places libres"},
+                        {"one": "{count} desk free", "other": "{count} desks free"}),
+    "dash.over": ({"one": "{count} de plus que les places", "other": "{count} de plus que les places"},
+                  {"one": "{count} more than the desks", "other": "{count} more than the desks"}),
+    "dash.others": ({"one": "+ {count} autre", "other": "+ {count} autres"},
+                    {"one": "+ {count} other", "other": "+ {count} others"}),
+    "dash.roll_call_title": ({"one": "Appel incendie : {count} personne",
+                              "other": "Appel incendie : {count} personnes"},
+                             {"one": "Fire roll-call: {count} person",
+                              "other": "Fire roll-call: {count} people"}),
+}
+
+# The dashboard's and the home screen's own words (no number in them).
+STRINGS.update({
+    "home.open_today": ("Ouvert aujourd'hui {hours}", "Open today {hours}"),
+    "home.closed_today": ("Fermé aujourd'hui", "Closed today"),
+    "dash.full": ("Complet", "Full"),
+    "dash.capacity_line": ("{capacity} places", "{capacity} desks"),
+    "dash.now": ("maintenant", "now"),
+    "dash.hours_minutes": ("{hours} h {minutes:02d}", "{hours} h {minutes:02d}"),
+    "dash.machine_in_use": ("Utilisée", "In use"),
+    "dash.by_since": ("{name}, depuis {time}", "{name}, since {time}"),
+    "dash.since_only": ("depuis {time}", "since {time}"),
+    "dash.left": ("reste {duration}", "{duration} left"),
+    "dash.minutes": ("{minutes} min", "{minutes} min"),
+    "dash.free_title": ("Libre", "Free"),
+    "dash.out_title": ("Hors service", "Out of service"),
+    "pass.suggested_mark": ("suggéré", "suggested"),
+    "a11y.language": ("Changer de langue : English", "Change language: Français"),
+    "a11y.keyboard": ("Clavier", "Keyboard"),
+})
+
+
+def plural(key: str, language: Language, count: int, **fields: object) -> str:
+    """The form of ``key`` for ``count`` in ``language`` (Babel's plural rules), filled in."""
+    forms = PLURALS[key][LANGUAGES.index(language)]
+    template = forms.get(texts.plural_form(count, language)) or forms["other"]
+    return typeset(template.format(count=count, **fields), language)

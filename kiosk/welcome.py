@@ -7,7 +7,9 @@ import time
 from access import texts
 from access.bus.schemas import DecisionEvent
 from access.domain.decide import Decision, Reason
+from access.services.day_passes import VISITOR_NAME
 from access.services.screens.welcome import Presence, TapSeen, Welcome, welcome
+from kiosk import strings
 from kiosk.viewmodel import KioskContext, ViewModel
 
 
@@ -41,8 +43,10 @@ class WelcomeModel(ViewModel):
         language = self.ctx.language()
         tz = self.ctx.site.clock.tz
         lines: list[str] = []
-        title = (self.t("welcome.hello", name=w.first_name) if w.first_name
+        named = w.first_name and w.first_name != VISITOR_NAME  # a day pass bought without a name
+        title = (self.t("welcome.hello", name=w.first_name) if named
                  else self.t("welcome.hello_anonymous"))
+        plan = w.plan_label or w.plan  # what rules.toml calls it, never its slug
         if w.tap.allowed:
             headline = {Presence.IN: self.t("welcome.in"), Presence.OUT: self.t("welcome.out")}.get(
                 w.presence, self.t("welcome.door_open"))
@@ -50,10 +54,11 @@ class WelcomeModel(ViewModel):
                 lines.append(self.t("welcome.day_pass_until",
                                     time=texts.clock_time(w.valid_until, tz, language)))
             elif w.plan and w.last_day is not None and w.days_left is not None:
-                lines.append(self.t("welcome.membership_until", plan=w.plan,
-                                    date=texts.short_day(w.last_day, language), days=w.days_left))
+                lines.append(self.t("welcome.membership_until", plan=plan,
+                                    date=texts.short_day(w.last_day, language),
+                                    days=strings.plural("welcome.days_left", language, w.days_left)))
             elif w.plan:
-                lines.append(self.t("welcome.membership_open", plan=w.plan))
+                lines.append(self.t("welcome.membership_open", plan=plan))
             if not w.visitor:
                 lines.append(self.t("welcome.balance", amount=self.money(w.balance_cents)))
                 lines.append(self.t("welcome.month", amount=self.money(w.month_cents)))

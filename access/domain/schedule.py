@@ -135,6 +135,19 @@ class Schedule:
                 return True
         return False
 
+    def hours_on(self, day: date) -> tuple[tuple[int, int], ...]:
+        """The spans (start, end minute; ``end <= start`` runs past midnight) that open on ``day``,
+        in order; none on a closed date. ``always()`` gives the whole day, ``(0, 1440)``.
+
+        >>> Schedule.parse(["Mon-Fri 08:00-20:00", "Sat 10:00-18:00"]).hours_on(date(2026, 11, 21))
+        ((600, 1080),)
+        """
+        if day in self.closed:
+            return ()
+        if self.always_open:
+            return ((0, 24 * 60),)
+        return tuple(sorted((r.start_minute, r.end_minute) for r in self.ranges if day.weekday() in r.days))
+
     def closed_on(self, local: datetime) -> date | None:
         """The closed date that keeps this schedule shut at ``local``, when its hours would
         be open (a holiday); None when open, or shut by its hours anyway."""

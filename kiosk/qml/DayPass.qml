@@ -39,6 +39,8 @@ Item {
                     height: Math.max(48, 64 * page.uu)
                     font.pixelSize: 26 * page.uu
                     placeholderText: page.k.s["pass.name_placeholder"]
+                    Accessible.role: Accessible.EditableText
+                    Accessible.name: page.k.s["pass.step_name"]
                     inputMethodHints: Qt.ImhNoPredictiveText
                     onAccepted: page.k.dayPass.setName(text)
                 }
@@ -76,7 +78,8 @@ Item {
                             objectName: "preset" + modelData.cents
                             u: page.uu
                             width: (amountColumn.width - 20 * page.uu) / 3
-                            primary: modelData.cents === page.p.suggestedCents
+                            // the suggested amount says so in words: filled would look chosen (17.10)
+                            mark: modelData.cents === page.p.suggestedCents ? page.k.s["pass.suggested_mark"] : ""
                             text: modelData.label
                             onClicked: page.k.dayPass.choose(modelData.cents)
                         }
@@ -238,6 +241,8 @@ Item {
                     height: Math.max(48, 56 * page.uu)
                     font.pixelSize: 20 * page.uu
                     placeholderText: page.k.s["pass.email_placeholder"]
+                    Accessible.role: Accessible.EditableText
+                    Accessible.name: page.k.s["pass.email"]
                     inputMethodHints: Qt.ImhEmailCharactersOnly | Qt.ImhNoAutoUppercase
                 }
                 BigButton { objectName: "emailSend"; u: page.uu; width: parent.width

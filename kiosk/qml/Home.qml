@@ -1,6 +1,7 @@
 import QtQuick
 
-// Home: tap your badge, how full it is, the day pass, the code, the language.
+// Home: the site and today's hours, tap your badge, how full it is, the day pass, the code,
+// the dashboard, the language.
 Item {
     id: home
     objectName: "home"
@@ -9,41 +10,64 @@ Item {
     readonly property var dash: k.dash.state
 
     Column {
-        anchors { left: parent.left; right: parent.right; top: parent.top; margins: 24 * uu }
-        spacing: 10 * uu
+        id: head
+        anchors { left: parent.left; right: language.left; top: parent.top; margins: 20 * home.uu
+                  rightMargin: 16 * home.uu }
+        spacing: 6 * home.uu
         Label {
+            objectName: "siteLine"
             u: home.uu
-            width: parent.width - language.width - 16 * home.uu
+            width: parent.width
+            text: [home.dash.siteName || "", home.dash.hoursToday || ""].filter(x => x !== "").join(" · ")
+            color: Theme.muted
+            size: 20 * home.uu
+            font.bold: true
+            maximumLineCount: 1
+            fontSizeMode: Text.HorizontalFit
+            minimumPixelSize: 14
+        }
+        Label {
+            objectName: "tapTitle"
+            u: home.uu
+            width: parent.width
             text: home.k.s["home.tap"]
-            font.pixelSize: 48 * home.uu
+            size: 48 * home.uu
             font.bold: true
             maximumLineCount: 1
             fontSizeMode: Text.HorizontalFit
             minimumPixelSize: 20
+            Accessible.role: Accessible.Heading
+            Accessible.name: text
         }
         Label {
             u: home.uu
-            width: parent.width
+            width: home.width - 40 * home.uu
             text: home.k.s["home.tap_hint"]
             color: Theme.muted
-            font.pixelSize: 24 * home.uu
+            size: 22 * home.uu
             maximumLineCount: 1
+            fontSizeMode: Text.HorizontalFit
+            minimumPixelSize: 14
         }
-        Row {
+        Flow {
+            width: home.width - 40 * home.uu
             spacing: 24 * home.uu
             Label {
                 objectName: "peopleIn"
                 u: home.uu
                 text: home.dash.homeCount || ""
-                font.pixelSize: 24 * home.uu
+                size: 24 * home.uu
                 color: Theme.accent
                 font.bold: true
+                wrapMode: Text.NoWrap
             }
             Label {
+                objectName: "machinesInUse"
                 u: home.uu
                 text: home.dash.homeMachines || ""
-                font.pixelSize: 24 * home.uu
+                size: 24 * home.uu
                 color: Theme.muted
+                wrapMode: Text.NoWrap
             }
         }
     }
@@ -54,6 +78,7 @@ Item {
         anchors { right: parent.right; top: parent.top; margins: 16 * home.uu }
         width: 150 * home.uu
         text: home.k.s["language.other"]
+        accessibleName: home.k.s["a11y.language"]
         onClicked: home.k.toggleLanguage()
     }
     Rectangle {
@@ -61,9 +86,14 @@ Item {
         objectName: "dayPassButton"
         anchors { left: parent.left; bottom: parent.bottom; margins: 24 * home.uu }
         width: parent.width * 0.55
-        height: parent.height * 0.42
+        height: parent.height * 0.4
         radius: 18 * home.uu
         color: Theme.warm
+        border.color: Theme.line
+        border.width: 2
+        Accessible.role: Accessible.Button
+        Accessible.name: home.k.s["home.day_pass"] + ". " + home.k.s["home.day_pass_hint"]
+        Accessible.onPressAction: home.k.go("pass")
         Column {
             anchors.centerIn: parent
             width: parent.width - 32 * home.uu
@@ -73,9 +103,11 @@ Item {
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter
                 text: home.k.s["home.day_pass"]
-                font.pixelSize: 40 * home.uu
+                size: 40 * home.uu
                 font.bold: true
                 maximumLineCount: 1
+                fontSizeMode: Text.HorizontalFit
+                minimumPixelSize: 20
             }
             Label {
                 u: home.uu

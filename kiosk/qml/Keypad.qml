@@ -8,6 +8,8 @@ Grid {
     property int maxLength: 6
     property bool decimal: false
     property string separator: ","  // the language's decimal mark, shown on the key and typed
+    // the ⌫ key, read aloud
+    property string eraseName: typeof kiosk !== "undefined" && kiosk.language === "en" ? "Delete" : "Effacer"
     columns: 3
     spacing: 8 * u
     readonly property real key: Math.max(48, 58 * u)
@@ -18,6 +20,7 @@ Grid {
             u: pad.u
             width: pad.key * 1.6; height: pad.key
             text: modelData
+            accessibleName: modelData === "⌫" ? pad.eraseName : modelData
             visible: modelData !== ""
             onClicked: {
                 if (modelData === "⌫") pad.value = pad.value.slice(0, -1)

@@ -1,6 +1,5 @@
 import QtQuick
 import QtQuick.Window
-import QtQuick.VirtualKeyboard
 
 // The kiosk: one frameless window; the screen shown follows kiosk.screen.
 Window {
@@ -26,7 +25,7 @@ Window {
             id: screen
             objectName: "screen"
             anchors.fill: parent
-            anchors.bottomMargin: keyboard.active ? keyboard.height : 0
+            transform: Translate { y: -keyboard.lift }  // the keyboard lifts, never shrinks, the screen
             source: {
                 switch (root.kiosk.screen) {
                 case "welcome": return "Welcome.qml";
@@ -47,11 +46,12 @@ Window {
             onPressed: (mouse) => { root.kiosk.touched(); mouse.accepted = false }
         }
 
-        InputPanel {
+        Keyboard {
             id: keyboard
             z: 99
-            width: parent.width
-            y: active ? parent.height - height : parent.height
+            language: root.kiosk.language
+            focusItem: root.activeFocusItem
+            content: screen
         }
     }
 }

@@ -132,7 +132,9 @@ def test_a_member_taps_and_is_welcomed_by_first_name_checked_in_then_out(qtbot, 
     qtbot.waitUntil(lambda: view.kiosk.screen == "welcome", timeout=5000)
     assert shown(view)["title"] == "Bonjour Ada\u00a0!"
     assert "enregistré" in shown(view)["headline"]
-    assert any("Adhésion monthly" in line for line in shown(view)["lines"])
+    # the plan as rules.toml describes it, never its slug ("Adhésion monthly")
+    assert any(line.startswith("Desk membership\u00a0: jusqu'au") for line in shown(view)["lines"])
+    assert not any("monthly" in line for line in shown(view)["lines"])
     view.kiosk.go_home()
 
 

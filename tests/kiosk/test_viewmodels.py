@@ -37,7 +37,8 @@ def test_a_member_who_taps_is_welcomed_by_first_name_and_shown_the_welcome(make_
     assert screens.visited == ["welcome"]
     assert state["allowed"] is True and state["title"] == "Hello Ada!"
     assert state["presence"] == "in" and state["headline"] == "You are checked in: have a good day!"
-    assert "monthly" in state["lines"][0] and "Balance: €0.00" in state["lines"]
+    assert state["lines"][0].startswith("Desk membership: until ") and "Balance: €0.00" in state["lines"]
+    assert "monthly" not in state["lines"][0]
 
 
 def test_a_second_tap_checks_the_member_out_and_a_refusal_says_why(make_ctx, site):
@@ -172,7 +173,7 @@ def test_the_dashboard_counts_who_is_in_and_which_machine_runs(make_ctx, site):
     model.resource_state(ResourceState(resource="3d-printer", node="printer", ts=MORNING, state="in_use",
                                        since=MORNING, until=MORNING + timedelta(minutes=90)))
     busy = model.state["machines"][0]
-    assert busy["level"] == "busy" and "90 min" in busy["status"]
+    assert busy["level"] == "busy" and busy["detail"] == "1 h 30 left"
     assert model.state["homeMachines"] != state["homeMachines"]
     for node in site.config.nodes:
         model.node_status(node, "online")
@@ -193,7 +194,9 @@ def test_a_node_that_is_not_recording_is_named_on_the_dashboard_banner(make_ctx,
     for node in site.config.nodes:
         model.node_status(node, "online")
     model.node_status("entrance", "not-recording")  # its card is full: it opens, records nothing
-    assert "Not recording" in model.state["offline"] and "entrance" in model.state["offline"]
+    # named as the screen names the door it drives, not by its node id
+    assert "Not recording" in model.state["offline"] and "Front door" in model.state["offline"]
+    assert "entrance" not in model.state["offline"]
     assert "Offline" not in model.state["offline"]
 
 
@@ -371,3 +374,21 @@ def test_a_late_off_site_copy_is_on_the_volunteers_banner_in_both_languages(make
     model.backup_status(BackupStatus(state="ok", checked_at=long_ago, last_copy_at=long_ago,
                                      max_delay_minutes=5))
     assert "hors du Pi en retard" in model.state["offline"]
+def test_a_visitor_who_gave_no_name_is_not_called_visitor_on_a_french_screen(make_ctx, site):
+    sold = day_passes.sell(site, cents=0, method=PaymentMethod.CASH, name="", with_code=False)
+    model = WelcomeModel(make_ctx(language="fr"))
+    model.tap(decision(sold.member_id))
+    assert model.state["title"] == "Bonjour\u00a0!"
+    assert "Visitor" not in " ".join([model.state["title"], *model.state["lines"]])
+
+
+def test_one_day_left_is_singular(make_ctx):
+    from dataclasses import replace
+
+    from kiosk.screenshots import sample_welcome
+
+    ctx = make_ctx(language="en")
+    model = WelcomeModel(ctx)
+    model._show(replace(sample_welcome(ctx.site), days_left=1, plan_label="Desk membership"))
+    line = model.state["lines"][0]
+    assert line.endswith("(1 day)") and line.startswith("Desk membership")

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.domain.plain_text import printable
+from access.domain.ruleset import RuleSet
 from access.services.context import Site
 from access.store.models import Member, OccupancySample, UsageSession, Visit
 
@@ -135,3 +136,24 @@ def hourly(site: Site, *, weeks: int = 8, hours: range = range(7, 23)) -> list[H
         bars.append(HourBar(hour, sum(samples) / len(samples) if samples else None,
                             sum(past) / past_days))
     return bars
+
+
+def opening_hours(rules: RuleSet, plan: str, day: date) -> tuple[tuple[int, int], ...]:
+    """The hours ``day``'s visitors can come in: the spans of the rules that open a check-in door
+    to ``plan`` (the day pass), else to anyone, merged; minutes of the day, ``end <= start`` past
+    midnight. None open: closed that day."""
+    doors = {r.name for r in rules.resources if r.checkin}
+    at_door = [rule for rule in rules.rules if doors.intersection(rule.resources)]
+    chosen = [rule for rule in at_door if plan in rule.plans] or at_door
+    spans = {span for rule in chosen for span in rules.compiled_schedule(rule.schedule).hours_on(day)}
+    return tuple(sorted(spans))
+
+
+def node_names(rules: RuleSet, descriptions: dict[str, str]) -> dict[str, str]:
+    """What to call each node on a screen: the description of the resource it drives, else its
+    own ``description`` in seuil.toml, else its id."""
+    names = {node: description or node for node, description in descriptions.items()}
+    for resource in rules.resources:
+        if resource.description:
+            names[resource.node] = resource.description
+    return names

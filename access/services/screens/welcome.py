@@ -76,6 +76,8 @@ class Welcome:
     """The first service day of a membership paid ahead that has not begun."""
     resource_label: str | None = None
     """The tapped resource's description (its name if it has none)."""
+    plan_label: str | None = None
+    """The plan's description in rules.toml (its name if it has none): what a screen says."""
     closed_on: date | None = None
     """A refusal for a holiday: the closed date (a node's decision says only "holiday")."""
     helpers: tuple[Helper, ...] = ()
@@ -93,15 +95,16 @@ class Helper:
 def welcome(site: Site, tap: TapSeen) -> Welcome:
     """Everything the welcome screen shows, in a few queries."""
     currency = site.currency
-    if tap.member_id is None:
-        return Welcome(tap, None, currency=currency)
     now = site.now()
     with site.store.read() as session:
-        member = session.scalars(select(Member).options(selectinload(Member.memberships))
-                                 .where(Member.id == tap.member_id)).first()
-        if member is None:
-            return Welcome(tap, None, currency=currency)
         rules = applied_rules(session).rules
+        label = next((r.description or r.name for r in rules.resources if r.name == tap.resource), None)
+        member = None if tap.member_id is None else session.scalars(
+            select(Member).options(selectinload(Member.memberships))
+            .where(Member.id == tap.member_id)).first()
+        if member is None:  # an unknown badge: no one to greet, the door by its description
+            return Welcome(tap, None, currency=currency, resource_label=label)
+        member_id = member.id
         checkin = {r.name for r in rules.resources if r.checkin}
         status, current = membership_status(member, now)
         last = (site.clock.service_day(current.valid_until - MOMENT)
@@ -121,18 +124,18 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
         balance = balances(session, member.id).get(member.id, 0)
         visitor = bool(current is not None and (plan := rules.plan(current.plan))
                        and plan.period is PlanPeriod.DAY)
+        plan_def = rules.plan(current.plan) if current else None
         shown = Welcome(tap, first_name(member.name), presence, status, current.plan if current else None,
                         current.valid_until if current else None, last, days_left, balance, -int(month),
                         currency, trained, None, site.config.site.credit_floor, visitor,
                         site.clock.service_day(current.valid_from)
                         if status is MembershipStatus.UPCOMING and current else None,
-                        next((r.description or r.name for r in rules.resources if r.name == tap.resource),
-                             None))
+                        label, (plan_def.description or plan_def.name) if plan_def else None)
     if tap.reason is Reason.HOLIDAY:
         shown = replace(shown, closed_on=_closed_on(rules, site.clock.local(tap.ts), tap.resource))
     if presence is Presence.IN:
-        shown = replace(shown, helpers=_helpers(site, tap.member_id, skills))
-        reminder = forgotten_checkout(site, tap.member_id)
+        shown = replace(shown, helpers=_helpers(site, member_id, skills))
+        reminder = forgotten_checkout(site, member_id)
         if reminder is not None:
             shown = replace(shown, forgot_checkout_on=reminder)
     return shown
