@@ -1,4 +1,9 @@
-"""The kiosk's root view-model: which screen, which language, the idle return, the taps."""
+"""The kiosk's root view-model: which screen, which language, the idle return, the taps.
+
+A tap at the entrance shows the welcome (or the refusal) when nobody is in the middle of
+something; over a flow (a day pass, a code, the dashboard) it is a banner for a few seconds,
+and the flow goes on untouched.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from kiosk.bus import KioskBus
 from kiosk.dashboard import DashboardModel
 from kiosk.day_pass import DayPassModel
 from kiosk.door_code import DoorCodeModel
+from kiosk.idle import SALE_HOLD_S, After, IdleWatch, Wait
 from kiosk.viewmodel import KioskContext
 from kiosk.welcome import WelcomeModel
 
@@ -24,13 +30,16 @@ log = logging.getLogger(__name__)
 
 SCREENS = ("home", "welcome", "pass", "code", "dashboard", "rollcall")
 REFRESH_MS = 60_000
-WELCOME_MS = 8_000
+BANNER_MS = 6_000
+WELCOMING = ("home", "welcome")
+"""Screens a tap may replace with the welcome; over any other, a banner."""
 
 
 class Kiosk(QObject):
     screenChanged = Signal()
     languageChanged = Signal()
     connectedChanged = Signal()
+    bannerChanged = Signal()
 
     def __init__(self, site: Site, *, bus: KioskBus | None, provider: PaymentProvider | None,
                  language: Language | None = None) -> None:
@@ -49,10 +58,13 @@ class Kiosk(QObject):
         self._dash = DashboardModel(self.ctx)
         self.models = (self._welcome, self._pass, self._code, self._dash)
         self.idle_ms = site.config.kiosk.idle_seconds * 1000
-        self.idle = QTimer(self)
-        self.idle.setSingleShot(True)
-        self.idle.setInterval(self.idle_ms)
-        self.idle.timeout.connect(self.go_home)
+        self.idle = IdleWatch(self._wait, self.go_home, self)
+        self._banner: dict[str, object] = {"text": "", "allowed": True}
+        self.banner_timer = QTimer(self)
+        self.banner_timer.setSingleShot(True)
+        self.banner_timer.setInterval(BANNER_MS)
+        self.banner_timer.timeout.connect(lambda: self._set_banner("", True))
+        self._welcome.shown.connect(self._welcome_ready)
         self.refresher = QTimer(self)
         self.refresher.setInterval(REFRESH_MS)
         self.refresher.timeout.connect(self._dash.refresh)
@@ -61,6 +73,7 @@ class Kiosk(QObject):
             bus.node_status.connect(self._dash.node_status)
             bus.resource_state.connect(self._dash.resource_state)
             bus.resource_state.connect(self._code.door_state)
+            bus.resource_state.connect(self._pass.door_state)
             bus.connected.connect(self._set_connected)
 
     def start(self) -> None:
@@ -72,7 +85,9 @@ class Kiosk(QObject):
     def stop(self) -> None:
         self.refresher.stop()
         self.idle.stop()
+        self.banner_timer.stop()
         self._pass.poll.stop()
+        self._pass.behind.stop()
         if self.bus is not None:
             self.bus.stop()
         self.background.stop()
@@ -91,6 +106,9 @@ class Kiosk(QObject):
     def _get_connected(self) -> bool:
         return self._connected
 
+    def _get_banner(self) -> dict[str, object]:
+        return self._banner
+
     # PySide6's stubs do not know Signal as notify= nor type names as strings.
     screen = Property(str, _get_screen, notify=screenChanged)  # type: ignore[arg-type]
     language = Property(str, _get_language, notify=languageChanged)  # type: ignore[arg-type]
@@ -100,6 +118,8 @@ class Kiosk(QObject):
     dayPass = Property(QObject, lambda self: self._pass, constant=True)
     doorCode = Property(QObject, lambda self: self._code, constant=True)
     dash = Property(QObject, lambda self: self._dash, constant=True)
+    idleWatch = Property(QObject, lambda self: self.idle, constant=True)
+    banner = Property("QVariantMap", _get_banner, notify=bannerChanged)  # type: ignore[arg-type]
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -116,8 +136,6 @@ class Kiosk(QObject):
         self._screen = screen
         self.screenChanged.emit()
         self.touched()
-        if screen == "welcome":
-            self.idle.start(min(WELCOME_MS, self.idle_ms))
 
     @Slot()
     def go_home(self) -> None:
@@ -126,14 +144,24 @@ class Kiosk(QObject):
         self._language = self.default_language  # the next person starts in the site's language
         self.languageChanged.emit()
         self._render_all()
+        self.banner_timer.stop()
+        self._set_banner("", True)
         self.go("home")
-        self.idle.stop()
 
     @Slot()
     def touched(self) -> None:
-        """Any touch: the idle return waits again."""
-        if self._screen != "home":
-            self.idle.start(self.idle_ms)
+        """Any touch: a warning goes away, the idle return waits again."""
+        self.idle.touched()
+
+    def _wait(self) -> Wait:
+        """What this screen does when left alone (asked at every touch and every timeout)."""
+        if self._screen == "home":
+            return Wait(0, After.NEVER)
+        if self._screen == "welcome":
+            return Wait(self._welcome.on_screen_ms(), After.HOME)
+        if self._screen == "pass" and self._pass.sale_open():
+            return Wait(SALE_HOLD_S * 1000, After.WARN)
+        return Wait(self.idle_ms, After.WARN)
 
     @Slot()
     def toggleLanguage(self) -> None:
@@ -159,6 +187,35 @@ class Kiosk(QObject):
             return
         self._welcome.tap(decision)
         self._dash.refresh()
+
+    def _welcome_ready(self) -> None:
+        """The tap's facts are in: the welcome screen, or a banner over someone's flow."""
+        if self._screen in WELCOMING:
+            self.go("welcome")
+        else:
+            state = self._welcome.current()
+            self._set_banner(str(state.get("banner", "")), bool(state.get("allowed", True)))
+            self.banner_timer.start()
+
+    def _set_banner(self, text: str, allowed: bool) -> None:
+        self._banner = {"text": text, "allowed": allowed}
+        self.bannerChanged.emit()
+
+    @Slot()
+    def dismissBanner(self) -> None:
+        self.banner_timer.stop()
+        self._set_banner("", True)
+
+    @Slot(str)
+    def wayOut(self, action: str) -> None:
+        """A button under a refusal: ``pass`` (a day pass), ``ok`` (home); the others only show
+        something on the refusal screen itself."""
+        if action == "pass":
+            self.go("pass")
+        elif action == "ok":
+            self.go_home()
+        else:
+            self.touched()
 
     def model(self, name: str) -> Any:
         return {"welcome": self._welcome, "pass": self._pass, "code": self._code, "dash": self._dash}[name]

@@ -1,10 +1,23 @@
-"""The day-pass journey: name, amount, payment, door credential, receipt.
+"""The day-pass journey in three screens: amount, payment, done (the door opens).
 
-Nothing is sold before the money is: the pass is sold when the visitor confirms the cash
-is in the box, or when the provider reports the online payment as paid. An online checkout is
-kept in the database from the moment its QR code is shown (``services.checkouts``): this
-screen asks about it while the visitor waits, the hub asks too, and the provider's order id is
-the ledger reference, so whoever sees it paid first sells it and the other finds that pass.
+1. **amount**: one tap on a preset, or "prix libre" on the keypad.
+2. **pay**: the cash box and the online QR code side by side; the chosen amount stays in view.
+3. **done**: the door opens at once (the entrance node is asked, and the screen says "open"
+   only when the node says so), the 6-digit code is shown large, grouped ("482 913"), with a
+   QR code of it; the first name and the e-mailed receipt are optional, after payment. A spare
+   badge instead of the code is one tap away (``card``), when the site lends them.
+
+Nothing is sold before the money is: the pass is sold when the visitor confirms the cash is in
+the box, or when the provider reports the online payment paid. An online checkout is a row of
+the database from the moment its QR code is shown (``services.checkouts``); this screen asks
+about it while the visitor is in the flow, whatever step they went back to, the hub asks on its
+schedule, and checkouts the screen left behind (the visitor went home) are still asked about
+here every ``LEFT_BEHIND_POLL_MS``, so nobody is ever the only one waiting. The provider's order
+id is the ledger reference: whoever sees it paid first sells it, the other finds that pass.
+
+A paid pass is never abandoned: "Back" after payment goes to the done screen, never home, and
+results of an earlier visitor's flow (a late answer after the screen went home) are dropped by
+the flow's number, not shown to the next person.
 """
 
 from __future__ import annotations
@@ -12,24 +25,31 @@ from __future__ import annotations
 import base64
 import io
 import logging
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import segno
 from PySide6.QtCore import QTimer, Slot
 
 from access import texts
-from access.bus.schemas import DecisionEvent
+from access.bus.schemas import DecisionEvent, ResourceState
 from access.errors import InvalidInput, SeuilError
 from access.payments.provider import PaymentError
 from access.services import checkouts, day_passes, receipts
 from access.services.checkouts import CheckoutView, Purpose, State
 from access.services.day_passes import Offer, SoldPass
 from access.services.ledger import PaymentMethod
+from kiosk.door_opening import Door, DoorOpening
 from kiosk.viewmodel import KioskContext, ViewModel
 
 log = logging.getLogger(__name__)
 
 POLL_MS = 2000
+LEFT_BEHIND_POLL_MS = 30_000
+STEPS = ("amount", "pay", "done")
+STEP_OF = {"amount": 0, "pay": 1, "card": 2, "done": 2, "details": 2}
+SOLD_STEPS = ("card", "done", "details")
 
 
 class DayPassModel(ViewModel):
@@ -38,26 +58,47 @@ class DayPassModel(ViewModel):
         self.poll = QTimer(self)
         self.poll.setInterval(POLL_MS)
         self.poll.timeout.connect(self._poll)
+        self.behind = QTimer(self)
+        self.behind.setInterval(LEFT_BEHIND_POLL_MS)
+        self.behind.timeout.connect(self._poll_left_behind)
+        self.left_behind: set[int] = set()
+        """Checkouts of visitors who went home before paying: still asked about (and the hub)."""
         self.show_email = False
+        self.show_methods: tuple[str, ...] | None = None
+        """The screenshots show cash and online side by side whatever the site has."""
+        self.flow = 0
+        self.door = DoorOpening(lambda: self.ctx.bus, self.render)
+        self.watching: dict[int, CheckoutView] = {}
         self.reset()
 
     # --- facts ------------------------------------------------------------------------------
 
     def reset(self) -> None:
+        """The visitor is gone: their pending checkouts are left to the slow poll (and the hub)."""
+        self.left_behind.update(i for i, c in self.watching.items() if c.state == State.PENDING)
+        if self.left_behind and not self.behind.isActive():
+            self.behind.start()
         self.poll.stop()
-        self.step = "name"
+        self.flow += 1
+        self.step = "amount"
         self.name = ""
         self.offer: Offer | None = None
         self.cents: int | None = None
+        self.watching = {}
         self.checkout: CheckoutView | None = None
         self.qr = ""
+        self.online_error = ""
+        self.selling = False
         self.sold: SoldPass | None = None
         self.code: str | None = None
+        self.code_qr = ""
         self.card_bound = False
         self.error = ""
         self.error_key = ""
         self.email_sent = ""
         self.busy = False
+        self.asking = False
+        self.door.reset()
 
     @property
     def can_email(self) -> bool:
@@ -66,12 +107,34 @@ class DayPassModel(ViewModel):
 
     @property
     def methods(self) -> tuple[str, ...]:
+        if self.show_methods is not None:
+            return self.show_methods
         allowed = self.ctx.site.config.kiosk.payment
         return tuple(m for m in allowed if m != "online" or self.ctx.provider is not None)
 
     @property
     def credentials(self) -> tuple[str, ...]:
         return self.ctx.site.config.kiosk.credential
+
+    def sale_open(self) -> bool:
+        """Money may be on its way or was paid: the screen must not go home by itself."""
+        return (self.selling or self.sold is not None
+                or any(c.state == State.PENDING for c in self.watching.values()))
+
+    def _run(self, call: Callable[[], Any], done: Callable[[Any], None],
+             failed: Callable[[Exception], None] | None = None) -> None:
+        """A background call whose answer is dropped if the visitor's flow ended meanwhile."""
+        flow = self.flow
+
+        def deliver(result: Any) -> None:
+            if flow == self.flow:
+                done(result)
+
+        def fail(error: Exception) -> None:
+            if flow == self.flow:
+                (failed or self._failed)(error)
+
+        self.ctx.background.run(call, deliver, fail)
 
     # --- actions (QML) ----------------------------------------------------------------------
 
@@ -80,20 +143,15 @@ class DayPassModel(ViewModel):
         self.reset()
         self.busy = True
         self.render()
-        self.ctx.background.run(lambda: day_passes.offer(self.ctx.site), self._offered, self._failed)
+        self._run(lambda: day_passes.offer(self.ctx.site), self._offered)
 
     def _offered(self, offer: Offer) -> None:
         self.offer, self.busy = offer, False
         self.render()
 
-    @Slot(str)
-    def setName(self, name: str) -> None:
-        self.name = name.strip()[:100]
-        self._to("amount")
-
     @Slot(int)
     def choose(self, cents: int) -> None:
-        if self.offer is None:
+        if self.offer is None or self.sold is not None or self.selling:
             return
         if cents < self.offer.floor_cents:
             self.error_key = "pass.below_floor"
@@ -102,10 +160,10 @@ class DayPassModel(ViewModel):
         self.cents, self.error_key = cents, ""
         if cents == 0:
             self._sell(PaymentMethod.CASH)
-        elif len(self.methods) == 1:
-            self.pay(self.methods[0])
-        else:
-            self._to("method")
+            return
+        self._to("pay")
+        if "online" in self.methods:
+            self._open_checkout(cents)
 
     @Slot(str)
     def chooseText(self, text: str) -> None:
@@ -118,85 +176,143 @@ class DayPassModel(ViewModel):
             return
         self.choose(int(value * 100) if value.is_finite() and value >= 0 else -1)
 
-    @Slot(str)
-    def pay(self, method: str) -> None:
-        if method == "cash":
-            self._to("cash")
-        elif method == "online" and self.ctx.provider is not None and self.cents is not None:
-            provider, cents, name = self.ctx.provider, self.cents, self.name
-            label = self.offer.description if self.offer and self.offer.description else "Day pass"
-            self.busy = True
-            self._to("online")
-            self.ctx.background.run(lambda: checkouts.start(self.ctx.site, provider, Purpose.DAY_PASS, cents,
-                                                            label, {"name": name}),
-                                    self._opened, self._failed)
-
-    @Slot()
-    def cashDone(self) -> None:
-        self._sell(PaymentMethod.CASH)
+    def _open_checkout(self, cents: int) -> None:
+        """The QR code beside the cash box: a checkout kept in the database before it is shown.
+        A checkout for this amount that the visitor already opened (back, then the same preset)
+        is shown again rather than a second one."""
+        same = next((c for c in self.watching.values() if c.cents == cents and c.state == State.PENDING
+                     and c.url), None)
+        if same is not None:
+            self._opened(same)
+            return
+        provider, name = self.ctx.provider, self.name
+        if provider is None:
+            return
+        label = self.offer.description if self.offer and self.offer.description else "Day pass"
+        self.checkout, self.qr, self.online_error = None, "", ""
+        self._run(lambda: checkouts.start(self.ctx.site, provider, Purpose.DAY_PASS, cents, label,
+                                          {"name": name}),
+                  self._opened, self._online_unavailable)
 
     def _opened(self, checkout: CheckoutView) -> None:
-        self.checkout, self.busy = checkout, False
-        self.qr = qr_data_url(checkout.url)
+        self.watching[checkout.id] = checkout
+        if self.step == "pay" and checkout.cents == self.cents:
+            self.checkout = checkout
+            self.qr = qr_data_url(checkout.url)
         self.poll.start()
         self.render()
 
-    def _poll(self) -> None:
-        if self.checkout is None or self.ctx.provider is None or self.busy:
-            return
-        provider, checkout_id = self.ctx.provider, self.checkout.id
-        self.busy = True
-        self.ctx.background.run(lambda: checkouts.confirm(self.ctx.site, provider, checkout_id),
-                                self._polled, self._poll_failed)
+    def _online_unavailable(self, error: Exception) -> None:
+        self.online_error = (self.t("pass.online_unreachable", message=str(error))
+                             if isinstance(error, PaymentError) else self.t("pass.online_off"))
+        self.render()
 
-    def _polled(self, checkout: CheckoutView) -> None:
-        self.busy = False
-        if self.step != "online":
+    @Slot(str)
+    def pay(self, method: str) -> None:
+        """Kept for a site with one method: ``cash`` confirms the cash box."""
+        if method == "cash":
+            self.cashDone()
+
+    @Slot()
+    def cashDone(self) -> None:
+        if self.step == "pay" and self.sold is None and not self.selling:
+            self._sell(PaymentMethod.CASH)
+
+    def _poll(self) -> None:
+        """Every pending checkout of this visitor, whichever step they are on."""
+        provider = self.ctx.provider
+        pending = [c.id for c in self.watching.values() if c.state == State.PENDING]
+        if provider is None or not pending:
+            self.poll.stop()
             return
-        if checkout.state == State.PAID and checkout.day_pass_id is not None:
+        if self.asking:
+            return
+        self.asking = True
+        site = self.ctx.site
+        self._run(lambda: [checkouts.confirm(site, provider, i) for i in pending], self._polled,
+                  self._poll_failed)
+
+    def _polled(self, answers: list[CheckoutView]) -> None:
+        self.asking = False
+        for checkout in answers:
+            self.watching[checkout.id] = checkout
+        paid = next((c for c in answers if c.state == State.PAID and c.day_pass_id is not None), None)
+        if paid is not None and self.sold is None and not self.selling:
+            pass_id = paid.day_pass_id
+            assert pass_id is not None
             self.poll.stop()
-            pass_id = checkout.day_pass_id
-            self.busy = True
-            self.ctx.background.run(lambda: day_passes.sold_pass(self.ctx.site, pass_id), self._sold,
-                                    self._failed)
-        elif checkout.state != State.PENDING:  # failed, expired, or paid for nothing (an orphan)
-            self.poll.stop()
-            self.error_key = "pass.online_failed"
+            self.selling = True
+            self._run(lambda: day_passes.sold_pass(self.ctx.site, pass_id), self._sold)
+        elif self.checkout is not None and self.watching[self.checkout.id].state not in (
+                State.PENDING, State.PAID):
+            self.online_error = self.t("pass.online_failed")
             self.render()
+        if not any(c.state == State.PENDING for c in self.watching.values()):
+            self.poll.stop()
 
     def _poll_failed(self, error: Exception) -> None:
-        self.busy = False  # a network hiccup: the timer asks again
+        self.asking = False  # a network hiccup: the timer asks again
+
+    def _poll_left_behind(self) -> None:
+        provider = self.ctx.provider
+        if provider is None or not self.left_behind:
+            self.behind.stop()
+            return
+        site, ids = self.ctx.site, sorted(self.left_behind)
+
+        def confirm_all() -> list[CheckoutView]:
+            return [checkouts.confirm(site, provider, i) for i in ids]
+
+        # not _run: these outlive the flow that opened them
+        self.ctx.background.run(confirm_all, self._left_behind_polled, lambda error: None)
+
+    def _left_behind_polled(self, answers: list[CheckoutView]) -> None:
+        for checkout in answers:
+            if checkout.state != State.PENDING:
+                self.left_behind.discard(checkout.id)
+                log.info("online checkout #%d left at the kiosk: %s %s", checkout.id, checkout.state,
+                         checkout.outcome or checkout.problem or "")
+        if not self.left_behind:
+            self.behind.stop()
 
     def _sell(self, method: PaymentMethod) -> None:
-        cents, name = self.cents or 0, self.name
-        self.busy = True
+        cents = self.cents or 0
+        self.selling = True
         self.render()
-        self.ctx.background.run(lambda: day_passes.sell(self.ctx.site, cents=cents, method=method,
-                                                        name=name),
-                                self._sold, self._failed)
+        self._run(lambda: day_passes.sell(self.ctx.site, cents=cents, method=method), self._sold,
+                  self._sale_failed)
+
+    def _sale_failed(self, error: Exception) -> None:
+        self.selling = False
+        self._failed(error)
 
     def _sold(self, sold: SoldPass) -> None:
-        self.sold, self.busy = sold, False
-        if len(self.credentials) == 1:
-            self.credential(self.credentials[0])
+        self.sold, self.selling = sold, False
+        if "code" in self.credentials:
+            pass_id = sold.id
+            self._run(lambda: day_passes.issue_code(self.ctx.site, pass_id), self._coded)
+            self._to("done")
         else:
-            self._to("credential")
+            self._to("card")
+
+    def _coded(self, code: str) -> None:
+        self.code = code
+        self.code_qr = qr_data_url(code)
+        self._open_door()
+
+    def _open_door(self) -> None:
+        if self.sold is not None and self.door.state is Door.IDLE:
+            self.door.open(f"kiosk, day pass #{self.sold.id}")
+        self.render()
+
+    def door_state(self, state: ResourceState) -> None:
+        self.door.door_state(state)
 
     @Slot(str)
     def credential(self, kind: str) -> None:
-        if self.sold is None:
-            return
-        if kind == "card":
+        """``card``: a spare badge instead of (or beside) the code."""
+        if self.sold is not None and kind == "card":
             self._to("card")
-        else:
-            pass_id = self.sold.id
-            self.busy = True
-            self.ctx.background.run(lambda: day_passes.issue_code(self.ctx.site, pass_id), self._coded,
-                                    self._failed)
-
-    def _coded(self, code: str) -> None:
-        self.code, self.busy = code, False
-        self._to("receipt")
 
     def waiting_for_card(self) -> bool:
         return self.step == "card" and self.sold is not None and not self.card_bound
@@ -206,12 +322,33 @@ class DayPassModel(ViewModel):
         if self.sold is None:
             return
         pass_id, card = self.sold.id, decision.card
-        self.ctx.background.run(lambda: day_passes.bind_card(self.ctx.site, pass_id, card),
-                                self._bound, self._failed)
+        self._run(lambda: day_passes.bind_card(self.ctx.site, pass_id, card), self._bound)
 
     def _bound(self, _card: object) -> None:
         self.card_bound = True
-        self._to("receipt")
+        self._to("done")
+        self._open_door()
+
+    @Slot()
+    def details(self) -> None:
+        """After payment: the first name and the e-mailed receipt, both optional."""
+        if self.sold is not None:
+            self._to("details")
+
+    @Slot(str)
+    def setName(self, name: str) -> None:
+        if self.sold is None:
+            self.name = " ".join(name.split())[:100]
+            return
+        if not name.strip():
+            self._to("done")
+            return
+        pass_id = self.sold.id
+        self._run(lambda: day_passes.rename(self.ctx.site, pass_id, name), self._renamed)
+
+    def _renamed(self, sold: SoldPass) -> None:
+        self.sold = sold
+        self._to("done")
 
     @Slot(str)
     def email(self, address: str) -> None:
@@ -219,8 +356,9 @@ class DayPassModel(ViewModel):
             return
         sold, subject, lines = self.sold, self.t("pass.receipt"), self.receipt_lines()
         self.busy = True
-        self.ctx.background.run(lambda: receipts.send(self.ctx.site, address, subject, lines, sold),
-                                self._emailed, lambda error: self._email_failed(address, error))
+        self.render()
+        self._run(lambda: receipts.send(self.ctx.site, address, subject, lines, sold),
+                  self._emailed, lambda error: self._email_failed(address, error))
 
     def _emailed(self, address: str) -> None:
         self.busy, self.email_sent, self.error = False, address, ""
@@ -238,14 +376,16 @@ class DayPassModel(ViewModel):
 
     @Slot()
     def back(self) -> None:
-        order = {"amount": "name", "method": "amount", "cash": "method", "online": "method"}
-        if self.step in order and self.sold is None:
-            self.poll.stop()
-            self.checkout, self.error_key = None, ""
-            back = order[self.step]
-            if back == "method" and len(self.methods) == 1:
-                back = "amount"
-            self._to(back)
+        """One step back; after payment, back to the done screen: a paid pass is never left."""
+        if self.sold is not None:
+            if self.step != "done":
+                self._to("done")
+            return
+        if self.selling:
+            return  # the cash sale is being written: its pass comes next
+        if self.step == "pay":
+            self.checkout, self.qr, self.online_error = None, "", ""
+            self._to("amount")  # the checkout stays watched: paid now, it still ends on "done"
         else:
             self.ctx.go("home")
 
@@ -271,8 +411,9 @@ class DayPassModel(ViewModel):
             return []
         language = self.ctx.language()
         tz = self.ctx.site.clock.tz
+        name = sold.name if sold.name != day_passes.VISITOR_NAME else self.t("pass.visitor")
         lines = [self.t("pass.receipt_number", number=sold.id),
-                 self.t("pass.receipt_line", name=sold.name,
+                 self.t("pass.receipt_line", name=name,
                         date=texts.long_day(sold.sold_at.astimezone(tz).date(), language))]
         if sold.cents:
             lines.append(self.t("pass.receipt_paid", amount=self.money(sold.cents),
@@ -281,33 +422,53 @@ class DayPassModel(ViewModel):
             lines.append(self.t("pass.nothing_to_pay"))
         return lines
 
+    def _door_text(self) -> str:
+        return {Door.OPENING: self.t("code.opening"), Door.OPENED: self.t("pass.door_opened"),
+                Door.NO_ANSWER: self.t("pass.door_no_answer")}.get(self.door.state, "")
+
     def render(self) -> None:
         offer = self.offer
         language = self.ctx.language()
         tz = self.ctx.site.clock.tz
-        until = texts.clock_time(offer.valid_until, tz, language) if offer else ""
+        valid_until = self.sold.valid_until if self.sold else offer.valid_until if offer else None
+        until = texts.clock_time(valid_until, tz, language) if valid_until else ""
         amount = self.money(self.cents) if self.cents is not None else ""
-        presets = ([{"cents": c, "label": self.money(c) if c else self.t("pass.amount_zero")}
+        presets = ([{"cents": c, "label": self.money(c) if c else self.t("pass.amount_zero"),
+                     "suggested": c == offer.suggested_cents}
                     for c in offer.presets_cents] if offer else [])
+        sold_name = self.sold.name if self.sold and self.sold.name != day_passes.VISITOR_NAME else ""
         self.publish(
-            step=self.step, busy=self.busy, name=self.name,
+            step=self.step, stepIndex=STEP_OF.get(self.step, 0),
+            steps=[self.t(f"pass.stage_{s}") for s in STEPS],
+            busy=self.busy or self.selling, sold=self.sold is not None, name=sold_name,
+            amount=self.t("pass.amount_chosen", amount=amount) if amount else "",
             suggested=self.t("pass.suggested", amount=self.money(offer.suggested_cents)) if offer else "",
             suggestedCents=offer.suggested_cents if offer else 0,
             floor=(self.t("pass.floor", amount=self.money(offer.floor_cents))
                    if offer and offer.floor_cents else ""),
             presets=presets, methods=list(self.methods), credentials=list(self.credentials),
+            canCard="card" in self.credentials and self.sold is not None and not self.card_bound,
             cashHint=self.t("pass.cash_hint", amount=amount),
+            cashButton=self.t("pass.cash_button", amount=amount),
             onlineHint=self.t("pass.online_hint", amount=amount), qr=self.qr,
-            code=self.code or "", codeHint=self.t("pass.code_hint", time=until),
-            cardBound=self.t("pass.card_bound", time=until),
+            onlineError=self.online_error,
+            code=self.code or "", codeGrouped=group_code(self.code or ""), codeQr=self.code_qr,
+            codeHint=self.t("pass.code_hint", time=until),
+            cardBound=self.t("pass.card_bound", time=until) if self.card_bound else "",
+            door=self.door.state.value, doorText=self._door_text(),
             receipt=self.receipt_lines(), canEmail=self.can_email,
             emailSent=self.t("pass.email_sent", email=self.email_sent) if self.email_sent else "",
             error=self.error or (self.t(self.error_key, amount=self.money(offer.floor_cents))
                                  if self.error_key and offer else ""))
 
 
-def qr_data_url(url: str) -> str:
-    """The payment link as a QR code image QML can show (``data:image/png;base64,...``)."""
+def group_code(code: str) -> str:
+    """``482913`` as ``482 913`` (a thin space that never breaks): read and typed in two halves."""
+    return f"{code[:3]}\u202f{code[3:]}" if len(code) == 6 else code
+
+
+def qr_data_url(text: str) -> str:
+    """A QR code image QML can show (``data:image/png;base64,...``): a payment link, a door code."""
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=8, border=2)
+    segno.make(text, error="m", micro=False).save(buffer, kind="png", scale=8, border=2)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()

@@ -9,19 +9,18 @@ does not answer.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
 
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import Slot
 
-from access.bus.schemas import MAX_CLOCK_AHEAD_S, ResourceState
+from access.bus.schemas import ResourceState
 from access.errors import SeuilError
 from access.services import day_passes
 from access.services.day_passes import CodeCheck
+from kiosk.door_opening import Door, DoorOpening
 from kiosk.viewmodel import KioskContext, ViewModel
 
 MAX_TRIES = 5
 LOCK_S = 60
-CONFIRM_S = 3.0
 
 
 class DoorCodeModel(ViewModel):
@@ -29,13 +28,14 @@ class DoorCodeModel(ViewModel):
         super().__init__(ctx)
         self.wrong = 0
         self.locked_until = 0.0
+        self.door = DoorOpening(lambda: self.ctx.bus, self._door_changed)
         self.reset()
 
     def reset(self) -> None:
         self.message_key = ""
         self.name = ""
         self.opened = False
-        self.waiting_since: datetime | None = None  # the unlock command's issue time
+        self.door.reset()
         self.render()
 
     @Slot(str)
@@ -50,30 +50,17 @@ class DoorCodeModel(ViewModel):
 
     def _checked(self, check: CodeCheck) -> None:
         self.wrong = 0
-        bus = self.ctx.bus
-        issued = None if bus is None else bus.unlock(f"kiosk code, day pass #{check.pass_id}")
-        if issued is None:
-            self.message_key = "code.offline"
-        else:
-            self.message_key, self.name, self.waiting_since = "code.opening", check.name, issued
-            QTimer.singleShot(int(CONFIRM_S * 1000), lambda: self._no_answer(issued))
-        self.render()
+        self.name = check.name
+        self.door.open(f"kiosk code, day pass #{check.pass_id}")
 
     def door_state(self, state: ResourceState) -> None:
-        """A node's retained state: the entrance unlocked after our command means it opened."""
-        since, bus = self.waiting_since, self.ctx.bus
-        if since is None or bus is None or state.node != bus.entrance or state.state != "unlocked":
-            return
-        if state.ts >= since - timedelta(seconds=MAX_CLOCK_AHEAD_S):
-            self.waiting_since = None
-            self.message_key, self.opened = "code.opened", True
-            self.render()
+        self.door.door_state(state)
 
-    def _no_answer(self, issued: datetime) -> None:
-        if self.waiting_since == issued:  # still waiting for that command's door
-            self.waiting_since = None
-            self.message_key = "code.offline"
-            self.render()
+    def _door_changed(self) -> None:
+        self.message_key = {Door.OPENING: "code.opening", Door.OPENED: "code.opened",
+                            Door.NO_ANSWER: "code.offline"}.get(self.door.state, "")
+        self.opened = self.door.state is Door.OPENED
+        self.render()
 
     def _refused(self, error: Exception) -> None:
         if not isinstance(error, SeuilError):

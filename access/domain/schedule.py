@@ -135,6 +135,45 @@ class Schedule:
                 return True
         return False
 
+    def next_opening(self, local: datetime, *, within_days: int = 14) -> datetime | None:
+        """When the schedule next opens after ``local`` (aware, in the site's timezone), looking
+        ``within_days`` ahead; None when already open or nothing opens in that time.
+
+        A refusal "outside hours" says this ("opens again tomorrow at 08:00"). Closed dates
+        count: a range that opens on a holiday does not open.
+
+        >>> from zoneinfo import ZoneInfo
+        >>> week = Schedule.parse(["Mon-Fri 08:00-20:00"])
+        >>> friday_night = datetime(2026, 12, 4, 21, 0, tzinfo=ZoneInfo("Europe/Paris"))
+        >>> week.next_opening(friday_night).isoformat()
+        '2026-12-07T08:00:00+01:00'
+        """
+        if self.is_open(local):
+            return None
+        tz = local.tzinfo
+        first = local.date()
+        if self.always_open:  # closed today by a closed date: the next day that is not closed
+            for offset in range(1, within_days + 1):
+                day = first + timedelta(days=offset)
+                if day not in self.closed:
+                    return datetime.combine(day, time(0, 0), tzinfo=tz)
+            return None
+        candidates = []
+        for offset in range(within_days + 1):
+            day = first + timedelta(days=offset)
+            if day in self.closed:
+                continue
+            for time_range in self.ranges:
+                if day.weekday() in time_range.days:
+                    start = datetime.combine(
+                        day, time(time_range.start_minute // 60, time_range.start_minute % 60),
+                        tzinfo=tz)
+                    if start > local:
+                        candidates.append(start)
+            if candidates:
+                return min(candidates)
+        return None
+
     def closed_on(self, local: datetime) -> date | None:
         """The closed date that keeps this schedule shut at ``local``, when its hours would
         be open (a holiday); None when open, or shut by its hours anyway."""

@@ -167,6 +167,21 @@ def sold_pass(site: Site, pass_id: int) -> SoldPass:
                         f"daypass:{sold.id}", sold.sold_at, sold.valid_until, None)
 
 
+def rename(site: Site, pass_id: int, name: str) -> SoldPass:
+    """The visitor's first name, given after payment (optional): it names the visitor's row and
+    the receipt. An empty name keeps the one there."""
+    name = " ".join(name.split())[:100]
+    with site.store.write() as session:
+        sold = session.get(DayPass, pass_id)
+        if sold is None:
+            raise NotFound(f"no day pass #{pass_id}")
+        member = session.get_one(Member, sold.member_id)
+        if name and name != member.name:
+            member.name = name
+            audit.record(session, site, "daypass.name", f"day pass #{pass_id}", actor=KIOSK_ACTOR)
+    return sold_pass(site, pass_id)
+
+
 def issue_code(site: Site, pass_id: int) -> str:
     """A door code for a valid pass (a new one replaces the old): shown once, hashed here."""
     now = site.now()

@@ -47,6 +47,11 @@ Window {
             onPressed: (mouse) => { root.kiosk.touched(); mouse.accepted = false }
         }
 
+        // A tap at the door over someone's flow; the idle question. Above the screens, under
+        // the keyboard.
+        Banner { kiosk: root.kiosk; u: root.u; z: 97 }
+        IdleWarning { kiosk: root.kiosk; u: root.u; z: 98 }
+
         InputPanel {
             id: keyboard
             z: 99

@@ -16,15 +16,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from access.domain.decide import Reason
-from access.domain.membership import MembershipStatus
-from access.domain.ruleset import PlanPeriod
+from access.domain.membership import MembershipStatus, active_at
+from access.domain.ruleset import PlanPeriod, RuleSet
 from access.domain.visits import Tap, pair_taps
 from access.services.context import Site
 from access.services.ledger import balances
 from access.services.members import membership_status
 from access.services.rules import applied_rules
 from access.services.visits import forgotten_checkout
-from access.store.models import AccessEvent, LedgerEntry, Member, Training
+from access.store.models import AccessEvent, LedgerEntry, Member, MemberGroup, Training
 from access.texts import first_name
 
 MOMENT = timedelta(microseconds=1)
@@ -76,6 +76,8 @@ class Welcome:
     """The first service day of a membership paid ahead that has not begun."""
     resource_label: str | None = None
     """The tapped resource's description (its name if it has none)."""
+    opens_at: datetime | None = None
+    """Refused outside hours or on a holiday: when the door next opens for this member."""
 
 
 def welcome(site: Site, tap: TapSeen) -> Welcome:
@@ -117,6 +119,8 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
                         if status is MembershipStatus.UPCOMING and current else None,
                         next((r.description or r.name for r in rules.resources if r.name == tap.resource),
                              None))
+        if tap.reason in (Reason.OUTSIDE_HOURS, Reason.HOLIDAY):
+            shown = replace(shown, opens_at=_next_opening(session, site, rules, member, tap))
     if presence is Presence.IN:
         reminder = forgotten_checkout(site, tap.member_id)
         if reminder is not None:
@@ -138,3 +142,16 @@ def _presence(session: Session, site: Site, tap: TapSeen, checkin: set[str]) -> 
     if not stays:
         return Presence.NONE
     return Presence.IN if stays[-1].checked_out is None else Presence.OUT
+
+
+def _next_opening(session: Session, site: Site, rules: RuleSet, member: Member,
+                  tap: TapSeen) -> datetime | None:
+    """The earliest time one of the rules that let this member through this door opens again
+    (their groups, their plans at the tap), within two weeks."""
+    groups = set(session.scalars(select(MemberGroup.group_name).where(MemberGroup.member_id == member.id)))
+    plans = {m.plan for m in member.memberships if active_at(m, tap.ts)}
+    local = site.clock.local(tap.ts)
+    times = [opening for rule in rules.rules
+             if tap.resource in rule.resources and (groups & set(rule.groups) or plans & set(rule.plans))
+             if (opening := rules.compiled_schedule(rule.schedule).next_opening(local)) is not None]
+    return min(times, default=None)
