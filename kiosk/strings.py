@@ -115,10 +115,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pass.online_off": ("Le paiement en ligne est indisponible : payez en espèces.",
                         "Online payment is unavailable: please pay cash."),
     "pass.door_opened": ("La porte est ouverte : entrez !", "The door is open: come in!"),
-    "pass.door_no_answer": ("La porte ne répond pas : tapez votre code sur « J'ai un code », "
-                            "ou prévenez un·e bénévole.",
-                            "The door does not answer: type your code on “I have a code”, "
-                            "or tell a volunteer."),
+    "pass.door_no_answer": ("La porte ne répond pas : prévenez un·e bénévole.",
+                            "The door does not answer: tell a volunteer."),
     "pass.code_title": ("Votre code pour la porte", "Your door code"),
     "pass.details": ("Mon prénom, mon reçu", "My name, my receipt"),
     "pass.save": ("Enregistrer", "Save"),

@@ -12,7 +12,7 @@ from access.payments.fake import FakeProvider
 from access.services import day_passes
 from access.services.ledger import PaymentMethod
 from access.store.models import AccessEvent
-from kiosk import door_code
+from kiosk import door_opening
 from kiosk.dashboard import DashboardModel
 from kiosk.day_pass import DayPassModel
 from kiosk.door_code import MAX_TRIES, DoorCodeModel
@@ -29,11 +29,13 @@ def decision(member_id, *, allowed=True, reason=Reason.ALLOWED, at=MORNING, card
                          snapshot_version=1)
 
 
-def test_a_member_who_taps_is_welcomed_by_first_name_and_shown_the_welcome(make_ctx, screens):
+def test_a_member_who_taps_is_welcomed_by_first_name_and_shown_the_welcome(make_ctx):
     model = WelcomeModel(make_ctx())
+    shown = []
+    model.shown.connect(lambda: shown.append(model.state["title"]))
     model.tap(decision(ADA))
     state = model.state
-    assert screens.visited == ["welcome"]
+    assert shown == ["Hello Ada!"]  # the kiosk shows it: a screen, or a banner over a flow
     assert state["allowed"] is True and state["title"] == "Hello Ada!"
     assert state["presence"] == "in" and state["headline"] == "You are checked in: have a good day!"
     assert "monthly" in state["lines"][0] and "Balance: €0.00" in state["lines"]
@@ -66,53 +68,131 @@ def test_the_welcome_renders_again_in_the_other_language(make_ctx, site):
     assert model.facts is None
 
 
-def test_a_day_pass_paid_cash_with_a_code_ends_on_its_receipt(make_ctx):
-    model = DayPassModel(make_ctx())
+def test_a_day_pass_paid_cash_ends_with_the_door_open_and_the_code_grouped(make_ctx):
+    bus = FakeBus()
+    model = DayPassModel(make_ctx(bus=bus))
     model.start()
-    assert model.state["step"] == "name" and model.state["suggested"] == "Suggested price: €10.00"
+    assert model.state["step"] == "amount" and model.state["stepIndex"] == 0
+    assert model.state["steps"] == ["Amount", "Payment", "Come in"]
     assert [p["cents"] for p in model.state["presets"]] == [0, 500, 1000, 1500, 2000]
-    model.setName("  Camille ")
-    assert model.state["step"] == "amount" and model.state["name"] == "Camille"
-    model.chooseText("7,00")  # one payment method (cash): straight to the cash box
-    assert model.state["step"] == "cash" and "€7.00" in model.state["cashHint"]
-    model.cashDone()  # two credentials (card, code): the visitor chooses
-    assert model.state["step"] == "credential" and model.sold is not None
-    model.credential("code")
+    assert [p["cents"] for p in model.state["presets"] if p["suggested"]] == [1000]
+    model.chooseText("7,00")
     state = model.state
-    assert state["step"] == "receipt" and len(state["code"]) == 6 and state["code"].isdigit()
-    assert any("€7.00" in line for line in state["receipt"]) and state["canEmail"] is False
-    assert state["error"] == ""
+    assert state["step"] == "pay" and state["stepIndex"] == 1 and state["methods"] == ["cash"]
+    assert state["amount"] == "Amount: €7.00" and state["cashButton"] == "I put €7.00 in the box"
+    assert model.sale_open() is False  # nothing paid, nothing pending: the idle return may come
+    model.cashDone()
+    model.cashDone()  # a second touch sells nothing more
+    state = model.state
+    assert state["step"] == "done" and state["stepIndex"] == 2 and state["sold"] is True
+    assert len(state["code"]) == 6 and state["codeGrouped"] == state["code"][:3] + "\u202f" + state["code"][3:]
+    assert state["codeQr"].startswith("data:image/png;base64,")
+    assert bus.unlocks == [f"kiosk, day pass #{model.sold.id}"] and state["door"] == "opening"
+    bus.node_unlocks(model)
+    assert model.state["door"] == "opened" and model.state["doorText"] == "The door is open: come in!"
+    assert any("€7.00" in line for line in model.state["receipt"]) and model.state["canEmail"] is False
+    assert model.state["amount"] == "Amount: €7.00"  # the amount stays in view
+    assert model.sale_open() is True
+
+
+def test_the_name_comes_after_payment_and_is_optional(make_ctx, site):
+    model = DayPassModel(make_ctx(bus=FakeBus(), language="fr"))
+    model.start()
+    model.choose(500)
+    model.cashDone()
+    assert model.sold.name == "Visitor" and model.state["name"] == ""
+    assert "Visiteur·se — pass journée" in model.state["receipt"][1]  # the row's "Visitor", in French
+    model.details()
+    assert model.state["step"] == "details"
+    model.setName("  Camille   Dupont ")
+    assert model.state["step"] == "done" and model.state["name"] == "Camille Dupont"
+    assert model.state["receipt"][1].startswith("Camille Dupont — pass journée")
+    assert day_passes.sold_pass(site, model.sold.id).name == "Camille Dupont"
+    model.details()
+    model.setName("   ")  # nothing typed: back to the door, the name kept
+    assert model.state["step"] == "done" and day_passes.sold_pass(site, model.sold.id).name == "Camille Dupont"
+
+
+def test_back_after_payment_stays_on_the_paid_pass(make_ctx, screens):
+    model = DayPassModel(make_ctx(bus=FakeBus()))
+    model.start()
+    model.choose(1000)
+    model.back()
+    assert model.state["step"] == "amount" and screens.visited == []
+    model.choose(1000)
+    model.cashDone()
+    model.details()
+    model.back()
+    assert model.state["step"] == "done"
+    model.back()
+    model.back()
+    assert model.state["step"] == "done" and screens.visited == [] and model.sold is not None
 
 
 def test_an_amount_under_the_floor_is_refused_and_a_free_pass_needs_no_payment(make_ctx, site):
-    model = DayPassModel(make_ctx())
+    model = DayPassModel(make_ctx(bus=FakeBus()))
     model.start()
-    model.setName("Noa")
     model.chooseText("douze")
     assert model.state["step"] == "amount" and model.state["error"]
     model.choose(0)  # pay what you can, nothing included: sold at once, no cash box
-    assert model.state["step"] == "credential" and model.sold is not None and model.sold.cents == 0
+    assert model.state["step"] == "done" and model.sold is not None and model.sold.cents == 0
+
+
+def _online(make_ctx, provider, **kiosk):
+    ctx = make_ctx(provider=provider, bus=FakeBus())
+    config = ctx.site.config
+    ctx.site.config = config.model_copy(update={"kiosk": config.kiosk.model_copy(
+        update={"payment": ("cash", "online"), **kiosk})})
+    return DayPassModel(ctx)
 
 
 def test_a_day_pass_paid_online_is_sold_once_the_provider_says_paid(make_ctx):
     provider = FakeProvider(paid_after=2)
-    site_ctx = make_ctx(provider=provider)
-    config = site_ctx.site.config
-    site_ctx.site.config = config.model_copy(update={"kiosk": config.kiosk.model_copy(
-        update={"payment": ("cash", "online"), "credential": ("code",)})})
-    model = DayPassModel(site_ctx)
+    model = _online(make_ctx, provider, credential=("code",))
     model.start()
-    model.setName("Camille")
-    model.choose(1500)
-    assert model.state["step"] == "method" and model.state["methods"] == ["cash", "online"]
-    model.pay("online")
-    assert model.state["step"] == "online" and model.state["qr"].startswith("data:image/png;base64,")
+    model.choose(1500)  # cash and the QR side by side: the checkout opens with the screen
+    assert model.state["step"] == "pay" and model.state["methods"] == ["cash", "online"]
+    assert model.state["qr"].startswith("data:image/png;base64,") and len(provider.created) == 1
+    assert model.sale_open() is True  # a payment may come any second
     model._poll()  # what the poll timer does every 2 s
     assert model.sold is None
     model._poll()
     model.poll.stop()
     assert model.sold is not None and model.sold.method == "online"
-    assert model.state["step"] == "receipt" and model.state["code"]
+    assert model.state["step"] == "done" and model.state["code"] and model.state["canCard"] is False
+
+
+def test_a_payment_that_lands_after_back_still_ends_on_the_done_screen(make_ctx):
+    provider = FakeProvider(paid_after=None)
+    model = _online(make_ctx, provider)
+    model.start()
+    model.choose(1000)
+    (checkout_id, _, _), = provider.created
+    model.back()  # the visitor goes back to the amounts as their phone pays
+    provider.pay(checkout_id)
+    model._poll()
+    assert model.state["step"] == "done" and model.sold is not None and model.sold.cents == 1000
+    model.choose(1000)  # a paid pass is not sold twice
+    assert len(provider.created) == 1
+
+
+def test_checkouts_left_behind_are_still_asked_about(make_ctx, site):
+    from access.services import checkouts
+
+    provider = FakeProvider(paid_after=None)
+    model = _online(make_ctx, provider)
+    model.start()
+    model.choose(800)
+    (checkout_id, _, _), = provider.created
+    model.reset()  # the visitor walked away; the screen went home
+    model.start()  # the next visitor
+    assert model.left_behind and model.behind.isActive()
+    provider.pay(checkout_id)
+    model._poll_left_behind()
+    assert not model.left_behind and not model.behind.isActive()
+    (row,) = [c for c in checkouts._listed(site, True) if c.checkout_id == checkout_id]
+    assert row.state == "paid" and row.day_pass_id is not None
+    assert model.state["step"] == "amount" and model.sold is None  # not shown to the next visitor
 
 
 def test_a_valid_code_opens_the_entrance_and_five_wrong_ones_lock_the_keypad(make_ctx, site):
@@ -145,7 +225,7 @@ def test_a_good_code_with_the_broker_away_says_the_door_is_offline(make_ctx, sit
 
 def test_a_good_code_says_the_door_is_open_only_once_the_node_says_it_unlocked(make_ctx, site,
                                                                                monkeypatch):
-    monkeypatch.setattr(door_code, "CONFIRM_S", 0.05)
+    monkeypatch.setattr(door_opening, "CONFIRM_S", 0.05)
     sold = day_passes.sell(site, cents=500, method=PaymentMethod.CASH, name="Camille", with_code=True)
     bus = FakeBus()  # connected, but the entrance node is down: nobody answers
     model = DoorCodeModel(make_ctx(bus=bus))
