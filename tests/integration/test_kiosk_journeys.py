@@ -13,7 +13,10 @@ from access.hub.jobs import HubJobs
 from access.services import day_passes
 from access.services.ledger import PaymentMethod
 from access.store.models import DayPass, LedgerEntry, OnlineCheckout
-from tests.integration.test_kiosk import node, site, view  # noqa: F401  (fixtures)
+from tests.integration import test_kiosk
+
+# the kiosk's fixtures: a site with Ada and Bob, the kiosk window, the entrance node's player
+site, view, node = test_kiosk.site, test_kiosk.view, test_kiosk.node
 
 
 def _flow(view):
@@ -61,7 +64,7 @@ def test_a_payment_completing_after_the_idle_time_ends_with_the_pass_and_the_doo
     qtbot.wait(1500)  # five idle times
     assert view.kiosk.screen == "pass" and flow.state["step"] == "pay"
     assert view.kiosk.idle.warning is False  # not even a question while a payment may come
-    (checkout_id, cents, _), = provider.created
+    (checkout_id, _, _), = provider.created
     provider.pay(checkout_id)
     _wait_step(qtbot, flow, "done")
     qtbot.waitUntil(lambda: flow.state.get("door") == "opened", timeout=5000)

@@ -85,7 +85,8 @@ def test_a_day_pass_paid_cash_ends_with_the_door_open_and_the_code_grouped(make_
     model.cashDone()  # a second touch sells nothing more
     state = model.state
     assert state["step"] == "done" and state["stepIndex"] == 2 and state["sold"] is True
-    assert len(state["code"]) == 6 and state["codeGrouped"] == state["code"][:3] + "\u202f" + state["code"][3:]
+    code = state["code"]
+    assert len(code) == 6 and state["codeGrouped"] == code[:3] + "\u202f" + code[3:]
     assert state["codeQr"].startswith("data:image/png;base64,")
     assert bus.unlocks == [f"kiosk, day pass #{model.sold.id}"] and state["door"] == "opening"
     bus.node_unlocks(model)
@@ -110,7 +111,8 @@ def test_the_name_comes_after_payment_and_is_optional(make_ctx, site):
     assert day_passes.sold_pass(site, model.sold.id).name == "Camille Dupont"
     model.details()
     model.setName("   ")  # nothing typed: back to the door, the name kept
-    assert model.state["step"] == "done" and day_passes.sold_pass(site, model.sold.id).name == "Camille Dupont"
+    assert model.state["step"] == "done"
+    assert day_passes.sold_pass(site, model.sold.id).name == "Camille Dupont"
 
 
 def test_back_after_payment_stays_on_the_paid_pass(make_ctx, screens):
