@@ -276,3 +276,37 @@ def test_a_node_that_is_not_recording_is_named_on_the_dashboard_banner(make_ctx,
     model.node_status("entrance", "not-recording")  # its card is full: it opens, records nothing
     assert "Not recording" in model.state["offline"] and "entrance" in model.state["offline"]
     assert "Offline" not in model.state["offline"]
+
+
+def test_a_refusal_outside_hours_says_when_the_door_opens_next(make_ctx, site):
+    from datetime import datetime
+
+    model = WelcomeModel(make_ctx(language="fr"))
+    early = MORNING - timedelta(hours=2)  # 07:00 in Paris, a Wednesday: the door opens at 08:00
+    model.tap(decision(ADA, allowed=False, reason=Reason.OUTSIDE_HOURS, at=early))
+    assert model.state["lines"][1] == "Ouvre aujourd'hui à 08:00"
+    assert [w["action"] for w in model.state["ways"]] == ["ok"]  # a day pass opens at the same hours
+    saturday_evening = datetime(2026, 11, 21, 18, 0, tzinfo=MORNING.tzinfo)  # 19:00 in Paris
+    site.now = lambda: saturday_evening
+    model.tap(decision(ADA, allowed=False, reason=Reason.OUTSIDE_HOURS, at=saturday_evening))
+    assert model.state["lines"][1] == "Ouvre lundi 23 nov. à 08:00"
+    site.now = lambda: saturday_evening.replace(hour=21)  # 22:00 on Saturday: Sunday is closed too
+    model.tap(decision(ADA, allowed=False, reason=Reason.OUTSIDE_HOURS, at=site.now()))
+    assert model.state["lines"][1] == "Ouvre lundi 23 nov. à 08:00"
+
+
+def test_every_refusal_has_a_way_out_sized_for_it(make_ctx, site):
+    model = WelcomeModel(make_ctx())
+    model.tap(decision(None, allowed=False, reason=Reason.UNKNOWN_CARD))
+    assert [(w["action"], w["label"]) for w in model.state["ways"]] == [("pass", "Get a day pass"),
+                                                                         ("ok", "OK")]
+    assert model.on_screen_ms() == 20_000
+    site.config = site.config.model_copy(update={"site": site.config.site.model_copy(
+        update={"contact": "bonjour@laruche.example"})})
+    model.tap(decision(ADA, allowed=False, reason=Reason.NOT_ENOUGH_CREDIT))
+    ways = model.state["ways"]
+    assert [w["action"] for w in ways] == ["topup", "contact", "ok"]
+    assert ways[0]["hint"] == "with a volunteer, in cash" and model.state["contact"] == "bonjour@laruche.example"
+    assert model.state["banner"].startswith("Hello Ada! Access denied. Not enough credit")
+    model.tap(decision(ADA))
+    assert model.state["ways"] == [] and model.on_screen_ms() == 8_000
