@@ -23,12 +23,13 @@ from kiosk.dashboard import DashboardModel
 from kiosk.day_pass import DayPassModel
 from kiosk.door_code import DoorCodeModel
 from kiosk.idle import SALE_HOLD_S, After, IdleWatch, Wait
+from kiosk.top_up import TopUpModel
 from kiosk.viewmodel import KioskContext
 from kiosk.welcome import WelcomeModel
 
 log = logging.getLogger(__name__)
 
-SCREENS = ("home", "welcome", "pass", "code", "dashboard", "rollcall")
+SCREENS = ("home", "welcome", "pass", "code", "dashboard", "rollcall", "topup")
 REFRESH_MS = 60_000
 BANNER_MS = 6_000
 WELCOMING = ("home", "welcome")
@@ -56,7 +57,8 @@ class Kiosk(QObject):
         self._pass = DayPassModel(self.ctx)
         self._code = DoorCodeModel(self.ctx)
         self._dash = DashboardModel(self.ctx)
-        self.models = (self._welcome, self._pass, self._code, self._dash)
+        self._topup = TopUpModel(self.ctx)
+        self.models = (self._welcome, self._pass, self._code, self._dash, self._topup)
         self.idle_ms = site.config.kiosk.idle_seconds * 1000
         self.idle = IdleWatch(self._wait, self.go_home, self)
         self._banner: dict[str, object] = {"text": "", "allowed": True}
@@ -86,8 +88,8 @@ class Kiosk(QObject):
         self.refresher.stop()
         self.idle.stop()
         self.banner_timer.stop()
-        self._pass.poll.stop()
-        self._pass.behind.stop()
+        self._pass.online.stop()
+        self._topup.online.stop()
         if self.bus is not None:
             self.bus.stop()
         self.background.stop()
@@ -118,6 +120,7 @@ class Kiosk(QObject):
     dayPass = Property(QObject, lambda self: self._pass, constant=True)
     doorCode = Property(QObject, lambda self: self._code, constant=True)
     dash = Property(QObject, lambda self: self._dash, constant=True)
+    topUp = Property(QObject, lambda self: self._topup, constant=True)
     idleWatch = Property(QObject, lambda self: self.idle, constant=True)
     banner = Property("QVariantMap", _get_banner, notify=bannerChanged)  # type: ignore[arg-type]
 
@@ -159,7 +162,8 @@ class Kiosk(QObject):
             return Wait(0, After.NEVER)
         if self._screen == "welcome":
             return Wait(self._welcome.on_screen_ms(), After.HOME)
-        if self._screen == "pass" and self._pass.sale_open():
+        if (self._screen == "pass" and self._pass.sale_open()) or (
+                self._screen == "topup" and self._topup.sale_open()):
             return Wait(SALE_HOLD_S * 1000, After.WARN)
         return Wait(self.idle_ms, After.WARN)
 
@@ -208,14 +212,19 @@ class Kiosk(QObject):
 
     @Slot(str)
     def wayOut(self, action: str) -> None:
-        """A button under a refusal: ``pass`` (a day pass), ``ok`` (home); the others only show
-        something on the refusal screen itself."""
+        """A button under a refusal: ``pass`` (a day pass), ``topup`` (the member's credit, when
+        the kiosk takes payments), ``ok`` (home); ``contact`` shows the team's contact there."""
+        facts = self._welcome.facts
         if action == "pass":
             self.go("pass")
+        elif action == "topup" and facts is not None and facts.tap.member_id is not None:
+            self._topup.start(facts.tap.member_id, facts.first_name or "", facts.balance_cents)
+            self.go("topup")
         elif action == "ok":
             self.go_home()
         else:
             self.touched()
 
     def model(self, name: str) -> Any:
-        return {"welcome": self._welcome, "pass": self._pass, "code": self._code, "dash": self._dash}[name]
+        return {"welcome": self._welcome, "pass": self._pass, "code": self._code, "dash": self._dash,
+                "topup": self._topup}[name]

@@ -22,73 +22,46 @@ the flow's number, not shown to the next person.
 
 from __future__ import annotations
 
-import base64
-import io
 import logging
-from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
-from typing import Any
 
-import segno
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import Slot
 
 from access import texts
 from access.bus.schemas import DecisionEvent, ResourceState
-from access.errors import InvalidInput, SeuilError
-from access.payments.provider import PaymentError
-from access.services import checkouts, day_passes, receipts
-from access.services.checkouts import CheckoutView, Purpose, State
+from access.errors import InvalidInput
+from access.services import day_passes, receipts
+from access.services.checkouts import CheckoutView, Purpose
 from access.services.day_passes import Offer, SoldPass
 from access.services.ledger import PaymentMethod
 from kiosk.door_opening import Door, DoorOpening
-from kiosk.viewmodel import KioskContext, ViewModel
+from kiosk.online_payment import qr_data_url
+from kiosk.sale_flow import SaleFlow, parse_amount
+from kiosk.viewmodel import KioskContext
 
 log = logging.getLogger(__name__)
 
-POLL_MS = 2000
-LEFT_BEHIND_POLL_MS = 30_000
 STEPS = ("amount", "pay", "done")
 STEP_OF = {"amount": 0, "pay": 1, "card": 2, "done": 2, "details": 2}
-SOLD_STEPS = ("card", "done", "details")
 
 
-class DayPassModel(ViewModel):
+class DayPassModel(SaleFlow):
     def __init__(self, ctx: KioskContext) -> None:
         super().__init__(ctx)
-        self.poll = QTimer(self)
-        self.poll.setInterval(POLL_MS)
-        self.poll.timeout.connect(self._poll)
-        self.behind = QTimer(self)
-        self.behind.setInterval(LEFT_BEHIND_POLL_MS)
-        self.behind.timeout.connect(self._poll_left_behind)
-        self.left_behind: set[int] = set()
-        """Checkouts of visitors who went home before paying: still asked about (and the hub)."""
         self.show_email = False
         self.show_methods: tuple[str, ...] | None = None
         """The screenshots show cash and online side by side whatever the site has."""
-        self.flow = 0
         self.door = DoorOpening(lambda: self.ctx.bus, self.render)
-        self.watching: dict[int, CheckoutView] = {}
         self.reset()
 
     # --- facts ------------------------------------------------------------------------------
 
     def reset(self) -> None:
         """The visitor is gone: their pending checkouts are left to the slow poll (and the hub)."""
-        self.left_behind.update(i for i, c in self.watching.items() if c.state == State.PENDING)
-        if self.left_behind and not self.behind.isActive():
-            self.behind.start()
-        self.poll.stop()
-        self.flow += 1
+        self.next_flow()
         self.step = "amount"
         self.name = ""
         self.offer: Offer | None = None
         self.cents: int | None = None
-        self.watching = {}
-        self.checkout: CheckoutView | None = None
-        self.qr = ""
-        self.online_error = ""
-        self.selling = False
         self.sold: SoldPass | None = None
         self.code: str | None = None
         self.code_qr = ""
@@ -97,7 +70,6 @@ class DayPassModel(ViewModel):
         self.error_key = ""
         self.email_sent = ""
         self.busy = False
-        self.asking = False
         self.door.reset()
 
     @property
@@ -110,31 +82,14 @@ class DayPassModel(ViewModel):
         if self.show_methods is not None:
             return self.show_methods
         allowed = self.ctx.site.config.kiosk.payment
-        return tuple(m for m in allowed if m != "online" or self.ctx.provider is not None)
+        return tuple(m for m in allowed if m != "online" or self.online.available)
 
     @property
     def credentials(self) -> tuple[str, ...]:
         return self.ctx.site.config.kiosk.credential
 
-    def sale_open(self) -> bool:
-        """Money may be on its way or was paid: the screen must not go home by itself."""
-        return (self.selling or self.sold is not None
-                or any(c.state == State.PENDING for c in self.watching.values()))
-
-    def _run(self, call: Callable[[], Any], done: Callable[[Any], None],
-             failed: Callable[[Exception], None] | None = None) -> None:
-        """A background call whose answer is dropped if the visitor's flow ended meanwhile."""
-        flow = self.flow
-
-        def deliver(result: Any) -> None:
-            if flow == self.flow:
-                done(result)
-
-        def fail(error: Exception) -> None:
-            if flow == self.flow:
-                (failed or self._failed)(error)
-
-        self.ctx.background.run(call, deliver, fail)
+    def sold_already(self) -> bool:
+        return self.sold is not None
 
     # --- actions (QML) ----------------------------------------------------------------------
 
@@ -163,49 +118,13 @@ class DayPassModel(ViewModel):
             return
         self._to("pay")
         if "online" in self.methods:
-            self._open_checkout(cents)
+            label = self.offer.description or "Day pass"
+            self.online.open(Purpose.DAY_PASS, cents, label, {"name": self.name}, self._online_text)
 
     @Slot(str)
     def chooseText(self, text: str) -> None:
         """A free amount typed on the keypad (``12`` or ``12,50``)."""
-        try:
-            value = Decimal(text.strip().replace(",", ".") or "x")
-        except InvalidOperation:
-            self.error_key = "pass.below_floor"
-            self.render()
-            return
-        self.choose(int(value * 100) if value.is_finite() and value >= 0 else -1)
-
-    def _open_checkout(self, cents: int) -> None:
-        """The QR code beside the cash box: a checkout kept in the database before it is shown.
-        A checkout for this amount that the visitor already opened (back, then the same preset)
-        is shown again rather than a second one."""
-        same = next((c for c in self.watching.values() if c.cents == cents and c.state == State.PENDING
-                     and c.url), None)
-        if same is not None:
-            self._opened(same)
-            return
-        provider, name = self.ctx.provider, self.name
-        if provider is None:
-            return
-        label = self.offer.description if self.offer and self.offer.description else "Day pass"
-        self.checkout, self.qr, self.online_error = None, "", ""
-        self._run(lambda: checkouts.start(self.ctx.site, provider, Purpose.DAY_PASS, cents, label,
-                                          {"name": name}),
-                  self._opened, self._online_unavailable)
-
-    def _opened(self, checkout: CheckoutView) -> None:
-        self.watching[checkout.id] = checkout
-        if self.step == "pay" and checkout.cents == self.cents:
-            self.checkout = checkout
-            self.qr = qr_data_url(checkout.url)
-        self.poll.start()
-        self.render()
-
-    def _online_unavailable(self, error: Exception) -> None:
-        self.online_error = (self.t("pass.online_unreachable", message=str(error))
-                             if isinstance(error, PaymentError) else self.t("pass.online_off"))
-        self.render()
+        self.choose(parse_amount(text))
 
     @Slot(str)
     def pay(self, method: str) -> None:
@@ -218,73 +137,18 @@ class DayPassModel(ViewModel):
         if self.step == "pay" and self.sold is None and not self.selling:
             self._sell(PaymentMethod.CASH)
 
-    def _poll(self) -> None:
-        """Every pending checkout of this visitor, whichever step they are on."""
-        provider = self.ctx.provider
-        pending = [c.id for c in self.watching.values() if c.state == State.PENDING]
-        if provider is None or not pending:
-            self.poll.stop()
+    def _paid_online(self, checkout: CheckoutView) -> None:
+        pass_id = checkout.day_pass_id
+        if pass_id is None or self.sold is not None or self.selling:
             return
-        if self.asking:
-            return
-        self.asking = True
-        site = self.ctx.site
-        self._run(lambda: [checkouts.confirm(site, provider, i) for i in pending], self._polled,
-                  self._poll_failed)
-
-    def _polled(self, answers: list[CheckoutView]) -> None:
-        self.asking = False
-        for checkout in answers:
-            self.watching[checkout.id] = checkout
-        paid = next((c for c in answers if c.state == State.PAID and c.day_pass_id is not None), None)
-        if paid is not None and self.sold is None and not self.selling:
-            pass_id = paid.day_pass_id
-            assert pass_id is not None
-            self.poll.stop()
-            self.selling = True
-            self._run(lambda: day_passes.sold_pass(self.ctx.site, pass_id), self._sold)
-        elif self.checkout is not None and self.watching[self.checkout.id].state not in (
-                State.PENDING, State.PAID):
-            self.online_error = self.t("pass.online_failed")
-            self.render()
-        if not any(c.state == State.PENDING for c in self.watching.values()):
-            self.poll.stop()
-
-    def _poll_failed(self, error: Exception) -> None:
-        self.asking = False  # a network hiccup: the timer asks again
-
-    def _poll_left_behind(self) -> None:
-        provider = self.ctx.provider
-        if provider is None or not self.left_behind:
-            self.behind.stop()
-            return
-        site, ids = self.ctx.site, sorted(self.left_behind)
-
-        def confirm_all() -> list[CheckoutView]:
-            return [checkouts.confirm(site, provider, i) for i in ids]
-
-        # not _run: these outlive the flow that opened them
-        self.ctx.background.run(confirm_all, self._left_behind_polled, lambda error: None)
-
-    def _left_behind_polled(self, answers: list[CheckoutView]) -> None:
-        for checkout in answers:
-            if checkout.state != State.PENDING:
-                self.left_behind.discard(checkout.id)
-                log.info("online checkout #%d left at the kiosk: %s %s", checkout.id, checkout.state,
-                         checkout.outcome or checkout.problem or "")
-        if not self.left_behind:
-            self.behind.stop()
+        self.selling = True
+        self._run(lambda: day_passes.sold_pass(self.ctx.site, pass_id), self._sold)
 
     def _sell(self, method: PaymentMethod) -> None:
         cents = self.cents or 0
         self.selling = True
         self.render()
-        self._run(lambda: day_passes.sell(self.ctx.site, cents=cents, method=method), self._sold,
-                  self._sale_failed)
-
-    def _sale_failed(self, error: Exception) -> None:
-        self.selling = False
-        self._failed(error)
+        self._run(lambda: day_passes.sell(self.ctx.site, cents=cents, method=method), self._sold)
 
     def _sold(self, sold: SoldPass) -> None:
         self.sold, self.selling = sold, False
@@ -384,20 +248,14 @@ class DayPassModel(ViewModel):
         if self.selling:
             return  # the cash sale is being written: its pass comes next
         if self.step == "pay":
-            self.checkout, self.qr, self.online_error = None, "", ""
+            self.online.hide()
             self._to("amount")  # the checkout stays watched: paid now, it still ends on "done"
         else:
             self.ctx.go("home")
 
     def _failed(self, error: Exception) -> None:
         self.busy = False
-        if isinstance(error, PaymentError):
-            self.error = self.t("pass.online_unreachable", message=str(error))
-        elif isinstance(error, SeuilError):
-            self.error = self.t("common.error", message=error.message)
-        else:
-            self.error = self.t("common.error", message=error.__class__.__name__)
-        self.render()
+        super()._failed(error)
 
     def _to(self, step: str) -> None:
         self.step, self.error = step, ""
@@ -450,8 +308,8 @@ class DayPassModel(ViewModel):
             canCard="card" in self.credentials and self.sold is not None and not self.card_bound,
             cashHint=self.t("pass.cash_hint", amount=amount),
             cashButton=self.t("pass.cash_button", amount=amount),
-            onlineHint=self.t("pass.online_hint", amount=amount), qr=self.qr,
-            onlineError=self.online_error,
+            onlineHint=self.t("pass.online_hint", amount=amount), qr=self.online.qr,
+            onlineError=self.online.error,
             code=self.code or "", codeGrouped=group_code(self.code or ""), codeQr=self.code_qr,
             codeHint=self.t("pass.code_hint", time=until),
             cardBound=self.t("pass.card_bound", time=until) if self.card_bound else "",
@@ -465,10 +323,3 @@ class DayPassModel(ViewModel):
 def group_code(code: str) -> str:
     """``482913`` as ``482 913`` (a thin space that never breaks): read and typed in two halves."""
     return f"{code[:3]}\u202f{code[3:]}" if len(code) == 6 else code
-
-
-def qr_data_url(text: str) -> str:
-    """A QR code image QML can show (``data:image/png;base64,...``): a payment link, a door code."""
-    buffer = io.BytesIO()
-    segno.make(text, error="m", micro=False).save(buffer, kind="png", scale=8, border=2)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()

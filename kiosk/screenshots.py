@@ -18,11 +18,12 @@ from access.domain.membership import MembershipStatus
 from access.services.context import Site
 from access.services.day_passes import SoldPass
 from access.services.screens.welcome import Presence, TapSeen, Welcome
+from access.services.top_ups import TopUp
 from access.texts import LANGUAGES
 from kiosk.app import SIZES, KioskWindow
 from kiosk.controller import Kiosk
-from kiosk.day_pass import qr_data_url
 from kiosk.door_opening import Door
+from kiosk.online_payment import qr_data_url
 
 
 def settle(ms: int = 60) -> None:
@@ -57,7 +58,8 @@ def sample_welcome(site: Site, *, allowed: bool = True, reason: Reason = Reason.
 
 SCENES = ("home", "welcome", "welcome-out", "denied-expired", "denied-starts", "denied-credit",
           "denied-hours", "pass-amount", "pass-pay", "pass-card", "pass-done", "pass-done-nodoor",
-          "pass-details", "pass-details-mail", "pass-banner", "pass-idle", "code", "code-wrong",
+          "pass-details", "pass-details-mail", "pass-banner", "pass-idle", "topup-amount", "topup-pay",
+          "topup-done", "code", "code-wrong",
           "dashboard", "rollcall")
 SAMPLE_CONTACT = "06 12 34 56 78 · bonjour@laruche.example"
 """The team's contact on the screenshots of a site that has not set ``[site] contact``."""
@@ -98,7 +100,7 @@ def stage(view: KioskWindow, scene: str) -> None:
         flow.show_methods = ("cash", "online")  # side by side, as on a site with HelloAsso
         if step in ("pay", "banner"):
             flow.cents, flow.step = 1000, "pay"
-            flow.qr = qr_data_url("https://www.helloasso.com/associations/example/checkout/123")
+            flow.online.qr = qr_data_url("https://www.helloasso.com/associations/example/checkout/123")
         elif step in ("card", "done", "details"):
             now = site.now()
             flow.cents, flow.step = 1000, step
@@ -113,6 +115,17 @@ def stage(view: KioskWindow, scene: str) -> None:
             kiosk._set_banner(str(kiosk.model("welcome").state["banner"]), True)
         elif step == "idle":
             kiosk.idle.warn()
+    elif scene.startswith("topup"):
+        topup = kiosk.model("topup")
+        topup.start(1, "Camille", -350)
+        topup.show_methods = ("cash", "online")
+        kiosk.go("topup")
+        if scene != "topup-amount":
+            topup.cents, topup.step = 2000, "pay"
+            topup.online.qr = qr_data_url("https://www.helloasso.com/associations/example/checkout/124")
+        if scene == "topup-done":
+            topup._topped(TopUp(1, "Camille", 2000, "cash", 7, 1650))
+        topup.render()
     elif scene.startswith("code"):
         kiosk.go("code")
         if scene == "code-wrong":

@@ -134,7 +134,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "denied.opens_tomorrow": ("Ouvre demain à {time}", "Opens tomorrow at {time}"),
     "denied.opens_on": ("Ouvre {day} à {time}", "Opens on {day} at {time}"),
     "denied.top_up": ("Recharger mon solde", "Top up my balance"),
-    "denied.top_up_where": ("auprès d'un·e bénévole, en espèces", "with a volunteer, in cash"),
+    "denied.top_up_here": ("ici, en espèces ou en ligne", "here, cash or online"),
+    "denied.top_up_cash": ("ici, en espèces", "here, in cash"),
+    # top-up at the kiosk (issue 18.4)
+    "topup.title": ("Recharger : {name}", "Top up: {name}"),
+    "topup.title_anonymous": ("Recharger mon solde", "Top up my balance"),
+    "topup.step_amount": ("Combien ajouter ?", "How much to add?"),
+    "topup.balance": ("Solde actuel : {amount}", "Balance now: {amount}"),
+    "topup.stage_done": ("Rechargé", "Topped up"),
+    "topup.done": ("Merci ! {amount} ajoutés. Nouveau solde : {balance}",
+                   "Thank you! {amount} added. New balance: {balance}"),
+    "topup.bad_amount": ("Choisissez un montant jusqu'à {amount}.", "Choose an amount up to {amount}."),
     "code.auto": ("Le code part tout seul au 6e chiffre", "The code goes at the 6th digit"),
     # door code
     "code.title": ("Entrez votre code", "Enter your code"),

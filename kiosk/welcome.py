@@ -95,8 +95,9 @@ class WelcomeModel(ViewModel):
         """The buttons under a refusal: what gets this person in, whom to ask, OK."""
         ways = []
         if w.tap.reason is Reason.NOT_ENOUGH_CREDIT:
-            ways.append({"action": "topup", "label": self.t("denied.top_up"),
-                         "hint": self.t("denied.top_up_where")})
+            online = "online" in self.ctx.site.config.kiosk.payment and self.ctx.provider is not None
+            ways.append({"action": "topup", "label": self.t("denied.top_up"),  # the kiosk takes it
+                         "hint": self.t("denied.top_up_here" if online else "denied.top_up_cash")})
         elif w.tap.reason in DAY_PASS_HELPS:
             ways.append({"action": "pass", "label": self.t("denied.day_pass"), "hint": ""})
         if self.ctx.site.config.site.contact:

@@ -8,7 +8,10 @@ Item {
     objectName: "pass"
     readonly property var k: kiosk
     readonly property real uu: Math.min(width / 800, height / 480)
-    readonly property var p: k.dayPass.state
+    // the day pass, or a member's top-up: the same amount and payment screens
+    readonly property var flow: k.screen === "topup" ? k.topUp : k.dayPass
+    readonly property var p: flow.state
+    readonly property bool topUp: p.kind === "topup"
     readonly property string step: p.step || "amount"
 
     TopBar {
@@ -16,9 +19,9 @@ Item {
         kiosk: page.k
         u: page.uu
         anchors { left: parent.left; right: parent.right; top: parent.top }
-        title: page.k.s["pass.title"]
+        title: page.p.title || page.k.s["pass.title"]
         showBack: page.step !== "done"
-        onBack: page.k.dayPass.back()
+        onBack: page.flow.back()
     }
     StepBar {
         id: stepBar
@@ -44,8 +47,11 @@ Item {
                 id: amountColumn
                 width: parent.width - ownAmount.width - 24 * page.uu
                 spacing: 10 * page.uu
-                Label { u: page.uu; width: parent.width; text: page.k.s["pass.step_amount"]
+                Label { u: page.uu; width: parent.width
+                        text: page.k.s[page.topUp ? "topup.step_amount" : "pass.step_amount"]
                         font.pixelSize: 28 * page.uu; font.bold: true; maximumLineCount: 1 }
+                Label { objectName: "balanceNow"; u: page.uu; width: parent.width; text: page.p.balance || ""
+                        visible: text !== ""; maximumLineCount: 1 }
                 Label { u: page.uu; width: parent.width; text: page.p.floor || ""; visible: text !== ""
                         color: Theme.muted; maximumLineCount: 1 }
                 Flow {
@@ -64,7 +70,7 @@ Item {
                                   : modelData.label
                             border.color: modelData.suggested ? Theme.accent : Theme.line
                             border.width: modelData.suggested ? 3 : 2
-                            onClicked: page.k.dayPass.choose(modelData.cents)
+                            onClicked: page.flow.choose(modelData.cents)
                         }
                     }
                 }
@@ -88,7 +94,7 @@ Item {
                     primary: true
                     enabledButton: amountPad.value !== ""
                     text: page.k.s["common.next"]
-                    onClicked: page.k.dayPass.chooseText(amountPad.value)
+                    onClicked: page.flow.chooseText(amountPad.value)
                 }
             }
         }
@@ -121,7 +127,7 @@ Item {
                         primary: true
                         enabledButton: !page.p.busy
                         text: page.p.cashButton || ""
-                        onClicked: page.k.dayPass.cashDone()
+                        onClicked: page.flow.cashDone()
                     }
                     Label { u: page.uu; width: parent.width; text: page.p.error || ""; color: Theme.bad
                             visible: text !== ""; maximumLineCount: 3 }
@@ -186,9 +192,20 @@ Item {
                     visible: text !== ""; maximumLineCount: 3 }
         }
 
+        // 3. a top-up done: the new balance
+        Column {
+            visible: page.step === "done" && page.topUp
+            width: parent.width
+            spacing: 16 * page.uu
+            Label { objectName: "topUpDone"; u: page.uu; width: parent.width; text: page.p.doneText || ""
+                    font.pixelSize: 30 * page.uu; font.bold: true; color: Theme.accent; maximumLineCount: 3 }
+            BigButton { objectName: "topUpFinished"; u: page.uu; width: body.width * 0.4; primary: true
+                        text: page.k.s["common.done"]; onClicked: page.k.go_home() }
+        }
+
         // 3. done: the door opens, the code large with its QR, then the optional extras
         Item {
-            visible: page.step === "done"
+            visible: page.step === "done" && !page.topUp
             anchors.fill: parent
             Rectangle {
                 id: codeCard
@@ -246,7 +263,7 @@ Item {
                               + (page.p.doorText || page.k.s["common.working"])
                         color: page.p.door === "opened" || page.p.door === "no_answer" ? Theme.accentInk
                                                                                         : Theme.ink
-                        font.pixelSize: 22 * page.uu
+                        font.pixelSize: 20 * page.uu
                         font.bold: true
                         maximumLineCount: 3
                     }
@@ -262,9 +279,9 @@ Item {
                 width: parent.width - (codeCard.visible ? codeCard.width + 16 * page.uu : 0)
                 spacing: 8 * page.uu
                 BigButton { objectName: "passDetails"; u: page.uu; width: parent.width
-                            text: page.k.s["pass.details"]; onClicked: page.k.dayPass.details() }
+                            text: page.k.s["pass.details"]; onClicked: page.flow.details() }
                 BigButton { objectName: "passCard"; u: page.uu; width: parent.width; visible: page.p.canCard || false
-                            text: page.k.s["pass.card_instead"]; onClicked: page.k.dayPass.credential("card") }
+                            text: page.k.s["pass.card_instead"]; onClicked: page.flow.credential("card") }
                 BigButton { objectName: "passDone"; u: page.uu; width: parent.width; primary: true
                             text: page.k.s["common.done"]; onClicked: page.k.go_home() }
             }
@@ -288,10 +305,10 @@ Item {
                     text: page.p.name || ""
                     placeholderText: page.k.s["pass.name_placeholder"]
                     inputMethodHints: Qt.ImhNoPredictiveText
-                    onAccepted: page.k.dayPass.setName(text)
+                    onAccepted: page.flow.setName(text)
                 }
                 BigButton { objectName: "nameSave"; u: page.uu; width: body.width * 0.34; primary: true
-                            text: page.k.s["pass.save"]; onClicked: page.k.dayPass.setName(nameField.text) }
+                            text: page.k.s["pass.save"]; onClicked: page.flow.setName(nameField.text) }
             }
             Label { u: page.uu; width: parent.width; text: page.k.s["pass.email"]; font.bold: true
                     visible: page.p.canEmail || false; maximumLineCount: 1 }
@@ -308,7 +325,7 @@ Item {
                     inputMethodHints: Qt.ImhEmailCharactersOnly | Qt.ImhNoAutoUppercase
                 }
                 BigButton { objectName: "emailSend"; u: page.uu; width: body.width * 0.34
-                            text: page.k.s["pass.email_send"]; onClicked: page.k.dayPass.email(emailField.text) }
+                            text: page.k.s["pass.email_send"]; onClicked: page.flow.email(emailField.text) }
             }
             Label { u: page.uu; width: parent.width; text: page.p.emailSent || page.p.error || ""
                     visible: text !== ""

@@ -31,6 +31,7 @@ Window {
                 switch (root.kiosk.screen) {
                 case "welcome": return "Welcome.qml";
                 case "pass": return "DayPass.qml";
+                case "topup": return "DayPass.qml";  // the same three screens, for one's credit
                 case "code": return "DoorCode.qml";
                 case "dashboard": return "Dashboard.qml";
                 case "rollcall": return "RollCall.qml";

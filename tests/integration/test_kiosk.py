@@ -93,7 +93,7 @@ class Node:
 def view(qtbot, site):
     provider = FakeProvider(paid_after=2)
     window = KioskWindow(site, bus=make_bus(site), provider=provider)
-    window.kiosk.model("pass").poll.setInterval(50)
+    window.kiosk.model("pass").online.poll.setInterval(50)
     window.window.show()
     window.kiosk.start()
     qtbot.waitUntil(lambda: window.kiosk.bus.is_connected, timeout=10_000)

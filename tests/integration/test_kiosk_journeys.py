@@ -188,3 +188,26 @@ def test_a_refusal_offers_a_day_pass_the_team_and_ok_and_stays_20_seconds(qtbot,
     assert view.kiosk.idle.policy().ms == 20_000
     view.kiosk.wayOut("pass")
     assert view.kiosk.screen == "pass"
+
+
+def test_a_member_refused_for_credit_tops_up_at_the_kiosk_and_a_door_tap_does_not_reset_it(
+        qtbot, view, node, site):
+    view.kiosk.ctx.provider.paid_after = None
+    view.kiosk.idle_ms = 300
+    node.decide(1, allowed=False, reason=Reason.NOT_ENOUGH_CREDIT)
+    qtbot.waitUntil(lambda: view.kiosk.screen == "welcome", timeout=5000)
+    assert view.kiosk.model("welcome").state["ways"][0]["hint"] == "ici, en espèces ou en ligne"
+    view.kiosk.wayOut("topup")
+    assert view.kiosk.screen == "topup"
+    topup = view.kiosk.model("topup")
+    topup.choose(2000)
+    qtbot.waitUntil(lambda: topup.state.get("qr", "").startswith("data:image/png"), timeout=5000)
+    assert _item(view, "qr").isVisible() and _item(view, "cashDone").isVisible()
+    node.decide(2)  # Bob comes in meanwhile
+    qtbot.waitUntil(lambda: "Bob" in view.kiosk.banner.get("text", ""), timeout=5000)
+    qtbot.wait(1000)  # past the idle time: the checkout may be paid any second
+    assert view.kiosk.screen == "topup" and topup.state["step"] == "pay"
+    topup.cashDone()
+    qtbot.waitUntil(lambda: topup.state.get("step") == "done", timeout=5000)
+    assert "Nouveau solde\u00a0: 20,00\u00a0€" in _item(view, "topUpDone").property("text")
+    assert _ledger(site) == [("payment", 2000, "cash")]

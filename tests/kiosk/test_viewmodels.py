@@ -156,10 +156,10 @@ def test_a_day_pass_paid_online_is_sold_once_the_provider_says_paid(make_ctx):
     assert model.state["step"] == "pay" and model.state["methods"] == ["cash", "online"]
     assert model.state["qr"].startswith("data:image/png;base64,") and len(provider.created) == 1
     assert model.sale_open() is True  # a payment may come any second
-    model._poll()  # what the poll timer does every 2 s
+    model.online.ask()  # what the poll timer does every 2 s
     assert model.sold is None
-    model._poll()
-    model.poll.stop()
+    model.online.ask()
+    model.online.stop()
     assert model.sold is not None and model.sold.method == "online"
     assert model.state["step"] == "done" and model.state["code"] and model.state["canCard"] is False
 
@@ -172,7 +172,7 @@ def test_a_payment_that_lands_after_back_still_ends_on_the_done_screen(make_ctx)
     (checkout_id, _, _), = provider.created
     model.back()  # the visitor goes back to the amounts as their phone pays
     provider.pay(checkout_id)
-    model._poll()
+    model.online.ask()
     assert model.state["step"] == "done" and model.sold is not None and model.sold.cents == 1000
     model.choose(1000)  # a paid pass is not sold twice
     assert len(provider.created) == 1
@@ -188,10 +188,10 @@ def test_checkouts_left_behind_are_still_asked_about(make_ctx, site):
     (checkout_id, _, _), = provider.created
     model.reset()  # the visitor walked away; the screen went home
     model.start()  # the next visitor
-    assert model.left_behind and model.behind.isActive()
+    assert model.online.left_behind and model.online.behind.isActive()
     provider.pay(checkout_id)
-    model._poll_left_behind()
-    assert not model.left_behind and not model.behind.isActive()
+    model.online.ask_left_behind()
+    assert not model.online.left_behind and not model.online.behind.isActive()
     (row,) = [c for c in checkouts._listed(site, True) if c.checkout_id == checkout_id]
     assert row.state == "paid" and row.day_pass_id is not None
     assert model.state["step"] == "amount" and model.sold is None  # not shown to the next visitor
@@ -306,8 +306,54 @@ def test_every_refusal_has_a_way_out_sized_for_it(make_ctx, site):
     model.tap(decision(ADA, allowed=False, reason=Reason.NOT_ENOUGH_CREDIT))
     ways = model.state["ways"]
     assert [w["action"] for w in ways] == ["topup", "contact", "ok"]
-    assert ways[0]["hint"] == "with a volunteer, in cash"
+    assert ways[0]["hint"] == "here, in cash"  # the kiosk takes it (this site has no online payment)
     assert model.state["contact"] == "bonjour@laruche.example"
     assert model.state["banner"].startswith("Hello Ada! Access denied. Not enough credit")
     model.tap(decision(ADA))
     assert model.state["ways"] == [] and model.on_screen_ms() == 8_000
+
+
+def test_a_member_short_of_credit_tops_up_in_the_cash_box(make_ctx, site, screens):
+    from access.services import top_ups
+    from kiosk.top_up import TopUpModel
+
+    model = TopUpModel(make_ctx())
+    model.start(ADA, "Ada", -350)
+    assert model.state["balance"] == "Balance now: -€3.50" and model.state["step"] == "amount"
+    assert [p["cents"] for p in model.state["presets"]] == [500, 1000, 2000, 5000]
+    model.chooseText("0")
+    assert model.state["step"] == "amount" and model.state["error"]
+    model.chooseText("20")
+    assert model.state["step"] == "pay" and model.state["amount"] == "Amount: €20.00"
+    assert model.sale_open() is False
+    model.cashDone()
+    model.cashDone()  # twice: one payment
+    assert model.state["step"] == "done" and model.state["doneText"] == (
+        "Thank you! €20.00 added. New balance: €20.00")  # Ada's ledger was empty: -3.50 was the tap's
+    assert top_ups.balance(site, ADA) == 2000 and model.sale_open() is True
+    model.back()
+    assert model.state["step"] == "done" and screens.visited == []
+
+
+def test_a_top_up_paid_online_after_going_back_still_lands_and_is_never_entered_twice(make_ctx, site):
+    from access.hub.jobs import HubJobs
+    from access.services import top_ups
+    from kiosk.top_up import TopUpModel
+
+    provider = FakeProvider(paid_after=None)
+    ctx = make_ctx(provider=provider)
+    ctx.site.config = ctx.site.config.model_copy(update={"kiosk": ctx.site.config.kiosk.model_copy(
+        update={"payment": ("cash", "online")})})
+    model = TopUpModel(ctx)
+    model.start(ADA, "Ada", 0)
+    model.choose(1000)
+    (checkout_id, cents, _), = provider.created
+    assert cents == 1000 and model.state["qr"] and model.sale_open() is True
+    model.back()
+    provider.pay(checkout_id)
+    jobs = HubJobs(site, lambda name, run: run())
+    jobs.provider = provider
+    jobs.confirm_checkouts()  # the hub sees it paid first
+    model.online.ask()  # then the screen: it finds the entry the hub made
+    assert model.state["step"] == "done" and "New balance: €10.00" in model.state["doneText"]
+    assert top_ups.balance(site, ADA) == 1000

@@ -1,0 +1,65 @@
+"""Topping up a member's machine credit at the kiosk, after a badge tap: cash box or online.
+
+A top-up is a payment on the member's ledger (method ``cash`` or ``online``). Cash is recorded
+when the member confirms the money is in the box (the treasurer reconciles the box against
+the day's ``cash`` payments); online, when the provider reports the checkout paid
+(``services.checkouts`` makes it, with the provider's order id as the unique reference, so the
+kiosk's poll and the hub's never enter it twice).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from access.domain.money import Money
+from access.errors import InvalidInput, NotFound
+from access.services.context import Site
+from access.services.ledger import EntryKind, PaymentMethod, Posting, balances, post
+from access.store.models import Member
+
+KIOSK_ACTOR = "kiosk"
+PRESETS_CENTS = (500, 1000, 2000, 5000)
+MAX_CENTS = 50_000
+DESCRIPTION = "Top-up at the kiosk"
+
+
+@dataclass(frozen=True)
+class TopUp:
+    member_id: int
+    name: str
+    cents: int
+    method: str
+    entry_id: int
+    balance_cents: int
+    """The member's machine credit after the top-up."""
+
+
+def check_amount(cents: int, currency: str) -> None:
+    if cents <= 0:
+        raise InvalidInput("a top-up is more than nothing")
+    if cents > MAX_CENTS:
+        raise InvalidInput(f"at most {Money(MAX_CENTS, currency).plain()} at the kiosk")
+
+
+def top_up(site: Site, member_id: int, cents: int, method: PaymentMethod,
+           reference: str | None = None) -> TopUp:
+    """Record the payment (``reference``: the online order id; cash gets one of its own)."""
+    if method not in (PaymentMethod.CASH, PaymentMethod.ONLINE):
+        raise InvalidInput("a top-up at the kiosk is paid in the cash box or online")
+    check_amount(cents, site.currency)
+    with site.store.write() as session:
+        member = session.get(Member, member_id)
+        if member is None:
+            raise NotFound(f"no member #{member_id}")
+        entry = post(session, Posting(
+            member_id, EntryKind.PAYMENT, cents, site.currency, site.now(), KIOSK_ACTOR,
+            reference or f"topup:{uuid.uuid4().hex}",
+            f"{DESCRIPTION} (cash box)" if method is PaymentMethod.CASH else DESCRIPTION, method))
+        balance = balances(session, member_id).get(member_id, 0)
+        return TopUp(member_id, member.name, cents, method.value, entry.id, balance)
+
+
+def balance(site: Site, member_id: int) -> int:
+    with site.store.read() as session:
+        return balances(session, member_id).get(member_id, 0)
