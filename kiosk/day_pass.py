@@ -48,8 +48,6 @@ class DayPassModel(SaleFlow):
     def __init__(self, ctx: KioskContext) -> None:
         super().__init__(ctx)
         self.show_email = False
-        self.show_methods: tuple[str, ...] | None = None
-        """The screenshots show cash and online side by side whatever the site has."""
         self.door = DoorOpening(lambda: self.ctx.bus, self.render)
         self.reset()
 
@@ -76,13 +74,6 @@ class DayPassModel(SaleFlow):
     def can_email(self) -> bool:
         """The receipt can be mailed: the site configured [mail] (the screenshots force it on)."""
         return self.show_email or bool(self.ctx.site.config.mail.host)
-
-    @property
-    def methods(self) -> tuple[str, ...]:
-        if self.show_methods is not None:
-            return self.show_methods
-        allowed = self.ctx.site.config.kiosk.payment
-        return tuple(m for m in allowed if m != "online" or self.online.available)
 
     @property
     def credentials(self) -> tuple[str, ...]:

@@ -31,7 +31,17 @@ class SaleFlow(ViewModel):
         super().__init__(ctx)
         self.flow = 0
         self.selling = False
+        self.show_methods: tuple[str, ...] | None = None
+        """The screenshots show cash and online side by side whatever the site has."""
         self.online = OnlinePayment(ctx, self._run, self._paid_online, self.render)
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """How this site takes money here: the cash box, online when a provider is set up."""
+        if self.show_methods is not None:
+            return self.show_methods
+        allowed = self.ctx.site.config.kiosk.payment
+        return tuple(m for m in allowed if m != "online" or self.online.available)
 
     def _paid_online(self, checkout: Any) -> None:
         """A watched checkout was paid and made its pass or top-up."""

@@ -24,7 +24,6 @@ STEP_OF = {"amount": 0, "pay": 1, "done": 2}
 class TopUpModel(SaleFlow):
     def __init__(self, ctx: KioskContext) -> None:
         super().__init__(ctx)
-        self.show_methods: tuple[str, ...] | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -36,13 +35,6 @@ class TopUpModel(SaleFlow):
         self.cents: int | None = None
         self.done: TopUp | None = None
         self.error = ""
-
-    @property
-    def methods(self) -> tuple[str, ...]:
-        if self.show_methods is not None:
-            return self.show_methods
-        allowed = self.ctx.site.config.kiosk.payment
-        return tuple(m for m in allowed if m != "online" or self.online.available)
 
     def sold_already(self) -> bool:
         return self.done is not None
