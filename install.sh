@@ -32,7 +32,7 @@ python="${PYTHON:-python3}"
 
 # Debian packages the tests need: the broker, the Qt libraries Qt loads offscreen, the checkers.
 dev_packages=(
-  mosquitto python3-venv shellcheck
+  mosquitto python3-venv shellcheck poppler-utils
   libglib2.0-0 libgl1 libxkbcommon0 libegl1 libfreetype6 libfontconfig1 libdbus-1-3 libpulse0
 )
 

@@ -175,6 +175,8 @@ class KioskConfig(_Section):
     """Turn the screens by this many degrees (a panel mounted upside down or upright)."""
     credential: tuple[Literal["card", "code"], ...] = Field(("card", "code"), min_length=1)
     """What a visitor gets to open the door: a spare badge bound at the kiosk, a 6-digit code."""
+    volunteer_groups: tuple[str, ...] = ("volunteers",)
+    """Members of these groups unlock the full names of the fire roll-call with their badge."""
     helloasso: HelloAssoConfig = HelloAssoConfig()
 
 
@@ -194,6 +196,9 @@ class MqttConfig(_Section):
     """A single identity for every program using this file, e.g. ``node-printer`` on the
     printer's own Pi (with ``password_file``). Empty: each program uses its role."""
     password_file: str = ""
+    ca_file: str = ""
+    """The site CA (``tls/ca.pem``, made by ``seuil mqtt setup --tls``) that signed the broker's
+    certificate, for an ``mqtts://`` url. Empty: the system's trusted CAs."""
     protocol: Literal[5, 4] = 5
     """5: MQTT v5, so a node hears when the broker refuses a publish; 4: MQTT 3.1.1, for a broker
     that speaks nothing newer (the demo's embedded amqtt)."""

@@ -23,6 +23,7 @@ from kiosk.dashboard import DashboardModel
 from kiosk.day_pass import DayPassModel
 from kiosk.door_code import DoorCodeModel
 from kiosk.idle import SALE_HOLD_S, After, IdleWatch, Wait
+from kiosk.roll_call import RollCallModel
 from kiosk.top_up import TopUpModel
 from kiosk.viewmodel import KioskContext
 from kiosk.welcome import WelcomeModel
@@ -58,7 +59,8 @@ class Kiosk(QObject):
         self._code = DoorCodeModel(self.ctx)
         self._dash = DashboardModel(self.ctx)
         self._topup = TopUpModel(self.ctx)
-        self.models = (self._welcome, self._pass, self._code, self._dash, self._topup)
+        self._roll = RollCallModel(self.ctx)
+        self.models = (self._welcome, self._pass, self._code, self._dash, self._roll, self._topup)
         self.idle_ms = site.config.kiosk.idle_seconds * 1000
         self.idle = IdleWatch(self._wait, self.go_home, self)
         self._banner: dict[str, object] = {"text": "", "allowed": True}
@@ -121,6 +123,7 @@ class Kiosk(QObject):
     doorCode = Property(QObject, lambda self: self._code, constant=True)
     dash = Property(QObject, lambda self: self._dash, constant=True)
     topUp = Property(QObject, lambda self: self._topup, constant=True)
+    roll = Property(QObject, lambda self: self._roll, constant=True)
     idleWatch = Property(QObject, lambda self: self.idle, constant=True)
     banner = Property("QVariantMap", _get_banner, notify=bannerChanged)  # type: ignore[arg-type]
 
@@ -136,6 +139,8 @@ class Kiosk(QObject):
             self._code.reset()
         if screen in ("dashboard", "rollcall", "home"):
             self._dash.refresh()
+        if screen == "rollcall" and self._screen != "rollcall":
+            self._roll.refresh()
         self._screen = screen
         self.screenChanged.emit()
         self.touched()
@@ -158,7 +163,7 @@ class Kiosk(QObject):
 
     def _wait(self) -> Wait:
         """What this screen does when left alone (asked at every touch and every timeout)."""
-        if self._screen == "home":
+        if self._screen in ("home", "rollcall"):  # the fire roll-call: an emergency, never
             return Wait(0, After.NEVER)
         if self._screen == "welcome":
             return Wait(self._welcome.on_screen_ms(), After.HOME)
@@ -188,6 +193,10 @@ class Kiosk(QObject):
     def on_decision(self, decision: DecisionEvent) -> None:
         if self._pass.waiting_for_card() and self._screen == "pass" and not decision.allowed:
             self._pass.card_tapped(decision)  # a spare badge (refused at the door until bound)
+            return
+        if self._screen == "rollcall":  # the list stays: a volunteer's badge shows full names
+            self._roll.tap(decision)
+            self._dash.refresh()
             return
         self._welcome.tap(decision)
         self._dash.refresh()
@@ -227,4 +236,4 @@ class Kiosk(QObject):
 
     def model(self, name: str) -> Any:
         return {"welcome": self._welcome, "pass": self._pass, "code": self._code, "dash": self._dash,
-                "topup": self._topup}[name]
+                "roll": self._roll, "topup": self._topup}[name]

@@ -23,15 +23,17 @@ the flow's number, not shown to the next person.
 from __future__ import annotations
 
 import logging
+import uuid
+from datetime import datetime
 
 from PySide6.QtCore import Slot
 
 from access import texts
 from access.bus.schemas import DecisionEvent, ResourceState
 from access.errors import InvalidInput
-from access.services import day_passes, receipts
+from access.services import day_passes, receipts, visits
 from access.services.checkouts import CheckoutView, Purpose
-from access.services.day_passes import Offer, SoldPass
+from access.services.day_passes import CodeCheck, CodeRefused, Offer, SoldPass
 from access.services.ledger import PaymentMethod
 from kiosk.door_opening import Door, DoorOpening
 from kiosk.online_payment import qr_data_url
@@ -48,7 +50,7 @@ class DayPassModel(SaleFlow):
     def __init__(self, ctx: KioskContext) -> None:
         super().__init__(ctx)
         self.show_email = False
-        self.door = DoorOpening(lambda: self.ctx.bus, self.render)
+        self.door = DoorOpening(lambda: self.ctx.bus, self.render, self._check_in)
         self.reset()
 
     # --- facts ------------------------------------------------------------------------------
@@ -64,6 +66,10 @@ class DayPassModel(SaleFlow):
         self.code: str | None = None
         self.code_qr = ""
         self.card_bound = False
+        self.at_door: CodeCheck | None = None
+        self.opens_at: datetime | None = None
+        self.shut_now = False
+        """The pass does not open the door at this hour (``opens_at``: when it does, if today)."""
         self.error = ""
         self.error_key = ""
         self.email_sent = ""
@@ -156,9 +162,35 @@ class DayPassModel(SaleFlow):
         self._open_door()
 
     def _open_door(self) -> None:
-        if self.sold is not None and self.door.state is Door.IDLE:
-            self.door.open(f"kiosk, day pass #{self.sold.id}")
-        self.render()
+        """By the rule the pass's code and badge follow: open now, or say when it will."""
+        if self.sold is None or self.door.state is not Door.IDLE or self.at_door is not None:
+            self.render()
+            return
+        pass_id = self.sold.id
+        self._run(lambda: day_passes.check_pass(self.ctx.site, pass_id), self._at_the_door,
+                  self._not_now)
+
+    def _at_the_door(self, check: CodeCheck) -> None:
+        self.at_door = check
+        self.door.open(f"kiosk, day pass #{check.pass_id}")
+
+    def _not_now(self, error: Exception) -> None:
+        if isinstance(error, CodeRefused):
+            self.shut_now, self.opens_at = True, error.answer.opening.change_at
+            self.render()
+        else:
+            self._failed(error)
+
+    def _check_in(self) -> None:
+        """The door opened for the visitor: checked in like a tap (the count, the roll-call)."""
+        check, site = self.at_door, self.ctx.site
+        if check is None:
+            return
+        entry_id, at = str(uuid.uuid4()), site.now()
+        self.ctx.background.run(
+            lambda: visits.record_entry(site, event_id=entry_id, member_id=check.member_id,
+                                        resource=check.resource, at=at, rule=check.rule),
+            lambda _kept: None, lambda _error: None)
 
     def door_state(self, state: ResourceState) -> None:
         self.door.door_state(state)
@@ -272,6 +304,12 @@ class DayPassModel(SaleFlow):
         return lines
 
     def _door_text(self) -> str:
+        if self.shut_now:
+            site = self.ctx.site
+            if self.opens_at is None:
+                return self.t("code.closed")
+            return self.t("pass.door_later", when=texts.when(self.opens_at, site.now(), site.clock.tz,
+                                                             self.ctx.language()))
         return {Door.OPENING: self.t("code.opening"), Door.OPENED: self.t("pass.door_opened"),
                 Door.NO_ANSWER: self.t("pass.door_no_answer")}.get(self.door.state, "")
 
@@ -279,8 +317,9 @@ class DayPassModel(SaleFlow):
         offer = self.offer
         language = self.ctx.language()
         tz = self.ctx.site.clock.tz
-        valid_until = self.sold.valid_until if self.sold else offer.valid_until if offer else None
-        until = texts.clock_time(valid_until, tz, language) if valid_until else ""
+        # the closing time for the plan (the badge's and code's rule), not the day's cut-off
+        opens_until = (offer.opens_until or offer.valid_until) if offer else None
+        until = texts.clock_time(opens_until, tz, language) if opens_until else ""
         amount = self.money(self.cents) if self.cents is not None else ""
         presets = ([{"cents": c, "label": self.money(c) if c else self.t("pass.amount_zero"),
                      "suggested": c == offer.suggested_cents}
@@ -304,7 +343,9 @@ class DayPassModel(SaleFlow):
             code=self.code or "", codeGrouped=group_code(self.code or ""), codeQr=self.code_qr,
             codeHint=self.t("pass.code_hint", time=until),
             cardBound=self.t("pass.card_bound", time=until) if self.card_bound else "",
-            door=self.door.state.value, doorText=self._door_text(),
+            door="later" if self.shut_now else self.door.state.value, doorText=self._door_text(),
+            shutNow=(self.t("pass.shut_now") if offer is not None and offer.opens_until is None
+                     and self.sold is None else ""),
             receipt=self.receipt_lines(), canEmail=self.can_email,
             emailSent=self.t("pass.email_sent", email=self.email_sent) if self.email_sent else "",
             error=self.error or (self.t(self.error_key, amount=self.money(offer.floor_cents))

@@ -30,10 +30,12 @@ class Door(StrEnum):
 class DoorOpening(QObject):
     """One door opening at a time; ``changed()`` is called at every step."""
 
-    def __init__(self, bus: Callable[[], KioskBus | None], changed: Callable[[], None]) -> None:
+    def __init__(self, bus: Callable[[], KioskBus | None], changed: Callable[[], None],
+                 opened: Callable[[], None] | None = None) -> None:
         super().__init__()
         self._bus = bus
         self._changed = changed
+        self._opened = opened
         self.state = Door.IDLE
         self.waiting_since: datetime | None = None  # the unlock command's issue time
 
@@ -54,6 +56,8 @@ class DoorOpening(QObject):
             return
         if state.ts >= since - timedelta(seconds=MAX_CLOCK_AHEAD_S):
             self.state, self.waiting_since = Door.OPENED, None
+            if self._opened is not None:
+                self._opened()
             self._changed()
 
     def reset(self) -> None:

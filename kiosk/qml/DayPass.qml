@@ -54,6 +54,8 @@ Item {
                         visible: text !== ""; maximumLineCount: 1 }
                 Label { u: page.uu; width: parent.width; text: page.p.floor || ""; visible: text !== ""
                         color: Theme.muted; maximumLineCount: 1 }
+                Label { objectName: "shutNow"; u: page.uu; width: parent.width; text: page.p.shutNow || ""
+                        visible: text !== ""; color: Theme.bad; font.bold: true; maximumLineCount: 2 }
                 Flow {
                     width: parent.width
                     spacing: 10 * page.uu

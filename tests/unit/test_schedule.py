@@ -192,29 +192,3 @@ def test_holidays_are_calendar_dates_even_for_a_named_24_7_schedule():
     assert not round_the_clock.is_open(paris(2026, 12, 25, 23, 59))
     assert round_the_clock.is_open(paris(2026, 12, 26, 0, 0))
     assert round_the_clock.closed_on(paris(2026, 12, 25, 0, 0)) == date(2026, 12, 25)
-
-
-@pytest.mark.parametrize(
-    ("moment", "opens"),
-    [
-        (paris(2026, 11, 23, 7, 0), paris(2026, 11, 23, 8, 0)),  # Monday before opening: today
-        (paris(2026, 11, 23, 21, 30), paris(2026, 11, 24, 8, 0)),  # Monday night: tomorrow
-        (paris(2026, 11, 27, 20, 0), paris(2026, 11, 28, 10, 0)),  # Friday closing: Saturday 10:00
-        (paris(2026, 11, 28, 19, 0), paris(2026, 11, 30, 8, 0)),  # Saturday evening: Monday
-        (paris(2026, 11, 23, 12, 0), None),  # open now: nothing to wait for
-    ],
-)
-def test_when_the_hours_open_next(moment, opens):
-    assert WEEKDAYS.next_opening(moment) == opens
-
-
-def test_the_next_opening_skips_holidays_and_the_dst_change_keeps_the_wall_clock():
-    christmas = Schedule.parse(["Mon-Fri 08:00-20:00"], closed=[date(2026, 12, 25)])
-    assert christmas.next_opening(paris(2026, 12, 24, 21, 0)) == paris(2026, 12, 28, 8, 0)
-    # the night the clocks go back (25 Oct 2026): Monday opens at 08:00 winter time
-    assert WEEKDAYS.next_opening(paris(2026, 10, 24, 19, 0)).utcoffset() == timedelta(hours=1)
-    always = Schedule.parse(["always"], closed=[date(2026, 12, 25)])
-    assert always.next_opening(paris(2026, 12, 25, 12, 0)) == paris(2026, 12, 26, 0, 0)
-    never = Schedule.parse(["Mon 08:00-09:00"], closed=[date(2026, 11, 23) + timedelta(weeks=w)
-                                                        for w in range(3)])
-    assert never.next_opening(paris(2026, 11, 22, 12, 0)) is None  # nothing within two weeks
