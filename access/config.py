@@ -91,6 +91,9 @@ class SiteConfig(_Section):
     gives none: credit in return for volunteering can requalify it as work (docs/operations.md)."""
     checkin_guard_minutes: int = Field(2, ge=0, le=60)
     """A second tap at the check-in door within this time does not check the member out."""
+    contact: str = Field("", max_length=120)
+    """How visitors and members reach the team (a phone number, an e-mail, "the desk upstairs"):
+    the kiosk's "Contact the team" button on a refusal shows it. Empty: no such button."""
 
     @field_validator("timezone")
     @classmethod

@@ -1,4 +1,9 @@
-"""The kiosk's root view-model: which screen, which language, the idle return, the taps."""
+"""The kiosk's root view-model: which screen, which language, the idle return, the taps.
+
+A tap at the entrance shows the welcome (or the refusal) when nobody is in the middle of
+something; over a flow (a day pass, a code, the dashboard) it is a banner for a few seconds,
+and the flow goes on untouched.
+"""
 
 from __future__ import annotations
 
@@ -17,22 +22,27 @@ from kiosk.bus import KioskBus
 from kiosk.dashboard import DashboardModel
 from kiosk.day_pass import DayPassModel
 from kiosk.door_code import DoorCodeModel
+from kiosk.idle import SALE_HOLD_S, After, IdleWatch, Wait
 from kiosk.roll_call import RollCallModel
 from kiosk.theme import PALETTES
+from kiosk.top_up import TopUpModel
 from kiosk.viewmodel import KioskContext
 from kiosk.welcome import WelcomeModel
 
 log = logging.getLogger(__name__)
 
-SCREENS = ("home", "welcome", "pass", "code", "dashboard", "rollcall")
+SCREENS = ("home", "welcome", "pass", "code", "dashboard", "rollcall", "topup")
 REFRESH_MS = 60_000
-WELCOME_MS = 8_000
+BANNER_MS = 6_000
+WELCOMING = ("home", "welcome")
+"""Screens a tap may replace with the welcome; over any other, a banner."""
 
 
 class Kiosk(QObject):
     screenChanged = Signal()
     languageChanged = Signal()
     connectedChanged = Signal()
+    bannerChanged = Signal()
 
     def __init__(self, site: Site, *, bus: KioskBus | None, provider: PaymentProvider | None,
                  language: Language | None = None) -> None:
@@ -49,13 +59,17 @@ class Kiosk(QObject):
         self._pass = DayPassModel(self.ctx)
         self._code = DoorCodeModel(self.ctx)
         self._dash = DashboardModel(self.ctx)
+        self._topup = TopUpModel(self.ctx)
         self._roll = RollCallModel(self.ctx)
-        self.models = (self._welcome, self._pass, self._code, self._dash, self._roll)
+        self.models = (self._welcome, self._pass, self._code, self._dash, self._roll, self._topup)
         self.idle_ms = site.config.kiosk.idle_seconds * 1000
-        self.idle = QTimer(self)
-        self.idle.setSingleShot(True)
-        self.idle.setInterval(self.idle_ms)
-        self.idle.timeout.connect(self.go_home)
+        self.idle = IdleWatch(self._wait, self.go_home, self)
+        self._banner: dict[str, object] = {"text": "", "allowed": True}
+        self.banner_timer = QTimer(self)
+        self.banner_timer.setSingleShot(True)
+        self.banner_timer.setInterval(BANNER_MS)
+        self.banner_timer.timeout.connect(lambda: self._set_banner("", True))
+        self._welcome.shown.connect(self._welcome_ready)
         self.refresher = QTimer(self)
         self.refresher.setInterval(REFRESH_MS)
         self.refresher.timeout.connect(self._dash.refresh)
@@ -65,6 +79,7 @@ class Kiosk(QObject):
             bus.resource_state.connect(self._dash.resource_state)
             bus.backup_status.connect(self._dash.backup_status)
             bus.resource_state.connect(self._code.door_state)
+            bus.resource_state.connect(self._pass.door_state)
             bus.connected.connect(self._set_connected)
 
     def start(self) -> None:
@@ -76,7 +91,9 @@ class Kiosk(QObject):
     def stop(self) -> None:
         self.refresher.stop()
         self.idle.stop()
-        self._pass.poll.stop()
+        self.banner_timer.stop()
+        self._pass.online.stop()
+        self._topup.online.stop()
         if self.bus is not None:
             self.bus.stop()
         self.background.stop()
@@ -95,6 +112,9 @@ class Kiosk(QObject):
     def _get_connected(self) -> bool:
         return self._connected
 
+    def _get_banner(self) -> dict[str, object]:
+        return self._banner
+
     # PySide6's stubs do not know Signal as notify= nor type names as strings.
     screen = Property(str, _get_screen, notify=screenChanged)  # type: ignore[arg-type]
     language = Property(str, _get_language, notify=languageChanged)  # type: ignore[arg-type]
@@ -107,7 +127,10 @@ class Kiosk(QObject):
     dayPass = Property(QObject, lambda self: self._pass, constant=True)
     doorCode = Property(QObject, lambda self: self._code, constant=True)
     dash = Property(QObject, lambda self: self._dash, constant=True)
+    topUp = Property(QObject, lambda self: self._topup, constant=True)
     roll = Property(QObject, lambda self: self._roll, constant=True)
+    idleWatch = Property(QObject, lambda self: self.idle, constant=True)
+    banner = Property("QVariantMap", _get_banner, notify=bannerChanged)  # type: ignore[arg-type]
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -126,16 +149,15 @@ class Kiosk(QObject):
         self._screen = screen
         self.screenChanged.emit()
         self.touched()
-        if screen == "welcome":
-            self.idle.start(min(WELCOME_MS, self.idle_ms))
 
     @Slot()
     def go_home(self) -> None:
         for model in self.models:
             model.reset()
         self.reset_language()
+        self.banner_timer.stop()
+        self._set_banner("", True)
         self.go("home")
-        self.idle.stop()
 
     def reset_language(self) -> None:
         """The next person starts in the site's language: what the idle return calls (a hook,
@@ -147,12 +169,22 @@ class Kiosk(QObject):
 
     @Slot()
     def touched(self) -> None:
-        """Any touch: the idle return waits again (never on the fire roll-call: an emergency).
-        On home too once the language was switched, so the switch goes back after the idle time."""
-        if self._screen == "rollcall":
-            self.idle.stop()
-        elif self._screen != "home" or self._language != self.default_language:
-            self.idle.start(self.idle_ms)
+        """Any touch: a warning goes away, the idle return waits again."""
+        self.idle.touched()
+
+    def _wait(self) -> Wait:
+        """What this screen does when left alone (asked at every touch and every timeout)."""
+        if self._screen == "rollcall":  # the fire roll-call: an emergency, never
+            return Wait(0, After.NEVER)
+        if self._screen == "home":  # a language switched here goes back for the next person
+            return (Wait(self.idle_ms, After.HOME) if self._language != self.default_language
+                    else Wait(0, After.NEVER))
+        if self._screen == "welcome":
+            return Wait(self._welcome.on_screen_ms(), After.HOME)
+        if (self._screen == "pass" and self._pass.sale_open()) or (
+                self._screen == "topup" and self._topup.sale_open()):
+            return Wait(SALE_HOLD_S * 1000, After.WARN)
+        return Wait(self.idle_ms, After.WARN)
 
     @Slot()
     def toggleLanguage(self) -> None:
@@ -183,6 +215,39 @@ class Kiosk(QObject):
         self._welcome.tap(decision)
         self._dash.refresh()
 
+    def _welcome_ready(self) -> None:
+        """The tap's facts are in: the welcome screen, or a banner over someone's flow."""
+        if self._screen in WELCOMING:
+            self.go("welcome")
+        else:
+            state = self._welcome.current()
+            self._set_banner(str(state.get("banner", "")), bool(state.get("allowed", True)))
+            self.banner_timer.start()
+
+    def _set_banner(self, text: str, allowed: bool) -> None:
+        self._banner = {"text": text, "allowed": allowed}
+        self.bannerChanged.emit()
+
+    @Slot()
+    def dismissBanner(self) -> None:
+        self.banner_timer.stop()
+        self._set_banner("", True)
+
+    @Slot(str)
+    def wayOut(self, action: str) -> None:
+        """A button under a refusal: ``pass`` (a day pass), ``topup`` (the member's credit, when
+        the kiosk takes payments), ``ok`` (home); ``contact`` shows the team's contact there."""
+        facts = self._welcome.facts
+        if action == "pass":
+            self.go("pass")
+        elif action == "topup" and facts is not None and facts.tap.member_id is not None:
+            self._topup.start(facts.tap.member_id, facts.first_name or "", facts.balance_cents)
+            self.go("topup")
+        elif action == "ok":
+            self.go_home()
+        else:
+            self.touched()
+
     def model(self, name: str) -> Any:
         return {"welcome": self._welcome, "pass": self._pass, "code": self._code, "dash": self._dash,
-                "roll": self._roll}[name]
+                "roll": self._roll, "topup": self._topup}[name]

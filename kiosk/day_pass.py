@@ -1,63 +1,80 @@
-"""The day-pass journey: name, amount, payment, door credential, receipt.
+"""The day-pass journey in three screens: amount, payment, done (the door opens).
 
-Nothing is sold before the money is: the pass is sold when the visitor confirms the cash
-is in the box, or when the provider reports the online payment as paid. An online checkout is
-kept in the database from the moment its QR code is shown (``services.checkouts``): this
-screen asks about it while the visitor waits, the hub asks too, and the provider's order id is
-the ledger reference, so whoever sees it paid first sells it and the other finds that pass.
+1. **amount**: one tap on a preset, or "prix libre" on the keypad.
+2. **pay**: the cash box and the online QR code side by side; the chosen amount stays in view.
+3. **done**: the door opens at once (the entrance node is asked, and the screen says "open"
+   only when the node says so), the 6-digit code is shown large, grouped ("482 913"), with a
+   QR code of it; the first name and the e-mailed receipt are optional, after payment. A spare
+   badge instead of the code is one tap away (``card``), when the site lends them.
+
+Nothing is sold before the money is: the pass is sold when the visitor confirms the cash is in
+the box, or when the provider reports the online payment paid. An online checkout is a row of
+the database from the moment its QR code is shown (``services.checkouts``); this screen asks
+about it while the visitor is in the flow, whatever step they went back to, the hub asks on its
+schedule, and checkouts the screen left behind (the visitor went home) are still asked about
+here every ``LEFT_BEHIND_POLL_MS``, so nobody is ever the only one waiting. The provider's order
+id is the ledger reference: whoever sees it paid first sells it, the other finds that pass.
+
+A paid pass is never abandoned: "Back" after payment goes to the done screen, never home, and
+results of an earlier visitor's flow (a late answer after the screen went home) are dropped by
+the flow's number, not shown to the next person.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import logging
-from decimal import Decimal, InvalidOperation
+import uuid
+from datetime import datetime
 
-import segno
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import Slot
 
 from access import texts
-from access.bus.schemas import DecisionEvent
-from access.errors import InvalidInput, SeuilError
-from access.payments.provider import PaymentError
-from access.services import checkouts, day_passes, receipts
-from access.services.checkouts import CheckoutView, Purpose, State
-from access.services.day_passes import Offer, SoldPass
+from access.bus.schemas import DecisionEvent, ResourceState
+from access.errors import InvalidInput
+from access.services import day_passes, receipts, visits
+from access.services.checkouts import CheckoutView, Purpose
+from access.services.day_passes import CodeCheck, CodeRefused, Offer, SoldPass
 from access.services.ledger import PaymentMethod
-from kiosk.viewmodel import KioskContext, ViewModel
+from kiosk.door_opening import Door, DoorOpening
+from kiosk.online_payment import qr_data_url
+from kiosk.sale_flow import SaleFlow, parse_amount
+from kiosk.viewmodel import KioskContext
 
 log = logging.getLogger(__name__)
 
-POLL_MS = 2000
+STEPS = ("amount", "pay", "done")
+STEP_OF = {"amount": 0, "pay": 1, "card": 2, "done": 2, "details": 2}
 
 
-class DayPassModel(ViewModel):
+class DayPassModel(SaleFlow):
     def __init__(self, ctx: KioskContext) -> None:
         super().__init__(ctx)
-        self.poll = QTimer(self)
-        self.poll.setInterval(POLL_MS)
-        self.poll.timeout.connect(self._poll)
         self.show_email = False
+        self.door = DoorOpening(lambda: self.ctx.bus, self.render, self._check_in)
         self.reset()
 
     # --- facts ------------------------------------------------------------------------------
 
     def reset(self) -> None:
-        self.poll.stop()
-        self.step = "name"
+        """The visitor is gone: their pending checkouts are left to the slow poll (and the hub)."""
+        self.next_flow()
+        self.step = "amount"
         self.name = ""
         self.offer: Offer | None = None
         self.cents: int | None = None
-        self.checkout: CheckoutView | None = None
-        self.qr = ""
         self.sold: SoldPass | None = None
         self.code: str | None = None
+        self.code_qr = ""
         self.card_bound = False
+        self.at_door: CodeCheck | None = None
+        self.opens_at: datetime | None = None
+        self.shut_now = False
+        """The pass does not open the door at this hour (``opens_at``: when it does, if today)."""
         self.error = ""
         self.error_key = ""
         self.email_sent = ""
         self.busy = False
+        self.door.reset()
 
     @property
     def can_email(self) -> bool:
@@ -65,13 +82,11 @@ class DayPassModel(ViewModel):
         return self.show_email or bool(self.ctx.site.config.mail.host)
 
     @property
-    def methods(self) -> tuple[str, ...]:
-        allowed = self.ctx.site.config.kiosk.payment
-        return tuple(m for m in allowed if m != "online" or self.ctx.provider is not None)
-
-    @property
     def credentials(self) -> tuple[str, ...]:
         return self.ctx.site.config.kiosk.credential
+
+    def sold_already(self) -> bool:
+        return self.sold is not None
 
     # --- actions (QML) ----------------------------------------------------------------------
 
@@ -80,20 +95,15 @@ class DayPassModel(ViewModel):
         self.reset()
         self.busy = True
         self.render()
-        self.ctx.background.run(lambda: day_passes.offer(self.ctx.site), self._offered, self._failed)
+        self._run(lambda: day_passes.offer(self.ctx.site), self._offered)
 
     def _offered(self, offer: Offer) -> None:
         self.offer, self.busy = offer, False
         self.render()
 
-    @Slot(str)
-    def setName(self, name: str) -> None:
-        self.name = name.strip()[:100]
-        self._to("amount")
-
     @Slot(int)
     def choose(self, cents: int) -> None:
-        if self.offer is None:
+        if self.offer is None or self.sold is not None or self.selling:
             return
         if cents < self.offer.floor_cents:
             self.error_key = "pass.below_floor"
@@ -102,101 +112,94 @@ class DayPassModel(ViewModel):
         self.cents, self.error_key = cents, ""
         if cents == 0:
             self._sell(PaymentMethod.CASH)
-        elif len(self.methods) == 1:
-            self.pay(self.methods[0])
-        else:
-            self._to("method")
+            return
+        self._to("pay")
+        if "online" in self.methods:
+            label = self.offer.description or "Day pass"
+            self.online.open(Purpose.DAY_PASS, cents, label, {"name": self.name}, self._online_text)
 
     @Slot(str)
     def chooseText(self, text: str) -> None:
         """A free amount typed on the keypad (``12`` or ``12,50``)."""
-        try:
-            value = Decimal(text.strip().replace(",", ".") or "x")
-        except InvalidOperation:
-            self.error_key = "pass.below_floor"
-            self.render()
-            return
-        self.choose(int(value * 100) if value.is_finite() and value >= 0 else -1)
+        self.choose(parse_amount(text))
 
     @Slot(str)
     def pay(self, method: str) -> None:
+        """Kept for a site with one method: ``cash`` confirms the cash box."""
         if method == "cash":
-            self._to("cash")
-        elif method == "online" and self.ctx.provider is not None and self.cents is not None:
-            provider, cents, name = self.ctx.provider, self.cents, self.name
-            label = self.offer.description if self.offer and self.offer.description else "Day pass"
-            self.busy = True
-            self._to("online")
-            self.ctx.background.run(lambda: checkouts.start(self.ctx.site, provider, Purpose.DAY_PASS, cents,
-                                                            label, {"name": name}),
-                                    self._opened, self._failed)
+            self.cashDone()
 
     @Slot()
     def cashDone(self) -> None:
-        self._sell(PaymentMethod.CASH)
+        if self.step == "pay" and self.sold is None and not self.selling:
+            self._sell(PaymentMethod.CASH)
 
-    def _opened(self, checkout: CheckoutView) -> None:
-        self.checkout, self.busy = checkout, False
-        self.qr = qr_data_url(checkout.url)
-        self.poll.start()
-        self.render()
-
-    def _poll(self) -> None:
-        if self.checkout is None or self.ctx.provider is None or self.busy:
+    def _paid_online(self, checkout: CheckoutView) -> None:
+        pass_id = checkout.day_pass_id
+        if pass_id is None or self.sold is not None or self.selling:
             return
-        provider, checkout_id = self.ctx.provider, self.checkout.id
-        self.busy = True
-        self.ctx.background.run(lambda: checkouts.confirm(self.ctx.site, provider, checkout_id),
-                                self._polled, self._poll_failed)
-
-    def _polled(self, checkout: CheckoutView) -> None:
-        self.busy = False
-        if self.step != "online":
-            return
-        if checkout.state == State.PAID and checkout.day_pass_id is not None:
-            self.poll.stop()
-            pass_id = checkout.day_pass_id
-            self.busy = True
-            self.ctx.background.run(lambda: day_passes.sold_pass(self.ctx.site, pass_id), self._sold,
-                                    self._failed)
-        elif checkout.state != State.PENDING:  # failed, expired, or paid for nothing (an orphan)
-            self.poll.stop()
-            self.error_key = "pass.online_failed"
-            self.render()
-
-    def _poll_failed(self, error: Exception) -> None:
-        self.busy = False  # a network hiccup: the timer asks again
+        self.selling = True
+        self._run(lambda: day_passes.sold_pass(self.ctx.site, pass_id), self._sold)
 
     def _sell(self, method: PaymentMethod) -> None:
-        cents, name = self.cents or 0, self.name
-        self.busy = True
+        cents = self.cents or 0
+        self.selling = True
         self.render()
-        self.ctx.background.run(lambda: day_passes.sell(self.ctx.site, cents=cents, method=method,
-                                                        name=name),
-                                self._sold, self._failed)
+        self._run(lambda: day_passes.sell(self.ctx.site, cents=cents, method=method), self._sold)
 
     def _sold(self, sold: SoldPass) -> None:
-        self.sold, self.busy = sold, False
-        if len(self.credentials) == 1:
-            self.credential(self.credentials[0])
+        self.sold, self.selling = sold, False
+        if "code" in self.credentials:
+            pass_id = sold.id
+            self._run(lambda: day_passes.issue_code(self.ctx.site, pass_id), self._coded)
+            self._to("done")
         else:
-            self._to("credential")
+            self._to("card")
+
+    def _coded(self, code: str) -> None:
+        self.code = code
+        self.code_qr = qr_data_url(code)
+        self._open_door()
+
+    def _open_door(self) -> None:
+        """By the rule the pass's code and badge follow: open now, or say when it will."""
+        if self.sold is None or self.door.state is not Door.IDLE or self.at_door is not None:
+            self.render()
+            return
+        pass_id = self.sold.id
+        self._run(lambda: day_passes.check_pass(self.ctx.site, pass_id), self._at_the_door,
+                  self._not_now)
+
+    def _at_the_door(self, check: CodeCheck) -> None:
+        self.at_door = check
+        self.door.open(f"kiosk, day pass #{check.pass_id}")
+
+    def _not_now(self, error: Exception) -> None:
+        if isinstance(error, CodeRefused):
+            self.shut_now, self.opens_at = True, error.answer.opening.change_at
+            self.render()
+        else:
+            self._failed(error)
+
+    def _check_in(self) -> None:
+        """The door opened for the visitor: checked in like a tap (the count, the roll-call)."""
+        check, site = self.at_door, self.ctx.site
+        if check is None:
+            return
+        entry_id, at = str(uuid.uuid4()), site.now()
+        self.ctx.background.run(
+            lambda: visits.record_entry(site, event_id=entry_id, member_id=check.member_id,
+                                        resource=check.resource, at=at, rule=check.rule),
+            lambda _kept: None, lambda _error: None)
+
+    def door_state(self, state: ResourceState) -> None:
+        self.door.door_state(state)
 
     @Slot(str)
     def credential(self, kind: str) -> None:
-        if self.sold is None:
-            return
-        if kind == "card":
+        """``card``: a spare badge instead of (or beside) the code."""
+        if self.sold is not None and kind == "card":
             self._to("card")
-        else:
-            pass_id = self.sold.id
-            self.busy = True
-            self.ctx.background.run(lambda: day_passes.issue_code(self.ctx.site, pass_id), self._coded,
-                                    self._failed)
-
-    def _coded(self, code: str) -> None:
-        self.code, self.busy = code, False
-        self._to("receipt")
 
     def waiting_for_card(self) -> bool:
         return self.step == "card" and self.sold is not None and not self.card_bound
@@ -206,12 +209,33 @@ class DayPassModel(ViewModel):
         if self.sold is None:
             return
         pass_id, card = self.sold.id, decision.card
-        self.ctx.background.run(lambda: day_passes.bind_card(self.ctx.site, pass_id, card),
-                                self._bound, self._failed)
+        self._run(lambda: day_passes.bind_card(self.ctx.site, pass_id, card), self._bound)
 
     def _bound(self, _card: object) -> None:
         self.card_bound = True
-        self._to("receipt")
+        self._to("done")
+        self._open_door()
+
+    @Slot()
+    def details(self) -> None:
+        """After payment: the first name and the e-mailed receipt, both optional."""
+        if self.sold is not None:
+            self._to("details")
+
+    @Slot(str)
+    def setName(self, name: str) -> None:
+        if self.sold is None:
+            self.name = " ".join(name.split())[:100]
+            return
+        if not name.strip():
+            self._to("done")
+            return
+        pass_id = self.sold.id
+        self._run(lambda: day_passes.rename(self.ctx.site, pass_id, name), self._renamed)
+
+    def _renamed(self, sold: SoldPass) -> None:
+        self.sold = sold
+        self._to("done")
 
     @Slot(str)
     def email(self, address: str) -> None:
@@ -219,8 +243,9 @@ class DayPassModel(ViewModel):
             return
         sold, subject, lines = self.sold, self.t("pass.receipt"), self.receipt_lines()
         self.busy = True
-        self.ctx.background.run(lambda: receipts.send(self.ctx.site, address, subject, lines, sold),
-                                self._emailed, lambda error: self._email_failed(address, error))
+        self.render()
+        self._run(lambda: receipts.send(self.ctx.site, address, subject, lines, sold),
+                  self._emailed, lambda error: self._email_failed(address, error))
 
     def _emailed(self, address: str) -> None:
         self.busy, self.email_sent, self.error = False, address, ""
@@ -238,26 +263,22 @@ class DayPassModel(ViewModel):
 
     @Slot()
     def back(self) -> None:
-        order = {"amount": "name", "method": "amount", "cash": "method", "online": "method"}
-        if self.step in order and self.sold is None:
-            self.poll.stop()
-            self.checkout, self.error_key = None, ""
-            back = order[self.step]
-            if back == "method" and len(self.methods) == 1:
-                back = "amount"
-            self._to(back)
+        """One step back; after payment, back to the done screen: a paid pass is never left."""
+        if self.sold is not None:
+            if self.step != "done":
+                self._to("done")
+            return
+        if self.selling:
+            return  # the cash sale is being written: its pass comes next
+        if self.step == "pay":
+            self.online.hide()
+            self._to("amount")  # the checkout stays watched: paid now, it still ends on "done"
         else:
             self.ctx.go("home")
 
     def _failed(self, error: Exception) -> None:
         self.busy = False
-        if isinstance(error, PaymentError):
-            self.error = self.t("pass.online_unreachable", message=str(error))
-        elif isinstance(error, SeuilError):
-            self.error = self.t("common.error", message=error.message)
-        else:
-            self.error = self.t("common.error", message=error.__class__.__name__)
-        self.render()
+        super()._failed(error)
 
     def _to(self, step: str) -> None:
         self.step, self.error = step, ""
@@ -271,8 +292,9 @@ class DayPassModel(ViewModel):
             return []
         language = self.ctx.language()
         tz = self.ctx.site.clock.tz
+        name = sold.name if sold.name != day_passes.VISITOR_NAME else self.t("pass.visitor")
         lines = [self.t("pass.receipt_number", number=sold.id),
-                 self.t("pass.receipt_line", name=sold.name,
+                 self.t("pass.receipt_line", name=name,
                         date=texts.long_day(sold.sold_at.astimezone(tz).date(), language))]
         if sold.cents:
             lines.append(self.t("pass.receipt_paid", amount=self.money(sold.cents),
@@ -281,34 +303,55 @@ class DayPassModel(ViewModel):
             lines.append(self.t("pass.nothing_to_pay"))
         return lines
 
+    def _door_text(self) -> str:
+        if self.shut_now:
+            site = self.ctx.site
+            if self.opens_at is None:
+                return self.t("code.closed")
+            return self.t("pass.door_later", when=texts.when(self.opens_at, site.now(), site.clock.tz,
+                                                             self.ctx.language()))
+        return {Door.OPENING: self.t("code.opening"), Door.OPENED: self.t("pass.door_opened"),
+                Door.NO_ANSWER: self.t("pass.door_no_answer")}.get(self.door.state, "")
+
     def render(self) -> None:
         offer = self.offer
         language = self.ctx.language()
         tz = self.ctx.site.clock.tz
-        opens_until = (offer.opens_until or offer.valid_until) if offer else None  # closing time
+        # the closing time for the plan (the badge's and code's rule), not the day's cut-off
+        opens_until = (offer.opens_until or offer.valid_until) if offer else None
         until = texts.clock_time(opens_until, tz, language) if opens_until else ""
         amount = self.money(self.cents) if self.cents is not None else ""
-        presets = ([{"cents": c, "label": self.money(c) if c else self.t("pass.amount_zero")}
+        presets = ([{"cents": c, "label": self.money(c) if c else self.t("pass.amount_zero"),
+                     "suggested": c == offer.suggested_cents}
                     for c in offer.presets_cents] if offer else [])
+        sold_name = self.sold.name if self.sold and self.sold.name != day_passes.VISITOR_NAME else ""
         self.publish(
-            step=self.step, busy=self.busy, name=self.name,
+            step=self.step, stepIndex=STEP_OF.get(self.step, 0),
+            steps=[self.t(f"pass.stage_{s}") for s in STEPS],
+            busy=self.busy or self.selling, sold=self.sold is not None, name=sold_name,
+            amount=self.t("pass.amount_chosen", amount=amount) if amount else "",
             suggested=self.t("pass.suggested", amount=self.money(offer.suggested_cents)) if offer else "",
             suggestedCents=offer.suggested_cents if offer else 0,
             floor=(self.t("pass.floor", amount=self.money(offer.floor_cents))
                    if offer and offer.floor_cents else ""),
             presets=presets, methods=list(self.methods), credentials=list(self.credentials),
+            canCard="card" in self.credentials and self.sold is not None and not self.card_bound,
             cashHint=self.t("pass.cash_hint", amount=amount),
-            onlineHint=self.t("pass.online_hint", amount=amount), qr=self.qr,
-            code=self.code or "", codeHint=self.t("pass.code_hint", time=until),
-            cardBound=self.t("pass.card_bound", time=until),
+            cashButton=self.t("pass.cash_button", amount=amount),
+            onlineHint=self.t("pass.online_hint", amount=amount), qr=self.online.qr,
+            onlineError=self.online.error,
+            code=self.code or "", codeGrouped=group_code(self.code or ""), codeQr=self.code_qr,
+            codeHint=self.t("pass.code_hint", time=until),
+            cardBound=self.t("pass.card_bound", time=until) if self.card_bound else "",
+            door="later" if self.shut_now else self.door.state.value, doorText=self._door_text(),
+            shutNow=(self.t("pass.shut_now") if offer is not None and offer.opens_until is None
+                     and self.sold is None else ""),
             receipt=self.receipt_lines(), canEmail=self.can_email,
             emailSent=self.t("pass.email_sent", email=self.email_sent) if self.email_sent else "",
             error=self.error or (self.t(self.error_key, amount=self.money(offer.floor_cents))
                                  if self.error_key and offer else ""))
 
 
-def qr_data_url(url: str) -> str:
-    """The payment link as a QR code image QML can show (``data:image/png;base64,...``)."""
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=8, border=2)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+def group_code(code: str) -> str:
+    """``482913`` as ``482 913`` (a thin space that never breaks): read and typed in two halves."""
+    return f"{code[:3]}\u202f{code[3:]}" if len(code) == 6 else code

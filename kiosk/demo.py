@@ -16,9 +16,9 @@ PANEL_QML = Path(__file__).parent / "qml" / "DemoPanel.qml"
 
 
 class PanelWindow:
-    def __init__(self, stack: DemoStack) -> None:
+    def __init__(self, stack: DemoStack, provider: FakeProvider | None = None) -> None:
         application()
-        self.panel = DemoPanel(stack)
+        self.panel = DemoPanel(stack, provider)
         self.engine = QQmlApplicationEngine()
         self.engine.setInitialProperties({"demo": self.panel})
         self.engine.load(QUrl.fromLocalFile(str(PANEL_QML)))
@@ -32,11 +32,14 @@ def run(stack: DemoStack) -> int:
     """Both windows until they are closed, or Ctrl-C."""
     app = application()
     site = stack.site
-    kiosk = KioskWindow(site, bus=make_bus(site), provider=FakeProvider(paid_after=3))
+    # The QR code is on the payment screen beside the cash box: it is paid when the panel's
+    # "phone" pays it, not by itself.
+    provider = FakeProvider(paid_after=None)
+    kiosk = KioskWindow(site, bus=make_bus(site), provider=provider)
     kiosk.window.setTitle("Seuil kiosk (demo)")
     kiosk.window.show()
     kiosk.kiosk.start()
-    panel = PanelWindow(stack)
+    panel = PanelWindow(stack, provider)
     panel.window.setProperty("x", kiosk.window.x() + 820)
     wake = quit_on_signals(app)  # noqa: F841 (kept alive for the loop)
     code = app.exec()

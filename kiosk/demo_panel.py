@@ -8,6 +8,7 @@ from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
 from access.demo.dataset import BADGES
 from access.demo.stack import DemoStack
+from access.payments.fake import FakeProvider
 
 REFRESH_MS = 100
 
@@ -15,9 +16,10 @@ REFRESH_MS = 100
 class DemoPanel(QObject):
     changed = Signal()
 
-    def __init__(self, stack: DemoStack) -> None:
+    def __init__(self, stack: DemoStack, provider: FakeProvider | None = None) -> None:
         super().__init__()
         self.stack = stack
+        self.provider = provider
         self._nodes: list[dict[str, Any]] = []
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -47,3 +49,9 @@ class DemoPanel(QObject):
     @Slot(str, str)
     def tap(self, node: str, uid: str) -> None:
         self.stack.nodes[node].tap(uid)
+
+    @Slot()
+    def payQr(self) -> None:
+        """Play the visitor's phone: pay the last checkout the kiosk showed as a QR code."""
+        if self.provider is not None and self.provider.created:
+            self.provider.pay(self.provider.created[-1][0])

@@ -21,10 +21,12 @@ from access.services.context import Site
 from access.services.day_passes import SoldPass
 from access.services.rules import current as current_rules
 from access.services.screens.welcome import Presence, TapSeen, Welcome
+from access.services.top_ups import TopUp
 from access.texts import LANGUAGES
 from kiosk.app import SIZES, KioskWindow
 from kiosk.controller import Kiosk
-from kiosk.day_pass import qr_data_url
+from kiosk.door_opening import Door
+from kiosk.online_payment import qr_data_url
 from kiosk.sample_day import busy_day
 
 
@@ -65,10 +67,13 @@ def _plan_label(site: Site, plan: str) -> str:
 
 
 SCENES = ("home", "welcome", "welcome-out", "denied-expired", "denied-starts", "denied-credit",
-          "pass-name", "pass-amount", "pass-method", "pass-cash", "pass-online", "pass-credential",
-          "pass-card", "pass-receipt", "pass-receipt-mail", "code", "code-wrong", "dashboard",
-          "dashboard-crowded", "rollcall")
-KEYBOARD_SCENES = ("pass-name", "pass-receipt-mail")
+          "denied-hours", "pass-amount", "pass-pay", "pass-card", "pass-done", "pass-done-nodoor",
+          "pass-details", "pass-details-mail", "pass-banner", "pass-idle", "topup-amount", "topup-pay",
+          "topup-done", "code", "code-wrong",
+          "dashboard", "dashboard-crowded", "rollcall")
+SAMPLE_CONTACT = "06 12 34 56 78 · bonjour@laruche.example"
+"""The team's contact on the screenshots of a site that has not set ``[site] contact``."""
+KEYBOARD_SCENES = ("pass-details", "pass-details-mail")
 """Scenes with a text field: they are also drawn with the keyboard open on each field."""
 BUSY_SCENES = ("home", "dashboard", "dashboard-crowded", "rollcall")
 """Scenes drawn with the made-up busy day (``kiosk.sample_day``) rather than the site's data."""
@@ -134,25 +139,46 @@ def stage(view: KioskWindow, scene: str) -> None:
                             status=MembershipStatus.UPCOMING, starts_on=starts, days_left=None)
         elif scene == "denied-credit":
             facts = sample_welcome(site, allowed=False, reason=Reason.NOT_ENOUGH_CREDIT)
+        elif scene == "denied-hours":
+            opens = site.clock.at(datetime.combine(site.today() + timedelta(days=1), time(8, 0)))
+            facts = replace(sample_welcome(site, allowed=False, reason=Reason.OUTSIDE_HOURS),
+                            opens_at=opens, resource_label="Porte d'entrée")
         kiosk.model("welcome")._show(facts)
     elif scene.startswith("pass"):
         flow = kiosk.model("pass")
         kiosk.go("pass")
         wait_idle(kiosk)
-        step = scene.removeprefix("pass-").removesuffix("-mail")
+        step = scene.removeprefix("pass-").removesuffix("-mail").removesuffix("-nodoor")
         flow.show_email = scene.endswith("-mail")  # the e-mail form, as on a site with [mail]
-        if step != "name":
-            flow.name, flow.cents = "Camille", 1000
-        if step in ("cash", "online", "credential", "card", "receipt"):
-            flow.qr = qr_data_url("https://www.helloasso.com/associations/example/checkout/123")
-        if step in ("credential", "card", "receipt"):
+        flow.show_methods = ("cash", "online")  # side by side, as on a site with HelloAsso
+        if step in ("pay", "banner"):
+            flow.cents, flow.step = 1000, "pay"
+            flow.online.qr = qr_data_url("https://www.helloasso.com/associations/example/checkout/123")
+        elif step in ("card", "done", "details"):
             now = site.now()
+            flow.cents, flow.step = 1000, step
             flow.sold = SoldPass(42, 1, "Camille", 1000, site.currency, "cash", "daypass:42", now,
                                  site.clock.day_end(site.today()), None)
-        if step == "receipt":
-            flow.code = "482913"
-        flow.step = step
+            flow.code, flow.code_qr = "482913", qr_data_url("482913")
+            flow.door.state = Door.NO_ANSWER if scene.endswith("-nodoor") else Door.OPENED
         flow.render()
+        if step == "banner":  # a member taps at the door while the visitor pays
+            kiosk.model("welcome").facts = sample_welcome(site)
+            kiosk.model("welcome").render()
+            kiosk._set_banner(str(kiosk.model("welcome").state["banner"]), True)
+        elif step == "idle":
+            kiosk.idle.warn()
+    elif scene.startswith("topup"):
+        topup = kiosk.model("topup")
+        topup.start(1, "Camille", -350)
+        topup.show_methods = ("cash", "online")
+        kiosk.go("topup")
+        if scene != "topup-amount":
+            topup.cents, topup.step = 2000, "pay"
+            topup.online.qr = qr_data_url("https://www.helloasso.com/associations/example/checkout/124")
+        if scene == "topup-done":
+            topup._topped(TopUp(1, "Camille", 2000, "cash", 7, 1650))
+        topup.render()
     elif scene.startswith("code"):
         kiosk.go("code")
         if scene == "code-wrong":
@@ -172,6 +198,9 @@ def render_all(site: Site, out: Path, *, scenes: tuple[str, ...] = SCENES) -> li
     plus the 800x480 layout turned a quarter for a panel mounted on its side: the layout stays
     landscape (the kiosk has no portrait layout), the image is 480 wide."""
     written = []
+    if not site.config.site.contact:  # show the "Contact the team" button as a site with one has it
+        site.config = site.config.model_copy(update={"site": site.config.site.model_copy(
+            update={"contact": SAMPLE_CONTACT})})
     sizes = [(w, h, 0) for w, h in SIZES] + [(SIZES[0][1], SIZES[0][0], 90)]
     for width, height, rotation in sizes:
         view = KioskWindow(site, bus=None, provider=None, size=(width, height), rotation=rotation)

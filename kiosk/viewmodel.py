@@ -44,6 +44,10 @@ class ViewModel(QObject):
 
     state = Property("QVariantMap", _get_state, notify=changed)  # type: ignore[arg-type]
 
+    def current(self) -> dict[str, Any]:
+        """The state map, for Python callers (``state`` is typed for QML's binding)."""
+        return self._state
+
     def t(self, key: str, **fields: object) -> str:
         return strings.text(key, self.ctx.language(), **fields)
 

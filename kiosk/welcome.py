@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
+
+from babel.dates import format_date
+from PySide6.QtCore import Signal
 
 from access import texts
 from access.bus.schemas import DecisionEvent
@@ -12,8 +16,18 @@ from access.services.screens.welcome import Presence, TapSeen, Welcome, welcome
 from kiosk import strings
 from kiosk.viewmodel import KioskContext, ViewModel
 
+ALLOWED_MS = 8_000
+REFUSED_MS = 20_000
+"""A refusal stays 20 s: time to read it and pick a way out."""
+DAY_PASS_HELPS = frozenset({Reason.UNKNOWN_CARD, Reason.CARD_REVOKED, Reason.MEMBERSHIP_EXPIRED,
+                            Reason.MEMBERSHIP_NOT_STARTED, Reason.NO_ACCESS})
+"""Refusals a day pass gets round (not the hours: a day pass opens at the same hours)."""
+
 
 class WelcomeModel(ViewModel):
+    shown = Signal()
+    """The facts of a tap are ready: the kiosk shows them as a screen, or as a banner over a flow."""
+
     def __init__(self, ctx: KioskContext) -> None:
         super().__init__(ctx)
         self.facts: Welcome | None = None
@@ -31,7 +45,11 @@ class WelcomeModel(ViewModel):
         self.facts = facts
         self.render()
         self.shown_at = time.perf_counter()
-        self.ctx.go("welcome")
+        self.shown.emit()
+
+    def on_screen_ms(self) -> int:
+        """How long the welcome stays before the screen goes home."""
+        return REFUSED_MS if self.facts is not None and not self.facts.tap.allowed else ALLOWED_MS
 
     def reset(self) -> None:
         self.facts = None
@@ -72,10 +90,42 @@ class WelcomeModel(ViewModel):
         else:
             headline = self.t("denied.title")
             lines.append(self._reason(w))
+            if w.opens_at is not None:
+                lines.append(self._opens(w.opens_at))
         reminder = (self.t("welcome.reminder", date=texts.short_day(w.forgot_checkout_on, language))
                     if w.forgot_checkout_on else "")
+        contact = self.ctx.site.config.site.contact
+        ways = [] if w.tap.allowed else self._ways_out(w)
+        banner = f"{title} {headline}" if w.tap.allowed else f"{title} {headline}. {lines[0]}"
         self.publish(allowed=w.tap.allowed, title=title, headline=headline, lines=lines,
-                     reminder=reminder, presence=w.presence.value)
+                     reminder=reminder, presence=w.presence.value, ways=ways, contact=contact,
+                     banner=banner)
+
+    def _ways_out(self, w: Welcome) -> list[dict[str, str]]:
+        """The buttons under a refusal: what gets this person in, whom to ask, OK."""
+        ways = []
+        if w.tap.reason is Reason.NOT_ENOUGH_CREDIT:
+            online = "online" in self.ctx.site.config.kiosk.payment and self.ctx.provider is not None
+            ways.append({"action": "topup", "label": self.t("denied.top_up"),  # the kiosk takes it
+                         "hint": self.t("denied.top_up_here" if online else "denied.top_up_cash")})
+        elif w.tap.reason in DAY_PASS_HELPS:
+            ways.append({"action": "pass", "label": self.t("denied.day_pass"), "hint": ""})
+        if self.ctx.site.config.site.contact:
+            ways.append({"action": "contact", "label": self.t("denied.contact"), "hint": ""})
+        ways.append({"action": "ok", "label": self.t("denied.ok"), "hint": ""})
+        return ways
+
+    def _opens(self, at: datetime) -> str:
+        """"Opens tomorrow at 08:00": today, tomorrow, or the weekday and date."""
+        clock, language = self.ctx.site.clock, self.ctx.language()
+        local, now = clock.local(at), clock.local(self.ctx.site.now())
+        time_text = texts.clock_time(at, clock.tz, language)
+        if local.date() == now.date():
+            return self.t("denied.opens_today", time=time_text)
+        if local.date() == now.date() + timedelta(days=1):
+            return self.t("denied.opens_tomorrow", time=time_text)
+        day = str(format_date(local.date(), "EEEE d MMM", locale=texts.LOCALES[language]))
+        return self.t("denied.opens_on", day=day, time=time_text)
 
     def _reason(self, w: Welcome) -> str:
         """What the node decided, in the words ``seuil rules explain`` uses."""

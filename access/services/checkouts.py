@@ -25,9 +25,9 @@ from sqlalchemy import select
 
 from access.errors import Conflict, SeuilError
 from access.payments.provider import PaymentError, PaymentProvider, PaymentState
-from access.services import day_passes
+from access.services import day_passes, top_ups
 from access.services.context import Site
-from access.services.ledger import EntryKind, PaymentMethod, Posting, post
+from access.services.ledger import PaymentMethod
 from access.store.models import DayPass, LedgerEntry, OnlineCheckout
 
 EXPIRES_AFTER = timedelta(hours=2)
@@ -143,11 +143,8 @@ def _make(site: Site, purpose: Purpose, cents: int, details: dict[str, Any], ord
         sold = day_passes.sell(site, cents=cents, method=PaymentMethod.ONLINE,
                                name=str(details.get("name", "")), payment_reference=order)
         return f"daypass:{sold.id}"
-    with site.store.write() as session:
-        entry = post(session, Posting(int(details["member_id"]), EntryKind.PAYMENT, cents, site.currency,
-                                      site.now(), day_passes.KIOSK_ACTOR, order, "Top-up at the kiosk",
-                                      PaymentMethod.ONLINE))
-        return f"entry:{entry.id}"
+    made = top_ups.top_up(site, int(details["member_id"]), cents, PaymentMethod.ONLINE, reference=order)
+    return f"entry:{made.entry_id}"
 
 
 def _made_already(site: Site, order: str) -> str | None:

@@ -179,6 +179,21 @@ def sold_pass(site: Site, pass_id: int) -> SoldPass:
                         f"daypass:{sold.id}", sold.sold_at, sold.valid_until, None)
 
 
+def rename(site: Site, pass_id: int, name: str) -> SoldPass:
+    """The visitor's first name, given after payment (optional): it names the visitor's row and
+    the receipt. An empty name keeps the one there."""
+    name = " ".join(name.split())[:100]
+    with site.store.write() as session:
+        sold = session.get(DayPass, pass_id)
+        if sold is None:
+            raise NotFound(f"no day pass #{pass_id}")
+        member = session.get_one(Member, sold.member_id)
+        if name and name != member.name:
+            member.name = name
+            audit.record(session, site, "daypass.name", f"day pass #{pass_id}", actor=KIOSK_ACTOR)
+    return sold_pass(site, pass_id)
+
+
 def issue_code(site: Site, pass_id: int) -> str:
     """A door code for a valid pass (a new one replaces the old): shown once, hashed here."""
     now = site.now()
@@ -275,9 +290,30 @@ def check_code(site: Site, text: str) -> CodeCheck:
                    DayPass.expired_at.is_(None))).first()
     if row is None:
         raise NotFound("this code is not valid (wrong, or the day pass has ended)")
+    return _at_door(site, row[0], row[1], row[2], row[3], now)
+
+
+def check_pass(site: Site, pass_id: int) -> CodeCheck:
+    """The door's answer for a valid pass just sold, by the rule its code and badge follow
+    (``CodeRefused`` at an hour the entrance is closed to it): the kiosk opens the door at
+    the end of a sale with it."""
+    now = site.now()
+    with site.store.read() as session:
+        row = session.execute(
+            select(DayPass.id, Member.id, Member.name, DayPass.valid_until)
+            .join(Member, Member.id == DayPass.member_id)
+            .where(DayPass.id == pass_id, DayPass.valid_until > now,
+                   DayPass.expired_at.is_(None))).first()
+    if row is None:
+        raise NotFound(f"day pass #{pass_id} has ended")
+    return _at_door(site, row[0], row[1], row[2], row[3], now)
+
+
+def _at_door(site: Site, pass_id: int, member_id: int, name: str, valid_until: datetime,
+             now: datetime) -> CodeCheck:
     resource = entrance_resource(site)
-    answer = door_for(site, row[1], resource, now)
-    check = CodeCheck(row[0], row[1], row[2], row[3], resource, answer.decision.rule,
+    answer = door_for(site, member_id, resource, now)
+    check = CodeCheck(pass_id, member_id, name, valid_until, resource, answer.decision.rule,
                       answer.opening.change_at if answer.opening.open_now else None)
     if not answer.decision.allowed:
         raise CodeRefused(check, answer)

@@ -1,78 +1,93 @@
-"""Topping up machine credit at the kiosk, after a badge tap: into the cash box, or online.
+"""Topping up a member's machine credit at the kiosk, after a badge tap: cash box or online.
 
-The kiosk's top-up screen (issue 18.4, the kiosk's to build) calls these, as the CLI would:
-
-- ``top_up_cash``: the member put the money in the box; the payment is declared into it
-  (method ``cash``), so the next count of the box expects it.
-- ``start_online``: a checkout opened with the provider and kept (``access.services.
-  checkouts``) before the QR code is shown; when it is paid, the hub or the screen's own poll
-  posts the payment (the provider's order id is its reference, so it is posted once), and a
-  paid checkout that cannot be posted is listed by ``seuil payments orphans``.
+A top-up is a payment on the member's ledger (method ``cash`` or ``online``). Cash is recorded
+when the member confirms the money is in the box: it is declared into the box, so the next
+count expects it (``services.cash_box``). Online, a checkout is opened and kept first
+(``start_online``); the payment is posted when the provider reports it paid
+(``services.checkouts``, with the provider's order id as the unique reference, so the kiosk's
+poll and the hub's never enter it twice; a paid checkout that cannot be posted is listed by
+``seuil payments orphans``).
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from access.domain.money import Money
 from access.errors import InvalidInput, NotFound
 from access.payments.provider import PaymentProvider
-from access.services import audit
-from access.services.checkouts import CheckoutView, Purpose, start
+from access.services import audit, checkouts  # checkouts posts paid top-ups through top_up
 from access.services.context import Site
-from access.services.day_passes import KIOSK_ACTOR
 from access.services.ledger import EntryKind, PaymentMethod, Posting, balances, post
 from access.store.models import Member
 
-MAX_TOP_UP_CENTS = 50_000
-"""500.00: more than this at a kiosk is a typing slip."""
+KIOSK_ACTOR = "kiosk"
+PRESETS_CENTS = (500, 1000, 2000, 5000)
+MAX_CENTS = 50_000
+DESCRIPTION = "Top-up at the kiosk"
 
 
 @dataclass(frozen=True)
 class TopUp:
-    entry_id: int
     member_id: int
-    member: str
+    name: str
     cents: int
-    currency: str
+    method: str
+    entry_id: int
     balance_cents: int
-    """Machine credit after the top-up."""
+    """The member's machine credit after the top-up."""
 
-    def to_json(self) -> dict[str, Any]:
-        return {"entry_id": self.entry_id, "member_id": self.member_id, "member": self.member,
-                "cents": self.cents, "currency": self.currency, "balance_cents": self.balance_cents}
+    @property
+    def member(self) -> str:
+        return self.name
 
 
-def check_amount(site: Site, cents: int) -> None:
+def check_amount(cents: int, currency: str) -> None:
     if cents <= 0:
         raise InvalidInput("a top-up is more than 0")
-    if cents > MAX_TOP_UP_CENTS:
-        raise InvalidInput(f"at most {Money(MAX_TOP_UP_CENTS, site.currency).plain()} at the kiosk")
+    if cents > MAX_CENTS:
+        raise InvalidInput(f"at most {Money(MAX_CENTS, currency).plain()} at the kiosk")
 
 
-def top_up_cash(site: Site, member_id: int, cents: int) -> TopUp:
-    """Machine credit paid into the cash box by the member the kiosk identified."""
-    check_amount(site, cents)
-    now = site.now()
+def top_up(site: Site, member_id: int, cents: int, method: PaymentMethod,
+           reference: str | None = None) -> TopUp:
+    """Record the payment (``reference``: the online order id; cash gets one of its own)."""
+    if method not in (PaymentMethod.CASH, PaymentMethod.ONLINE):
+        raise InvalidInput("a top-up at the kiosk is paid in the cash box or online")
+    check_amount(cents, site.currency)
     with site.store.write() as session:
         member = session.get(Member, member_id)
         if member is None:
             raise NotFound(f"no member #{member_id}")
-        entry = post(session, Posting(member.id, EntryKind.PAYMENT, cents, site.currency, now, KIOSK_ACTOR,
-                                      None, "Top-up at the kiosk (cash box)", PaymentMethod.CASH))
-        audit.record(session, site, "topup.cash", f"{member.name} (#{member.id})", actor=KIOSK_ACTOR,
-                     entry=entry.id, cents=cents)
-        balance = balances(session, member.id).get(member.id, 0)
-        return TopUp(entry.id, member.id, member.name, cents, site.currency, balance)
+        entry = post(session, Posting(
+            member_id, EntryKind.PAYMENT, cents, site.currency, site.now(), KIOSK_ACTOR,
+            reference or f"topup:{uuid.uuid4().hex}",
+            f"{DESCRIPTION} (cash box)" if method is PaymentMethod.CASH else DESCRIPTION, method))
+        audit.record(session, site, f"topup.{method.value}", f"{member.name} (#{member.id})",
+                     actor=KIOSK_ACTOR, entry=entry.id, cents=cents)
+        balance = balances(session, member_id).get(member_id, 0)
+        return TopUp(member_id, member.name, cents, method.value, entry.id, balance)
 
 
-def start_online(site: Site, provider: PaymentProvider, member_id: int, cents: int) -> CheckoutView:
+def top_up_cash(site: Site, member_id: int, cents: int) -> TopUp:
+    """Machine credit paid into the cash box by the member the kiosk identified."""
+    return top_up(site, member_id, cents, PaymentMethod.CASH)
+
+
+def start_online(site: Site, provider: PaymentProvider, member_id: int, cents: int
+                 ) -> checkouts.CheckoutView:
     """Open (and keep) an online checkout for a top-up; show its ``url`` as a QR code."""
-    check_amount(site, cents)
+    check_amount(cents, site.currency)
     with site.store.read() as session:
         member = session.get(Member, member_id)
         if member is None:
             raise NotFound(f"no member #{member_id}")
         name = member.name
-    return start(site, provider, Purpose.TOP_UP, cents, f"Top-up: {name}", {"member_id": member_id})
+    return checkouts.start(site, provider, checkouts.Purpose.TOP_UP, cents, f"Top-up: {name}",
+                           {"member_id": member_id})
+
+
+def balance(site: Site, member_id: int) -> int:
+    with site.store.read() as session:
+        return balances(session, member_id).get(member_id, 0)

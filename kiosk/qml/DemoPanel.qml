@@ -5,7 +5,7 @@ import QtQuick.Window
 Window {
     id: panel
     required property var demo
-    width: 560; height: 520
+    width: 560; height: 580
     visible: true
     color: Theme.background
     title: "Seuil demo: simulated readers and relays"
@@ -14,6 +14,12 @@ Window {
         anchors { fill: parent; margins: 16 }
         spacing: 14
         Label { text: "Readers and relays (simulated)"; font.pixelSize: 22; font.bold: true; width: parent.width }
+        BigButton {
+            objectName: "payQr"
+            width: 300; height: 44
+            text: "Pay the kiosk's QR code (a phone)"
+            onClicked: panel.demo.payQr()
+        }
         Repeater {
             model: panel.demo.nodes
             Rectangle {

@@ -24,25 +24,27 @@ Item {
             spacing: 12 * page.uu
             width: 300 * page.uu
             Rectangle {
-                width: parent.width; height: Math.max(48, 64 * page.uu)
+                width: parent.width; height: Math.max(48, 72 * page.uu)
                 radius: 10 * page.uu; color: Theme.card; border.color: Theme.line
                 Label {
                     objectName: "digits"
                     u: page.uu
                     anchors.centerIn: parent
-                    text: pad.value.replace(/./g, "● ").trim() || "– – – – – –"
-                    font.pixelSize: 30 * page.uu
-                    font.letterSpacing: 4
+                    // two groups of three, as the code is shown after a day pass ("482 913")
+                    text: {
+                        const dots = (pad.value + "      ").slice(0, 6).split("")
+                            .map(d => d === " " ? "–" : "●")
+                        return dots.slice(0, 3).join(" ") + "   " + dots.slice(3).join(" ")
+                    }
+                    font.pixelSize: 32 * page.uu
                 }
             }
-            BigButton {
-                objectName: "openButton"
+            Label {
                 u: page.uu
                 width: parent.width
-                primary: true
-                enabledButton: pad.value.length === 6
-                text: page.k.s["code.open"]
-                onClicked: { page.k.doorCode.submit(pad.value); pad.value = "" }
+                text: page.k.s["code.auto"]
+                color: Theme.muted
+                maximumLineCount: 2
             }
             Label {
                 objectName: "codeMessage"
@@ -54,6 +56,12 @@ Item {
                 maximumLineCount: 3
             }
         }
-        Keypad { id: pad; objectName: "keypad"; u: page.uu }
+        Keypad {
+            id: pad
+            objectName: "keypad"
+            u: page.uu
+            // the sixth digit sends the code: no "Open" to find
+            onValueChanged: if (value.length === 6) { page.k.doorCode.submit(value); value = "" }
+        }
     }
 }

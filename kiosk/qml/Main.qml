@@ -30,6 +30,7 @@ Window {
                 switch (root.kiosk.screen) {
                 case "welcome": return "Welcome.qml";
                 case "pass": return "DayPass.qml";
+                case "topup": return "DayPass.qml";  // the same three screens, for one's credit
                 case "code": return "DoorCode.qml";
                 case "dashboard": return "Dashboard.qml";
                 case "rollcall": return "RollCall.qml";
@@ -45,6 +46,11 @@ Window {
             propagateComposedEvents: true
             onPressed: (mouse) => { root.kiosk.touched(); mouse.accepted = false }
         }
+
+        // A tap at the door over someone's flow; the idle question. Above the screens, under
+        // the keyboard.
+        Banner { kiosk: root.kiosk; u: root.u; z: 97 }
+        IdleWarning { kiosk: root.kiosk; u: root.u; z: 98 }
 
         Keyboard {
             id: keyboard

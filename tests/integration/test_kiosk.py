@@ -108,7 +108,7 @@ class Node:
 def view(qtbot, site):
     provider = FakeProvider(paid_after=2)
     window = KioskWindow(site, bus=make_bus(site), provider=provider)
-    window.kiosk.model("pass").poll.setInterval(50)
+    window.kiosk.model("pass").online.poll.setInterval(50)
     window.window.show()
     window.kiosk.start()
     qtbot.waitUntil(lambda: window.kiosk.bus.is_connected, timeout=10_000)
@@ -188,6 +188,7 @@ def test_the_language_switch_changes_words_and_money(qtbot, view, node):
 
 def test_every_screen_returns_home_when_left_alone(qtbot, view):
     view.kiosk.idle_ms = 200
+    view.kiosk.idle.warning_s = 1  # "Are you still there?" for a second, then home
     view.kiosk.set_language("en")
     for screen in ("pass", "code", "dashboard"):
         view.kiosk.go(screen)
@@ -251,31 +252,31 @@ def _wait_step(qtbot, flow, step: str) -> None:
     qtbot.waitUntil(lambda: flow.state.get("step") == step and not flow.state.get("busy"), timeout=5000)
 
 
-def _to_amount(qtbot, view, name: str):
-    """Home -> day pass -> the name typed -> the amount step; returns the flow's view-model."""
+def _to_amount(qtbot, view):
+    """Home -> day pass: the amount step; returns the flow's view-model."""
     flow = view.kiosk.model("pass")
     view.kiosk.go("pass")
-    _wait_step(qtbot, flow, "name")
-    flow.setName(name)
     _wait_step(qtbot, flow, "amount")
     return flow
 
 
 def test_a_day_pass_paid_in_the_cash_box_with_a_door_code_that_opens_the_door(qtbot, view, node, site):
-    flow = _sell_cash_pass_with_code(qtbot, view, "Camille", 700)
+    flow = _sell_cash_pass_with_code(qtbot, view, 700)
     code = flow.state["code"]
     assert len(code) == 6 and any("7,00\u00a0€ (espèces)" in line for line in flow.state["receipt"])
     with site.store.read() as session:
         entries = session.execute(select(LedgerEntry.kind, LedgerEntry.cents, LedgerEntry.method)
                                   .order_by(LedgerEntry.id)).all()
     assert entries == [("charge", -700, None), ("payment", 700, "cash")]
+    qtbot.waitUntil(lambda: flow.state.get("door") == "opened", timeout=5000)  # the door opened at once
     view.kiosk.go_home()
-    view.kiosk.go("code")
+    view.kiosk.go("code")  # back from a coffee: the code opens it again
     view.kiosk.model("code").submit(code)
     qtbot.waitUntil(lambda: bool(view.kiosk.model("code").state.get("opened")), timeout=5000)
-    qtbot.waitUntil(lambda: bool(node.commands), timeout=5000)
-    topic, body = node.commands[0]
-    assert topic.endswith("/cmd/entrance/unlock") and "day pass" in body["actor"]
+    qtbot.waitUntil(lambda: len(node.commands) == 2, timeout=5000)
+    assert [topic.rsplit("/", 1)[-1] for topic, _ in node.commands] == ["unlock", "unlock"]
+    assert "kiosk, day pass" in node.commands[0][1]["actor"]
+    assert "kiosk code, day pass" in node.commands[1][1]["actor"]
 
 
 def test_a_good_code_with_the_entrance_node_down_never_says_the_door_is_open(qtbot, view, broker, site):
@@ -303,17 +304,17 @@ def test_wrong_codes_lock_the_keypad_after_five_tries(qtbot, view, node):
 
 
 def test_a_day_pass_paid_online_through_the_provider_with_a_spare_badge(qtbot, view, node, site):
-    flow = _to_amount(qtbot, view, "")
-    flow.chooseText("12,5")
-    _wait_step(qtbot, flow, "method")
-    flow.pay("online")
+    flow = _to_amount(qtbot, view)
+    flow.chooseText("12,5")  # cash and the QR code side by side
     qtbot.waitUntil(lambda: flow.state.get("qr", "").startswith("data:image/png;base64,"), timeout=5000)
-    _wait_step(qtbot, flow, "credential")  # the fake provider says paid on its second poll
+    _wait_step(qtbot, flow, "done")  # the fake provider says paid on its second poll
+    assert flow.state["canCard"] is True
     flow.credential("card")
     _wait_step(qtbot, flow, "card")
     node.decide(None, allowed=False, reason=Reason.UNKNOWN_CARD, card=SPARE)
-    _wait_step(qtbot, flow, "receipt")
+    _wait_step(qtbot, flow, "done")
     assert view.kiosk.screen == "pass"  # the spare badge's tap did not open a welcome
+    assert "Votre badge ouvre la porte" in flow.state["cardBound"] and flow.state["canCard"] is False
     with site.store.read() as session:
         card = session.scalars(select(Card).where(Card.card_hash == SPARE)).one()
         payment = session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "payment")).one()
@@ -323,22 +324,19 @@ def test_a_day_pass_paid_online_through_the_provider_with_a_spare_badge(qtbot, v
 
 def test_an_amount_under_the_floor_is_refused_kindly(qtbot, view, site, tmp_path):
     apply_day_pass_floor(site.config.rules_path, tmp_path)
-    flow = _to_amount(qtbot, view, "Zoé")
+    flow = _to_amount(qtbot, view)
     flow.chooseText("1")
     assert flow.state["step"] == "amount" and "minimum est 3,00" in flow.state["error"]
     assert day_passes.offer(site).floor_cents == 300
 
 
-def _sell_cash_pass_with_code(qtbot, view, name: str, cents: int):
-    flow = _to_amount(qtbot, view, name)
+def _sell_cash_pass_with_code(qtbot, view, cents: int):
+    flow = _to_amount(qtbot, view)
     flow.choose(cents)
-    _wait_step(qtbot, flow, "method")
-    flow.pay("cash")
-    _wait_step(qtbot, flow, "cash")
+    _wait_step(qtbot, flow, "pay")
     flow.cashDone()
-    _wait_step(qtbot, flow, "credential")
-    flow.credential("code")
-    _wait_step(qtbot, flow, "receipt")
+    _wait_step(qtbot, flow, "done")
+    qtbot.waitUntil(lambda: bool(flow.state.get("code")), timeout=5000)
     return flow
 
 
@@ -348,7 +346,10 @@ def test_the_receipt_is_emailed_through_the_sites_smtp_server(qtbot, view, site,
         site.config = site.config.model_copy(update={"mail": MailConfig(
             host=smtp.host, port=smtp.port, starttls=False, username="kiosk", password_file="mail.secret",
             sender="La Ruche <tresorerie@example.org>")})
-        flow = _sell_cash_pass_with_code(qtbot, view, "Camille", 500)
+        flow = _sell_cash_pass_with_code(qtbot, view, 500)
+        flow.details()
+        flow.setName("Camille")  # after payment, if they like
+        _wait_step(qtbot, flow, "done")
         assert flow.state["canEmail"] is True
         flow.email("camille at example")
         qtbot.waitUntil(lambda: "n'est pas une adresse" in flow.state.get("error", ""), timeout=5000)

@@ -30,11 +30,13 @@ def decision(member_id, *, allowed=True, reason=Reason.ALLOWED, at=MORNING, card
                          snapshot_version=1)
 
 
-def test_a_member_who_taps_is_welcomed_by_first_name_and_shown_the_welcome(make_ctx, screens):
+def test_a_member_who_taps_is_welcomed_by_first_name_and_shown_the_welcome(make_ctx):
     model = WelcomeModel(make_ctx())
+    shown = []
+    model.shown.connect(lambda: shown.append(model.state["title"]))
     model.tap(decision(ADA))
     state = model.state
-    assert screens.visited == ["welcome"]
+    assert shown == ["Hello Ada!"]  # the kiosk shows it: a screen, or a banner over a flow
     assert state["allowed"] is True and state["title"] == "Hello Ada!"
     assert state["presence"] == "in" and state["headline"] == "You are checked in: have a good day!"
     assert state["lines"][0].startswith("Desk membership: until ") and "Balance: €0.00" in state["lines"]
@@ -68,53 +70,133 @@ def test_the_welcome_renders_again_in_the_other_language(make_ctx, site):
     assert model.facts is None
 
 
-def test_a_day_pass_paid_cash_with_a_code_ends_on_its_receipt(make_ctx):
-    model = DayPassModel(make_ctx())
+def test_a_day_pass_paid_cash_ends_with_the_door_open_and_the_code_grouped(make_ctx):
+    bus = FakeBus()
+    model = DayPassModel(make_ctx(bus=bus))
     model.start()
-    assert model.state["step"] == "name" and model.state["suggested"] == "Suggested price: €10.00"
+    assert model.state["step"] == "amount" and model.state["stepIndex"] == 0
+    assert model.state["steps"] == ["Amount", "Payment", "Come in"]
     assert [p["cents"] for p in model.state["presets"]] == [0, 500, 1000, 1500, 2000]
-    model.setName("  Camille ")
-    assert model.state["step"] == "amount" and model.state["name"] == "Camille"
-    model.chooseText("7,00")  # one payment method (cash): straight to the cash box
-    assert model.state["step"] == "cash" and "€7.00" in model.state["cashHint"]
-    model.cashDone()  # two credentials (card, code): the visitor chooses
-    assert model.state["step"] == "credential" and model.sold is not None
-    model.credential("code")
+    assert [p["cents"] for p in model.state["presets"] if p["suggested"]] == [1000]
+    model.chooseText("7,00")
     state = model.state
-    assert state["step"] == "receipt" and len(state["code"]) == 6 and state["code"].isdigit()
-    assert any("€7.00" in line for line in state["receipt"]) and state["canEmail"] is False
-    assert state["error"] == ""
+    assert state["step"] == "pay" and state["stepIndex"] == 1 and state["methods"] == ["cash"]
+    assert state["amount"] == "Amount: €7.00" and state["cashButton"] == "I put €7.00 in the box"
+    assert model.sale_open() is False  # nothing paid, nothing pending: the idle return may come
+    model.cashDone()
+    model.cashDone()  # a second touch sells nothing more
+    state = model.state
+    assert state["step"] == "done" and state["stepIndex"] == 2 and state["sold"] is True
+    code = state["code"]
+    assert len(code) == 6 and state["codeGrouped"] == code[:3] + "\u202f" + code[3:]
+    assert state["codeQr"].startswith("data:image/png;base64,")
+    assert bus.unlocks == [f"kiosk, day pass #{model.sold.id}"] and state["door"] == "opening"
+    bus.node_unlocks(model)
+    assert model.state["door"] == "opened" and model.state["doorText"] == "The door is open: come in!"
+    assert any("€7.00" in line for line in model.state["receipt"]) and model.state["canEmail"] is False
+    assert model.state["amount"] == "Amount: €7.00"  # the amount stays in view
+    assert model.sale_open() is True
+
+
+def test_the_name_comes_after_payment_and_is_optional(make_ctx, site):
+    model = DayPassModel(make_ctx(bus=FakeBus(), language="fr"))
+    model.start()
+    model.choose(500)
+    model.cashDone()
+    assert model.sold.name == "Visitor" and model.state["name"] == ""
+    assert "Visiteur·se — pass journée" in model.state["receipt"][1]  # the row's "Visitor", in French
+    model.details()
+    assert model.state["step"] == "details"
+    model.setName("  Camille   Dupont ")
+    assert model.state["step"] == "done" and model.state["name"] == "Camille Dupont"
+    assert model.state["receipt"][1].startswith("Camille Dupont — pass journée")
+    assert day_passes.sold_pass(site, model.sold.id).name == "Camille Dupont"
+    model.details()
+    model.setName("   ")  # nothing typed: back to the door, the name kept
+    assert model.state["step"] == "done"
+    assert day_passes.sold_pass(site, model.sold.id).name == "Camille Dupont"
+
+
+def test_back_after_payment_stays_on_the_paid_pass(make_ctx, screens):
+    model = DayPassModel(make_ctx(bus=FakeBus()))
+    model.start()
+    model.choose(1000)
+    model.back()
+    assert model.state["step"] == "amount" and screens.visited == []
+    model.choose(1000)
+    model.cashDone()
+    model.details()
+    model.back()
+    assert model.state["step"] == "done"
+    model.back()
+    model.back()
+    assert model.state["step"] == "done" and screens.visited == [] and model.sold is not None
 
 
 def test_an_amount_under_the_floor_is_refused_and_a_free_pass_needs_no_payment(make_ctx, site):
-    model = DayPassModel(make_ctx())
+    model = DayPassModel(make_ctx(bus=FakeBus()))
     model.start()
-    model.setName("Noa")
     model.chooseText("douze")
     assert model.state["step"] == "amount" and model.state["error"]
     model.choose(0)  # pay what you can, nothing included: sold at once, no cash box
-    assert model.state["step"] == "credential" and model.sold is not None and model.sold.cents == 0
+    assert model.state["step"] == "done" and model.sold is not None and model.sold.cents == 0
+
+
+def _online(make_ctx, provider, **kiosk):
+    ctx = make_ctx(provider=provider, bus=FakeBus())
+    config = ctx.site.config
+    ctx.site.config = config.model_copy(update={"kiosk": config.kiosk.model_copy(
+        update={"payment": ("cash", "online"), **kiosk})})
+    return DayPassModel(ctx)
 
 
 def test_a_day_pass_paid_online_is_sold_once_the_provider_says_paid(make_ctx):
     provider = FakeProvider(paid_after=2)
-    site_ctx = make_ctx(provider=provider)
-    config = site_ctx.site.config
-    site_ctx.site.config = config.model_copy(update={"kiosk": config.kiosk.model_copy(
-        update={"payment": ("cash", "online"), "credential": ("code",)})})
-    model = DayPassModel(site_ctx)
+    model = _online(make_ctx, provider, credential=("code",))
     model.start()
-    model.setName("Camille")
-    model.choose(1500)
-    assert model.state["step"] == "method" and model.state["methods"] == ["cash", "online"]
-    model.pay("online")
-    assert model.state["step"] == "online" and model.state["qr"].startswith("data:image/png;base64,")
-    model._poll()  # what the poll timer does every 2 s
+    model.choose(1500)  # cash and the QR side by side: the checkout opens with the screen
+    assert model.state["step"] == "pay" and model.state["methods"] == ["cash", "online"]
+    assert model.state["qr"].startswith("data:image/png;base64,") and len(provider.created) == 1
+    assert model.sale_open() is True  # a payment may come any second
+    model.online.ask()  # what the poll timer does every 2 s
     assert model.sold is None
-    model._poll()
-    model.poll.stop()
+    model.online.ask()
+    model.online.stop()
     assert model.sold is not None and model.sold.method == "online"
-    assert model.state["step"] == "receipt" and model.state["code"]
+    assert model.state["step"] == "done" and model.state["code"] and model.state["canCard"] is False
+
+
+def test_a_payment_that_lands_after_back_still_ends_on_the_done_screen(make_ctx):
+    provider = FakeProvider(paid_after=None)
+    model = _online(make_ctx, provider)
+    model.start()
+    model.choose(1000)
+    (checkout_id, _, _), = provider.created
+    model.back()  # the visitor goes back to the amounts as their phone pays
+    provider.pay(checkout_id)
+    model.online.ask()
+    assert model.state["step"] == "done" and model.sold is not None and model.sold.cents == 1000
+    model.choose(1000)  # a paid pass is not sold twice
+    assert len(provider.created) == 1
+
+
+def test_checkouts_left_behind_are_still_asked_about(make_ctx, site):
+    from access.services import checkouts
+
+    provider = FakeProvider(paid_after=None)
+    model = _online(make_ctx, provider)
+    model.start()
+    model.choose(800)
+    (checkout_id, _, _), = provider.created
+    model.reset()  # the visitor walked away; the screen went home
+    model.start()  # the next visitor
+    assert model.online.left_behind and model.online.behind.isActive()
+    provider.pay(checkout_id)
+    model.online.ask_left_behind()
+    assert not model.online.left_behind and not model.online.behind.isActive()
+    (row,) = [c for c in checkouts._listed(site, True) if c.checkout_id == checkout_id]
+    assert row.state == "paid" and row.day_pass_id is not None
+    assert model.state["step"] == "amount" and model.sold is None  # not shown to the next visitor
 
 
 def test_a_valid_code_opens_the_entrance_and_five_wrong_ones_lock_the_keypad(make_ctx, site):
@@ -199,6 +281,86 @@ def test_a_node_that_is_not_recording_is_named_on_the_dashboard_banner(make_ctx,
     assert "entrance" not in model.state["offline"]
     assert "Offline" not in model.state["offline"]
 
+
+def test_a_refusal_outside_hours_says_when_the_door_opens_next(make_ctx, site):
+    from datetime import datetime
+
+    model = WelcomeModel(make_ctx(language="fr"))
+    early = MORNING - timedelta(hours=2)  # 07:00 in Paris, a Wednesday: the door opens at 08:00
+    model.tap(decision(ADA, allowed=False, reason=Reason.OUTSIDE_HOURS, at=early))
+    assert model.state["lines"][1] == "Ouvre aujourd'hui à 08:00"
+    assert [w["action"] for w in model.state["ways"]] == ["ok"]  # a day pass opens at the same hours
+    saturday_evening = datetime(2026, 11, 21, 18, 0, tzinfo=MORNING.tzinfo)  # 19:00 in Paris
+    site.now = lambda: saturday_evening
+    model.tap(decision(ADA, allowed=False, reason=Reason.OUTSIDE_HOURS, at=saturday_evening))
+    assert model.state["lines"][1] == "Ouvre lundi 23 nov. à 08:00"
+    site.now = lambda: saturday_evening.replace(hour=21)  # 22:00 on Saturday: Sunday is closed too
+    model.tap(decision(ADA, allowed=False, reason=Reason.OUTSIDE_HOURS, at=site.now()))
+    assert model.state["lines"][1] == "Ouvre lundi 23 nov. à 08:00"
+
+
+def test_every_refusal_has_a_way_out_sized_for_it(make_ctx, site):
+    model = WelcomeModel(make_ctx())
+    model.tap(decision(None, allowed=False, reason=Reason.UNKNOWN_CARD))
+    assert [(w["action"], w["label"]) for w in model.state["ways"]] == [("pass", "Get a day pass"),
+                                                                         ("ok", "OK")]
+    assert model.on_screen_ms() == 20_000
+    site.config = site.config.model_copy(update={"site": site.config.site.model_copy(
+        update={"contact": "bonjour@laruche.example"})})
+    model.tap(decision(ADA, allowed=False, reason=Reason.NOT_ENOUGH_CREDIT))
+    ways = model.state["ways"]
+    assert [w["action"] for w in ways] == ["topup", "contact", "ok"]
+    assert ways[0]["hint"] == "here, in cash"  # the kiosk takes it (this site has no online payment)
+    assert model.state["contact"] == "bonjour@laruche.example"
+    assert model.state["banner"].startswith("Hello Ada! Access denied. Not enough credit")
+    model.tap(decision(ADA))
+    assert model.state["ways"] == [] and model.on_screen_ms() == 8_000
+
+
+def test_a_member_short_of_credit_tops_up_in_the_cash_box(make_ctx, site, screens):
+    from access.services import top_ups
+    from kiosk.top_up import TopUpModel
+
+    model = TopUpModel(make_ctx())
+    model.start(ADA, "Ada", -350)
+    assert model.state["balance"] == "Balance now: -€3.50" and model.state["step"] == "amount"
+    assert [p["cents"] for p in model.state["presets"]] == [500, 1000, 2000, 5000]
+    model.chooseText("0")
+    assert model.state["step"] == "amount" and model.state["error"]
+    model.chooseText("20")
+    assert model.state["step"] == "pay" and model.state["amount"] == "Amount: €20.00"
+    assert model.sale_open() is False
+    model.cashDone()
+    model.cashDone()  # twice: one payment
+    assert model.state["step"] == "done" and model.state["doneText"] == (
+        "Thank you! €20.00 added. New balance: €20.00")  # Ada's ledger was empty: -3.50 was the tap's
+    assert top_ups.balance(site, ADA) == 2000 and model.sale_open() is True
+    model.back()
+    assert model.state["step"] == "done" and screens.visited == []
+
+
+def test_a_top_up_paid_online_after_going_back_still_lands_and_is_never_entered_twice(make_ctx, site):
+    from access.hub.jobs import HubJobs
+    from access.services import top_ups
+    from kiosk.top_up import TopUpModel
+
+    provider = FakeProvider(paid_after=None)
+    ctx = make_ctx(provider=provider)
+    ctx.site.config = ctx.site.config.model_copy(update={"kiosk": ctx.site.config.kiosk.model_copy(
+        update={"payment": ("cash", "online")})})
+    model = TopUpModel(ctx)
+    model.start(ADA, "Ada", 0)
+    model.choose(1000)
+    (checkout_id, cents, _), = provider.created
+    assert cents == 1000 and model.state["qr"] and model.sale_open() is True
+    model.back()
+    provider.pay(checkout_id)
+    jobs = HubJobs(site, lambda name, run: run())
+    jobs.provider = provider
+    jobs.confirm_checkouts()  # the hub sees it paid first
+    model.online.ask()  # then the screen: it finds the entry the hub made
+    assert model.state["step"] == "done" and "New balance: €10.00" in model.state["doneText"]
+    assert top_ups.balance(site, ADA) == 1000
 
 EVENING = MORNING.replace(hour=20, minute=30)  # 21:30 in Paris: the door's hours ended at 20:00
 
@@ -290,7 +452,12 @@ def test_the_day_pass_screen_says_the_door_closes_at_20_not_at_the_cut_off(make_
     model = DayPassModel(make_ctx())
     model.start()
     assert model.offer is not None and model.offer.valid_until.hour == 3  # 04:00 in Paris
-    assert "until 20:00" in model.state["cardBound"] and "until 20:00" in model.state["codeHint"]
+    assert "until 20:00" in model.state["codeHint"]  # and the spare badge's, once bound (below)
+    model.choose(500)
+    model.cashDone()
+    model.credential("card")
+    model.card_tapped(decision(None, allowed=False, reason=Reason.UNKNOWN_CARD, card="c" * 64))
+    assert "until 20:00" in model.state["cardBound"]
 
 
 def test_a_member_who_arrives_untrained_is_told_who_inside_can_help(make_ctx, site):
@@ -392,3 +559,28 @@ def test_one_day_left_is_singular(make_ctx):
     model._show(replace(sample_welcome(ctx.site), days_left=1, plan_label="Desk membership"))
     line = model.state["lines"][0]
     assert line.endswith("(1 day)") and line.startswith("Desk membership")
+
+
+def test_the_done_screen_opens_by_the_passs_rule_and_checks_the_visitor_in(make_ctx, site):
+    from sqlalchemy import select
+
+    bus = FakeBus()
+    model = DayPassModel(make_ctx(bus=bus))
+    model.start()
+    model.choose(500)
+    model.cashDone()
+    assert len(bus.unlocks) == 1
+    bus.node_unlocks(model)
+    assert model.state["door"] == "opened"
+    with site.store.read() as session:  # in the count, the dashboard and the roll-call, like a code
+        entered = session.scalars(select(AccessEvent.member_id).where(AccessEvent.allowed.is_(True))).all()
+    assert entered == [model.sold.member_id]
+    evening = MORNING + timedelta(hours=12)  # 21:00 in Paris: the day-pass door closed at 20:00
+    site.now = lambda: evening
+    model.start()
+    assert model.state["shutNow"] == "At this hour, a day pass does not open the door."  # said first
+    model.choose(500)
+    model.cashDone()
+    assert model.sold is not None and len(bus.unlocks) == 1  # sold anyway: the door stays shut
+    assert model.state["door"] == "later"
+    assert model.state["doorText"] == "Your pass does not open the door any more today."

@@ -22,7 +22,7 @@ from access.domain.visits import Tap, pair_taps
 from access.services.context import Site
 from access.services.ledger import balances
 from access.services.members import membership_status
-from access.services.rules import applied_rules
+from access.services.rules import applied_rules, door_for
 from access.services.visits import forgotten_checkout
 from access.store.models import AccessEvent, LedgerEntry, Member, Training, Visit
 from access.texts import first_name
@@ -80,6 +80,8 @@ class Welcome:
     """The plan's description in rules.toml (its name if it has none): what a screen says."""
     closed_on: date | None = None
     """A refusal for a holiday: the closed date (a node's decision says only "holiday")."""
+    opens_at: datetime | None = None
+    """Refused outside hours or on a holiday: when the door next opens for this member."""
     helpers: tuple[Helper, ...] = ()
     """Who is in and happy to help with a machine this member is not trained on (arrivals)."""
 
@@ -133,6 +135,10 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
                         label, (plan_def.description or plan_def.name) if plan_def else None)
     if tap.reason is Reason.HOLIDAY:
         shown = replace(shown, closed_on=_closed_on(rules, site.clock.local(tap.ts), tap.resource))
+    if tap.reason in (Reason.OUTSIDE_HOURS, Reason.HOLIDAY) and tap.member_id is not None:
+        # when the door opens for them next, by their own rules (as a code's refusal says it)
+        answer = door_for(site, tap.member_id, tap.resource, tap.ts)
+        shown = replace(shown, opens_at=None if answer.opening.open_now else answer.opening.change_at)
     if presence is Presence.IN:
         shown = replace(shown, helpers=_helpers(site, member_id, skills))
         reminder = forgotten_checkout(site, member_id)
