@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
-from PySide6.QtCore import QMarginsF, QSizeF, Slot
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import Slot
 
 from access import texts
 from access.bus.schemas import BackupStatus, ResourceState
@@ -15,7 +13,6 @@ from access.services.rules import current as current_rules
 from access.services.screens import dashboard
 from access.services.screens.dashboard import Dashboard, HourBar
 from access.texts import Language
-from kiosk import strings
 from kiosk.viewmodel import KioskContext, ViewModel
 
 
@@ -23,7 +20,6 @@ from kiosk.viewmodel import KioskContext, ViewModel
 class Facts:
     board: Dashboard
     bars: list[HourBar]
-    roll_call: list[tuple[int, str, datetime]]
     resources: list[tuple[str, str]]
     """(name, description) of every machine of the rules."""
     node_names: dict[str, str] = field(default_factory=dict)
@@ -38,7 +34,7 @@ def gather(ctx: KioskContext) -> Facts:
     machines = [(r.name, r.description or r.name) for r in rules.resources if r.kind.value == "machine"]
     nodes = {node_id: node.description for node_id, node in site.config.nodes.items()}
     hours = dashboard.opening_hours(rules, site.config.kiosk.day_pass_plan, site.today())
-    return Facts(dashboard.dashboard(site), dashboard.hourly(site), dashboard.roll_call(site), machines,
+    return Facts(dashboard.dashboard(site), dashboard.hourly(site), machines,
                  dashboard.node_names(rules, nodes), hours)
 
 
@@ -49,8 +45,6 @@ class DashboardModel(ViewModel):
         self.states: dict[str, ResourceState] = {}
         self.nodes: dict[str, str] = dict.fromkeys(ctx.site.config.nodes, "offline")
         self.backup: BackupStatus | None = None
-        self.sort = "name"
-        self.printed = ""
 
     @Slot()
     def refresh(self) -> None:
@@ -87,20 +81,11 @@ class DashboardModel(ViewModel):
         self.states[state.resource] = state
         self.render()
 
-    @Slot(str)
-    def sortBy(self, key: str) -> None:
-        self.sort = key
-        self.render()
-
-    def plural(self, key: str, count: int, **fields: object) -> str:
-        return strings.plural(key, self.ctx.language(), count, **fields)
-
     def render(self) -> None:
         facts = self.facts
         if facts is None:
             return
         language = self.ctx.language()
-        tz = self.ctx.site.clock.tz
         board = facts.board
         named = [p.name + (" · " + self.t("dash.ask_me_about", topics=p.ask_me_about)
                            if p.ask_me_about else "") for p in board.present if p.name]
@@ -117,8 +102,6 @@ class DashboardModel(ViewModel):
         warnings = ([self.t("dash.nodes_offline", nodes=", ".join(offline))] if offline else []) \
             + ([self.t("dash.nodes_not_recording", nodes=", ".join(unrecorded))] if unrecorded else []) \
             + self._backup_warning()
-        people = sorted(facts.roll_call, key=(lambda r: r[1].casefold()) if self.sort == "name"
-                        else (lambda r: r[2]))
         busy = sum(1 for m in machines if m["level"] == "busy")
         capacity = board.capacity
         free = capacity - board.count
@@ -142,10 +125,7 @@ class DashboardModel(ViewModel):
             **self._chart(facts),
             offline=" · ".join(warnings),
             nodesOk=self.t("dash.nodes_ok"),
-            rollTitle=self.plural("dash.roll_call_title", len(people)),
-            roll=[{"name": name, "since": self.t("dash.since", time=texts.clock_time(since, tz, language))}
-                  for _, name, since in people],
-            sort=self.sort, printed=self.printed)
+        )
 
     def _node(self, node: str) -> str:
         names = self.facts.node_names if self.facts is not None else {}
@@ -211,46 +191,7 @@ class DashboardModel(ViewModel):
             "nowAt": now,
         }
 
-    @Slot()
-    def printRollCall(self) -> None:
-        """A PDF of the roll-call in the data folder (and to the printer when CUPS has one)."""
-        if self.facts is None:
-            return
-        roll = self._state.get("roll", [])
-        folder = self.ctx.site.config.data_dir
-        path = folder / f"roll-call-{self.ctx.site.now():%Y%m%d-%H%M%S}.pdf"
-        write_pdf(path, self._state.get("rollTitle", ""), [f"{r['name']} — {r['since']}" for r in roll])
-        self.ctx.background.run(lambda: send_to_printer(path), lambda _ok: None)
-        self.printed = self.t("dash.printed") + f" ({path.name})"
-        self.render()
-
 
 def _hm(minute: int) -> str:
     """``08:00``; ``24:00`` for a span that ends at midnight."""
     return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
-def write_pdf(path: Path, title: str, lines: list[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    writer = QPdfWriter(str(path))
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                                     QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
-    document = QTextDocument()
-    body = "".join(f"<p style='font-size:14pt'>{_escape(line)}</p>" for line in lines)
-    document.setHtml(f"<h1>{_escape(title)}</h1>{body}")
-    document.setPageSize(QSizeF(writer.width(), writer.height()))
-    document.print_(writer)
-
-
-def send_to_printer(path: Path) -> bool:
-    import shutil
-    import subprocess
-
-    lp = shutil.which("lp")
-    if lp is None:
-        return False
-    return subprocess.run([lp, str(path)], check=False, capture_output=True, timeout=30).returncode == 0
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

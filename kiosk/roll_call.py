@@ -7,14 +7,16 @@ printed copy has the full names and the time the list was made.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QSizeF, Slot
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from access import texts
 from access.bus.schemas import DecisionEvent
 from access.services.day_passes import VISITOR_NAME
 from access.services.screens import roll_call
 from access.services.screens.roll_call import Inside, RollCall
-from kiosk.dashboard import send_to_printer, write_pdf
 from kiosk.viewmodel import KioskContext, ViewModel
 
 
@@ -96,7 +98,7 @@ class RollCallModel(ViewModel):
                  "since": self.t("dash.since", time=texts.clock_time(p.since, tz, language)),
                  "ticked": p.member_id in self.ticked} for p in people]
         self.publish(
-            title=self.t("dash.roll_call_title", count=len(people)),
+            title=self.plural("dash.roll_call_title", len(people)),
             made=self.t("roll.made_at", time=texts.clock_time(roll.made_at, tz, language)),
             counted=self.t("roll.counted", ticked=len(self.ticked), count=len(people)),
             rows=rows, sort=self.sort, printed=self.printed, fullNames=self.full_names,
@@ -115,9 +117,37 @@ class RollCallModel(ViewModel):
                  for p in self._people()]
         folder = self.ctx.site.config.data_dir
         path = folder / f"roll-call-{roll.made_at:%Y%m%d-%H%M%S}.pdf"
-        title = (self.t("dash.roll_call_title", count=len(lines)) + " — "
+        title = (self.plural("dash.roll_call_title", len(lines)) + " — "
                  + self.t("roll.made_at", time=texts.clock_time(roll.made_at, tz, language)))
         write_pdf(path, title, lines)
         self.ctx.background.run(lambda: send_to_printer(path), lambda _ok: None)
         self.printed = self.t("dash.printed") + f" ({path.name})"
         self.render()
+
+
+def write_pdf(path: Path, title: str, lines: list[str]) -> None:
+    """An A4 page (or more) with ``title`` and one line per person (needs a QGuiApplication)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer = QPdfWriter(str(path))
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
+    document = QTextDocument()
+    body = "".join(f"<p style='font-size:14pt'>{_escape(line)}</p>" for line in lines)
+    document.setHtml(f"<h1>{_escape(title)}</h1>{body}")
+    document.setPageSize(QSizeF(writer.width(), writer.height()))
+    document.print_(writer)
+
+
+def send_to_printer(path: Path) -> bool:
+    """``lp`` when CUPS is installed; False when there is no printer to send to."""
+    import shutil
+    import subprocess
+
+    lp = shutil.which("lp")
+    if lp is None:
+        return False
+    return subprocess.run([lp, str(path)], check=False, capture_output=True, timeout=30).returncode == 0
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -86,12 +86,15 @@ def busy_now(site: Site) -> datetime:
 
 def show_busy_day(kiosk: Kiosk, *, crowded: bool = False) -> None:
     """The dashboard's facts, states and readers of a busy day (nothing is written)."""
-    facts, states, status = busy_day(busy_now(kiosk.site), crowded=crowded)
+    facts, states, status, roll = busy_day(busy_now(kiosk.site), crowded=crowded)
     dash = kiosk.model("dash")
     dash.facts = facts
     dash.states = {state.resource: state for state in states}
     dash.nodes = status
     dash.render()
+    roll_call = kiosk.model("roll")
+    roll_call.roll = roll
+    roll_call.render()
 
 
 def open_keyboard(view: KioskWindow, field: QQuickItem) -> None:

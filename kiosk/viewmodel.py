@@ -51,6 +51,10 @@ class ViewModel(QObject):
     def t(self, key: str, **fields: object) -> str:
         return strings.text(key, self.ctx.language(), **fields)
 
+    def plural(self, key: str, count: int, **fields: object) -> str:
+        """The form of ``key`` for ``count`` (Babel's plural rules), in the current language."""
+        return strings.plural(key, self.ctx.language(), count, **fields)
+
     def money(self, cents: int) -> str:
         return texts.money(cents, self.ctx.site.currency, self.ctx.language())
 

@@ -94,17 +94,6 @@ def dashboard(site: Site) -> Dashboard:
                          chart)
 
 
-def roll_call(site: Site) -> list[tuple[int, str, datetime]]:
-    """Everyone checked in now, with their names (for a fire drill, whatever they opted for)."""
-    start = site.clock.day_start(site.today())
-    with site.store.read() as session:
-        return [(member_id, printable(name), since) for member_id, name, since in session.execute(
-            select(Visit.member_id, Member.name, Visit.checked_in_at)
-            .join(Member, Member.id == Visit.member_id)
-            .where(Visit.checked_out_at.is_(None), Visit.checked_in_at >= start)
-            .order_by(Member.name))]
-
-
 @dataclass(frozen=True)
 class HourBar:
     hour: int
