@@ -21,7 +21,6 @@ def model_with(make_ctx, language, *, crowded=False, count=None):
     if count is not None:
         board = facts.board
         facts.board.present[:] = board.present[:count]
-        facts.roll_call[:] = facts.roll_call[:count]
     model.facts = facts
     model.states = {state.resource: state for state in states}
     model.nodes = status

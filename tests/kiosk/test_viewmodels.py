@@ -260,8 +260,6 @@ def test_the_dashboard_counts_who_is_in_and_which_machine_runs(make_ctx, site):
     for node in site.config.nodes:
         model.node_status(node, "online")
     assert model.state["offline"] == ""
-    model.sortBy("arrival")
-    assert model.state["sort"] == "arrival"
 
 
 def test_a_node_that_is_not_recording_is_named_on_the_dashboard_banner(make_ctx, site):
