@@ -82,7 +82,13 @@ class IdleWatch(QObject):
 
     @property
     def active(self) -> bool:
+        """The idle timer runs (a return home or a warning will come)."""
         return self._timer.isActive()
+
+    @property
+    def waiting(self) -> bool:
+        """Anything pending: the idle timer runs or the warning counts down."""
+        return self._timer.isActive() or self._tick.isActive()
 
     def _arm(self) -> None:
         wait = self.policy()

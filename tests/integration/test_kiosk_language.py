@@ -5,6 +5,7 @@ import pytest
 pytest.importorskip("PySide6.QtQuick")
 
 from kiosk.app import KioskWindow
+from kiosk.idle import After
 
 
 @pytest.fixture
@@ -41,5 +42,10 @@ def test_the_reset_hook_puts_the_sites_language_back_and_renders_again(qtbot, vi
 
 
 def test_on_home_in_the_sites_language_nothing_waits(qtbot, view):
-    view.kiosk.touched()
-    assert not view.kiosk.idle.isActive()
+    kiosk = view.kiosk
+    kiosk.touched()
+    assert kiosk.screen == "home" and not kiosk.idle.waiting
+    kiosk.toggleLanguage()  # another language on home waits to go back for the next person
+    assert kiosk.idle.waiting and kiosk.idle.policy().then is After.HOME
+    kiosk.toggleLanguage()  # the site's language again: nothing waits any more
+    assert kiosk.language == "fr" and not kiosk.idle.waiting
