@@ -1,4 +1,4 @@
-"""Members who asked to be forgotten (0005, after 0004).
+"""Members who asked to be forgotten (0006, after 0005).
 
 ``members.erased_at``: set by ``seuil member erase``; the row stays as the anonymous id the
 ledger's amounts keep pointing at (accounting records outlive the person's data).
@@ -8,8 +8,8 @@ from alembic import op
 
 import access.store.types
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
