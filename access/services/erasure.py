@@ -1,10 +1,11 @@
 """``seuil member erase``: a person who asks to be forgotten (GDPR article 17).
 
-What goes: the name, the email, the note, the groups, the dashboard opt-in, the trainings they
-received, every card hash (the cards stay, revoked, with a hash no badge can match), who tapped
-in the access log (the taps stay, anonymous, as the retention job leaves them), the day passes'
-door codes, and every mention of their names, emails, card hashes and card labels in the audit
-log, the ledger's descriptions, prepaid-hour notes, online checkouts and dead letters.
+What goes: the name, the email, the note, what they offered help with (ask me about), the
+groups, the dashboard opt-in, the trainings they received, every card hash (the cards stay,
+revoked, with a hash no badge can match), who tapped in the access log (the taps stay,
+anonymous, as the retention job leaves them), the day passes' door codes, and every mention of
+their names, emails, card hashes and card labels in the audit log, the ledger's descriptions,
+prepaid-hour notes, online checkouts and dead letters.
 
 What stays, under the anonymous id ``erased #ID``: the ledger's entries with their amounts,
 dates and references, the memberships they pay, machine sessions and visits (the basis of the
@@ -43,6 +44,9 @@ from access.store.models import (
     Training,
     UsageSession,
 )
+
+PERSONAL_FIELDS = ("name", "email", "note", "ask_me_about")
+"""The keys of a ``member.add`` or ``member.edit`` audit entry that hold what they typed."""
 
 
 @dataclass(frozen=True)
@@ -102,12 +106,13 @@ def preview(site: Site, ref: str) -> Erasure:
 
 
 def _personal(session: Session, member: Member) -> list[str]:
-    """Every name and email the member had: now, and in the audit of their adds and edits."""
-    found = [member.name, member.email or ""]
+    """Every name, email, note and help topic the member had: now, and in the audit of their
+    adds and edits."""
+    found = [member.name, member.email or "", member.note, member.ask_me_about]
     mine = f"(#{member.id})"
     for details in session.scalars(select(AuditEntry.details).where(
             AuditEntry.action.in_(("member.add", "member.edit")), AuditEntry.target.endswith(mine))):
-        for key in ("name", "email"):
+        for key in PERSONAL_FIELDS:
             value = details.get(key)
             values = value if isinstance(value, list) else [value]
             found += [v for v in values if isinstance(v, str)]

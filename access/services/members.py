@@ -288,7 +288,8 @@ def edit_member(site: Site, ref: str, *, name: str | None = None, email: str | N
         if remove_groups:
             missing = sorted(set(remove_groups) - current)
             if missing:
-                raise InvalidInput(f"{member.name} is not in group(s) {', '.join(missing)}")
+                groups = "group" if len(missing) == 1 else "groups"
+                raise InvalidInput(f"{member.name} is not in {groups} {', '.join(missing)}")
             member.groups = [g for g in member.groups if g.group_name not in remove_groups]
             changes["remove_groups"] = sorted(remove_groups)
         if show_on_dashboard is not None:

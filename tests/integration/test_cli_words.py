@@ -122,3 +122,10 @@ def test_the_kiosk_can_say_one_in_french_too():
     assert [plural(n, "personne", language="fr") for n in (0, 1, 2)] == [
         "0 personne", "1 personne", "2 personnes"]
     assert [plural(n, "person", "people") for n in (0, 1, 2)] == ["0 people", "1 person", "2 people"]
+
+
+def test_a_group_the_member_is_not_in_is_named_in_the_singular(ada):
+    result = run("member", "edit", "ada", "--remove-group", "trainers")
+    assert result.err.splitlines() == ["seuil: Ada Lovelace is not in group trainers"]
+    result = run("member", "edit", "ada", "--remove-group", "trainers", "--remove-group", "admins")
+    assert result.err.splitlines() == ["seuil: Ada Lovelace is not in groups admins, trainers"]

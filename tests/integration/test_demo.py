@@ -45,7 +45,8 @@ def installed(tmp_path_factory) -> Path:
 
 
 def test_the_demo_check_passes_from_a_clean_install(installed, tmp_path):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("SEUIL_")}
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("SEUIL_") and key != "PYTHONPATH"}  # the installed copy, not ours
     env["PATH"] = f"{env.get('PATH', '')}:/usr/sbin:/sbin"
     where = _run(installed / "bin" / "python", "-c",
                  "import access, kiosk; print(access.__file__, kiosk.__file__)", cwd=tmp_path, env=env)
@@ -58,7 +59,8 @@ def test_the_demo_check_passes_from_a_clean_install(installed, tmp_path):
 
 def test_the_demo_check_runs_on_the_embedded_broker_too(installed, tmp_path):
     pytest.importorskip("amqtt")
-    env = {key: value for key, value in os.environ.items() if not key.startswith("SEUIL_")}
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("SEUIL_") and key != "PYTHONPATH"}  # the installed copy, not ours
     result = _run(installed / "bin" / "seuil", "demo", "--check", "--broker", "amqtt", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "broker: amqtt" in result.stdout

@@ -82,7 +82,8 @@ def ada_for_five_years(site_dir, cli_clock):
         _ok("ledger", "add", "ada", "payment", "30", "--method", "transfer",
             "--reference", f"VIR-{year}-ADA")
     cli_clock.now = datetime(2024, 5, 1, 10, tzinfo=UTC)
-    _ok("member", "edit", "ada", "--name", "Ada Lovelace", "--email", "ada@example.org")
+    _ok("member", "edit", "ada", "--name", "Ada Lovelace", "--email", "ada@example.org",
+        "--ask-me-about", "lace knitting")
     _ok("training", "grant", "bob", "3d-printing", "--by", "ada")
     cli_clock.now = datetime(2026, 11, 20, 10, tzinfo=UTC)
     _ok("member", "renew", "ada", "--plan", "monthly", "--from", "2026-11-01")  # owed
@@ -131,7 +132,7 @@ def test_an_erased_member_is_gone_but_the_books_still_add_up(ada_for_five_years,
 
     after = all_rows(db)
     for personal in ("Lovelace", "Byron", "ada@example.org", "ada.byron@example.org",
-                     "prefers the evening", "blue fob", *hashes, *(h[:8] for h in hashes)):
+                     "prefers the evening", "blue fob", "lace knitting", *hashes, *(h[:8] for h in hashes)):
         assert personal.casefold() not in after.casefold(), personal
     # The books: every entry, amount and kind as before; the sessions and visits counted.
     assert _books(db) == books
