@@ -1,4 +1,4 @@
-"""The cash box (0005, after 0004): counts, deposits, and differences in the ledger.
+"""The cash box (0006, after 0005): counts, deposits, and differences in the ledger.
 
 A count covers the cash payments declared since the previous one (``ledger_entries.
 cash_count_id``); its difference is a ledger entry that belongs to no member, so
@@ -9,8 +9,8 @@ from alembic import op
 
 import access.store.types
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,11 +1,11 @@
-"""Volunteer hours (0006, after 0005): counted as time, exported in kind (86/87), not as pay."""
+"""Volunteer hours (0007, after 0006): counted as time, exported in kind (86/87), not as pay."""
 import sqlalchemy as sa
 from alembic import op
 
 import access.store.types
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
