@@ -312,6 +312,15 @@ pi_offsite() {
   if [ "$mode" = "litestream" ]; then
     act systemctl enable seuil-litestream.service
     act systemctl restart seuil-litestream.service
+  elif [ "$mode" = "dump" ]; then  # the hub writes its dumps there: open it in the hub's sandbox
+    local folder dropin="$units_dir/seuil-hub.service.d"
+    folder="$(env SEUIL_CONFIG="$etc_dir/seuil.toml" "$pi_venv/bin/seuil" backup folder)"
+    act mkdir -p "$dropin"
+    write_file "$dropin/offsite.conf" 0644 "[Service]
+ReadWritePaths=-$folder
+"
+    act systemctl daemon-reload
+    act systemctl restart seuil-hub.service
   fi
 }
 
@@ -458,6 +467,7 @@ uninstall_pi() {
   for unit in "${units[@]}"; do
     act systemctl disable --now "$unit" || true
   done
+  act rm -rf "$units_dir/seuil-hub.service.d"
   act rm -f "$units_dir/seuil-hub.service" "$units_dir/seuil-litestream.service" "$units_dir/seuil-node@.service" \
     "$units_dir/seuil-keeper@.service" "$units_dir/seuil-kiosk.service"
   act systemctl daemon-reload

@@ -18,6 +18,7 @@ from access.errors import InvalidInput, NotInitialised
 from access.offsite import litestream, site_files
 from access.offsite import status as copy_status
 from access.offsite.restore import restore_from
+from access.offsite.target import parse_target
 from access.services import dead_letters as dead_letter_service
 
 
@@ -50,6 +51,10 @@ def backup_(ctx: CommandContext) -> int:
         return replicate(ctx)
     if action == "mode":
         print(copy_mode(ctx.config()))
+        return 0
+    if action == "folder":  # install.sh: the folder the hub's dumps go to (PostgreSQL)
+        target = ctx.config().backup.target
+        print(parse_target(target).path if target and parse_target(target).kind == "file" else "")
         return 0
     site = ctx.site()
     if ctx.args.list:
@@ -185,11 +190,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p = commands.add_parser("backup", help="a consistent copy of the database, now",
                             description="Write a backup while everything runs. The hub also makes "
                                         "one every night ([backup] in seuil.toml) and keeps the newest.")
-    p.add_argument("action", nargs="?", choices=["status", "recovery-key", "replicate", "mode"],
+    p.add_argument("action", nargs="?", choices=["status", "recovery-key", "replicate", "mode", "folder"],
                    help="status: how fresh the off-site copy is (exit 0 fresh, 3 late, 4 unreadable, "
                         "5 no target); recovery-key: show (or make) the key that opens the copy's "
                         "secrets; replicate: run Litestream to the target (seuil-litestream.service); "
-                        "mode: litestream, dump (PostgreSQL) or off")
+                        "mode: litestream, dump (PostgreSQL) or off; folder: a folder target's path")
     p.add_argument("--dir", help="write it here instead of [backup] dir")
     p.add_argument("--list", action="store_true", help="list the backups instead")
     p.add_argument("--json", action="store_true", help="status: one JSON object")

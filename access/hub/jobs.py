@@ -20,6 +20,7 @@ from access.backup import NIGHTLY, make_backup, sqlite_path
 from access.bus.schemas import BackupStatus, encode
 from access.bus.topics import Topics
 from access.domain.schedule import parse_time_of_day
+from access.errors import SeuilError
 from access.offsite import dumps, site_files
 from access.offsite import status as copy_status
 from access.payments.provider import PaymentProvider, from_config
@@ -116,6 +117,8 @@ class HubJobs:
         config, now = self.site.config, self.site.now()
         try:
             site_files.refresh(config, now)
+        except SeuilError as error:  # no recovery key yet: say it, once a minute, in one line
+            log.warning("the off-site copy lacks the site's files: %s", error.message)
         except Exception:
             log.exception("could not refresh the site's files for the off-site copy")
         every_s = config.backup.dump_minutes * 60

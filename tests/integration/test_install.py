@@ -92,6 +92,26 @@ def test_mistakes_on_the_command_line_exit_2_and_change_nothing():
         assert not actions(result.stdout), args
 
 
+def test_a_new_card_restores_the_site_before_the_broker_and_the_services_start():
+    """``--restore-from``: after the sample site, before mosquitto gets the passwords and the
+    daemons start, so the nodes on other Pis sign in with the passwords they already have."""
+    result = dry_run("--role", "hub,node,kiosk", "--node", "entrance", "--restore-from",
+                     "sftp://backup@nas.local/srv/seuil", "--ssh-key", "/root/backup_ed25519",
+                     "--recovery-key-file", "/root/recovery-key.txt")
+    assert result.returncode == 0, result.stderr
+    steps = actions(result.stdout)
+    restore = steps[index(steps, "seuil restore")]
+    assert restore.endswith("restore --from sftp://backup@nas.local/srv/seuil --recovery-key-file "
+                            "/root/recovery-key.txt --ssh-key /root/backup_ed25519")
+    order = [index(steps, "seuil init"), index(steps, "seuil restore"), index(steps, "mqtt setup"),
+             index(steps, "restart seuil-hub.service")]
+    assert order == sorted(order)
+    assert "chown -R seuil:seuil /var/lib/seuil" in steps[order[1]:order[2]]  # what root restored
+    assert index(steps, "[backup] target") > order[3]  # then the off-site copy starts again
+    refused = dry_run("--role", "node", "--node", "entrance", "--restore-from", "/media/usb/seuil")
+    assert refused.returncode == 2 and "add --role hub" in refused.stderr and not actions(refused.stdout)
+
+
 def test_uninstall_keeps_the_config_and_the_data():
     result = dry_run("--uninstall")
     assert result.returncode == 0
