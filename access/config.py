@@ -355,6 +355,9 @@ class Config(_Section):
             raise ValueError(f"not an MQTT role: {role!r}")
         if self.mqtt.username:
             return self.mqtt.username, self.read_password(self.mqtt.password_file, "the MQTT password file")
+        given = _service_credential(MQTT_CREDENTIAL)
+        if self.mqtt.password_dir and given is not None:
+            return role, given
         if self.mqtt.password_dir:
             return role, self.read_password(f"{self.mqtt.password_dir}/{role}",
                                             f"the MQTT password of {role} (seuil mqtt setup writes it)")
@@ -432,3 +435,19 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
             f"or set {CONFIG_ENV}",
         ) from None
     return parse_config(text, str(path), path.parent.resolve())
+
+
+MQTT_CREDENTIAL = "mqtt-password"
+"""The name of a program's own broker password when systemd hands it over (``LoadCredential=``)."""
+
+
+def _service_credential(name: str) -> str | None:
+    """A secret systemd passed to this service alone (``LoadCredential=NAME:FILE``, read by
+    systemd as root: the program needs no access to the other programs' password files)."""
+    folder = os.environ.get("CREDENTIALS_DIRECTORY")
+    if not folder:
+        return None
+    try:
+        return (Path(folder) / name).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
