@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from access.bus.schemas import ResourceState
+from access.services.day_passes import VISITOR_NAME
 from access.services.screens.dashboard import Dashboard, HourBar, MachineInUse, Present
+from access.services.screens.roll_call import Inside, RollCall
 from kiosk.dashboard import Facts
 
 NAMES = (
@@ -66,3 +68,14 @@ def busy_day(now: datetime, *, crowded: bool = False) -> tuple[Facts, list[Resou
     status = {node: "online" for node in nodes}
     status["laser"] = "offline"
     return facts, states, status
+
+
+def busy_roll_call(now: datetime, *, crowded: bool = False) -> RollCall:
+    """The fire roll-call of the same day: everyone inside by name, two of them on a day pass
+    (one who gave no name)."""
+    facts, _, _ = busy_day(now, crowded=crowded)
+    people = [Inside(p.member_id, NAMES[p.member_id - 1], p.since, visitor=False)
+              for p in facts.board.present]
+    people[-1] = Inside(people[-1].member_id, VISITOR_NAME, people[-1].since, visitor=True)
+    people[-2] = Inside(people[-2].member_id, "Camille", people[-2].since, visitor=True)
+    return RollCall(now, tuple(people))

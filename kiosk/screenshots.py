@@ -25,7 +25,7 @@ from access.texts import LANGUAGES
 from kiosk.app import SIZES, KioskWindow
 from kiosk.controller import Kiosk
 from kiosk.day_pass import qr_data_url
-from kiosk.sample_day import busy_day
+from kiosk.sample_day import busy_day, busy_roll_call
 
 
 def settle(ms: int = 60) -> None:
@@ -67,10 +67,10 @@ def _plan_label(site: Site, plan: str) -> str:
 SCENES = ("home", "welcome", "welcome-out", "denied-expired", "denied-starts", "denied-credit",
           "pass-name", "pass-amount", "pass-method", "pass-cash", "pass-online", "pass-credential",
           "pass-card", "pass-receipt", "pass-receipt-mail", "code", "code-wrong", "dashboard",
-          "dashboard-crowded", "rollcall")
+          "dashboard-crowded", "rollcall", "rollcall-crowded")
 KEYBOARD_SCENES = ("pass-name", "pass-receipt-mail")
 """Scenes with a text field: they are also drawn with the keyboard open on each field."""
-BUSY_SCENES = ("home", "dashboard", "dashboard-crowded", "rollcall")
+BUSY_SCENES = ("home", "dashboard", "dashboard-crowded", "rollcall", "rollcall-crowded")
 """Scenes drawn with the made-up busy day (``kiosk.sample_day``) rather than the site's data."""
 
 
@@ -87,6 +87,9 @@ def show_busy_day(kiosk: Kiosk, *, crowded: bool = False) -> None:
     dash.states = {state.resource: state for state in states}
     dash.nodes = status
     dash.render()
+    roll = kiosk.model("roll")
+    roll.roll = busy_roll_call(busy_now(kiosk.site), crowded=crowded)
+    roll.render()
 
 
 def open_keyboard(view: KioskWindow, field: QQuickItem) -> None:
