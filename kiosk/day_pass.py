@@ -23,7 +23,7 @@ from access.errors import InvalidInput, SeuilError
 from access.payments.provider import PaymentError
 from access.services import checkouts, day_passes, receipts
 from access.services.checkouts import CheckoutView, Purpose, State
-from access.services.day_passes import Offer, SoldPass
+from access.services.day_passes import VISITOR_NAME, Offer, SoldPass
 from access.services.ledger import PaymentMethod
 from kiosk.viewmodel import KioskContext, ViewModel
 
@@ -272,7 +272,8 @@ class DayPassModel(ViewModel):
         language = self.ctx.language()
         tz = self.ctx.site.clock.tz
         lines = [self.t("pass.receipt_number", number=sold.id),
-                 self.t("pass.receipt_line", name=sold.name,
+                 self.t("pass.receipt_line",
+                        name=self.t("pass.visitor") if sold.name == VISITOR_NAME else sold.name,
                         date=texts.long_day(sold.sold_at.astimezone(tz).date(), language))]
         if sold.cents:
             lines.append(self.t("pass.receipt_paid", amount=self.money(sold.cents),

@@ -365,3 +365,15 @@ def test_a_refused_tap_on_the_way_out_says_checked_out_not_denied(make_ctx, site
     assert model.state["lines"] == ["The door no longer opens at this hour: leave with the exit button."]
     model.tap(decision(2, allowed=False, reason=Reason.OUTSIDE_HOURS, at=EVENING))  # not in: refused
     assert model.state["presence"] == "none" and model.state["headline"] == "Access denied"
+
+
+def test_a_nameless_day_pass_receipt_says_visiteur_in_french(make_ctx):
+    model = DayPassModel(make_ctx(language="fr"))
+    model.start()
+    model.setName("")
+    model.chooseText("5")
+    model.cashDone()
+    model.credential("code")
+    assert model.state["step"] == "receipt"
+    assert any(line.startswith("Visiteur·se — pass journée") for line in model.state["receipt"])
+    assert "Visitor" not in " ".join(model.state["receipt"])
