@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from access.bus.schemas import ResourceState
+from access.services.day_passes import VISITOR_NAME
 from access.services.screens.dashboard import Dashboard, HourBar, MachineInUse, Present
 from access.services.screens.roll_call import Inside, RollCall
 from kiosk.dashboard import Facts
@@ -38,10 +39,9 @@ TODAY = (3, 6, 9, 12, 15, 16, 14, 16, 17)
 TYPICAL = (1, 3, 6, 9, 11, 12, 9, 11, 12, 12, 10, 8, 5, 3, 2, 1)
 
 
-def busy_day(now: datetime, *, crowded: bool = False
-             ) -> tuple[Facts, list[ResourceState], dict[str, str], RollCall]:
+def busy_day(now: datetime, *, crowded: bool = False) -> tuple[Facts, list[ResourceState], dict[str, str]]:
     """The facts of a busy day at ``now``, a time on the site's clock (an afternoon reads best),
-    the machines' retained states, each node's status, and the fire roll-call of who is in."""
+    the machines' retained states, and each node's status."""
     count, capacity, named = (30, 32, 30) if crowded else (17, 20, 13)
     present = [Present(i + 1, NAMES[i] if i < named else None, now - timedelta(minutes=7 * (count - i)))
                for i in range(count)]
@@ -61,10 +61,20 @@ def busy_day(now: datetime, *, crowded: bool = False
                     else (float(count) if 7 + i == hour else None), float(TYPICAL[i]))
             for i in range(16)]
     board = Dashboard(now, capacity, present, machines, [])
-    roll = RollCall(now, tuple(Inside(p.member_id, NAMES[p.member_id - 1], p.since, False) for p in present))
     nodes = {"entrance": "Porte d'entrée", **{node: description for _, description, node in MACHINES}}
     facts = Facts(board, bars, [(name, description) for name, description, _ in MACHINES], nodes,
                   ((8 * 60, 20 * 60),))
     status = {node: "online" for node in nodes}
     status["laser"] = "offline"
-    return facts, states, status, roll
+    return facts, states, status
+
+
+def busy_roll_call(now: datetime, *, crowded: bool = False) -> RollCall:
+    """The fire roll-call of the same day: everyone inside by name, two of them on a day pass
+    (one who gave no name)."""
+    facts, _, _ = busy_day(now, crowded=crowded)
+    people = [Inside(p.member_id, NAMES[p.member_id - 1], p.since, visitor=False)
+              for p in facts.board.present]
+    people[-1] = Inside(people[-1].member_id, VISITOR_NAME, people[-1].since, visitor=True)
+    people[-2] = Inside(people[-2].member_id, "Camille", people[-2].since, visitor=True)
+    return RollCall(now, tuple(people))

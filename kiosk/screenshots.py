@@ -27,7 +27,7 @@ from kiosk.app import SIZES, KioskWindow
 from kiosk.controller import Kiosk
 from kiosk.door_opening import Door
 from kiosk.online_payment import qr_data_url
-from kiosk.sample_day import busy_day
+from kiosk.sample_day import busy_day, busy_roll_call
 
 
 def settle(ms: int = 60) -> None:
@@ -70,12 +70,12 @@ SCENES = ("home", "welcome", "welcome-out", "denied-expired", "denied-starts", "
           "denied-hours", "pass-amount", "pass-pay", "pass-card", "pass-done", "pass-done-nodoor",
           "pass-details", "pass-details-mail", "pass-banner", "pass-idle", "topup-amount", "topup-pay",
           "topup-done", "code", "code-wrong",
-          "dashboard", "dashboard-crowded", "rollcall")
+          "dashboard", "dashboard-crowded", "rollcall", "rollcall-crowded")
 SAMPLE_CONTACT = "06 12 34 56 78 · bonjour@laruche.example"
 """The team's contact on the screenshots of a site that has not set ``[site] contact``."""
 KEYBOARD_SCENES = ("pass-details", "pass-details-mail")
 """Scenes with a text field: they are also drawn with the keyboard open on each field."""
-BUSY_SCENES = ("home", "dashboard", "dashboard-crowded", "rollcall")
+BUSY_SCENES = ("home", "dashboard", "dashboard-crowded", "rollcall", "rollcall-crowded")
 """Scenes drawn with the made-up busy day (``kiosk.sample_day``) rather than the site's data."""
 
 
@@ -86,15 +86,15 @@ def busy_now(site: Site) -> datetime:
 
 def show_busy_day(kiosk: Kiosk, *, crowded: bool = False) -> None:
     """The dashboard's facts, states and readers of a busy day (nothing is written)."""
-    facts, states, status, roll = busy_day(busy_now(kiosk.site), crowded=crowded)
+    facts, states, status = busy_day(busy_now(kiosk.site), crowded=crowded)
     dash = kiosk.model("dash")
     dash.facts = facts
     dash.states = {state.resource: state for state in states}
     dash.nodes = status
     dash.render()
-    roll_call = kiosk.model("roll")
-    roll_call.roll = roll
-    roll_call.render()
+    roll = kiosk.model("roll")
+    roll.roll = busy_roll_call(busy_now(kiosk.site), crowded=crowded)
+    roll.render()
 
 
 def open_keyboard(view: KioskWindow, field: QQuickItem) -> None:

@@ -255,6 +255,7 @@ STRINGS.update({
     "dash.free_title": ("Libre", "Free"),
     "dash.out_title": ("Hors service", "Out of service"),
     "pass.suggested_mark": ("suggéré", "suggested"),
+    "pass.visitor": ("Visiteur·se", "Visitor"),  # a day pass bought without a name
     "a11y.language": ("Changer de langue : English", "Change language: Français"),
     "a11y.keyboard": ("Clavier", "Keyboard"),
 })

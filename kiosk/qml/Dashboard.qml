@@ -184,7 +184,7 @@ Item {
                         id: cell
                         required property var modelData
                         required property int index
-                        width: (machineGrid.width - 2 * page.gap) / 3
+                        width: Math.floor((machineGrid.width - 2 * page.gap) / 3) - 1  // borders inside the clip
                         height: machineGrid.rowHeights[Math.floor(index / machineGrid.columns)]
                                 || cellText.implicitHeight + 10 * page.uu
                         radius: 8 * page.uu

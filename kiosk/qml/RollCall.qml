@@ -17,7 +17,7 @@ Item {
         title: page.d.title || ""
         onBack: page.k.go("home")
     }
-    Row {
+    Flow {  // wraps: the volunteer's hint did not fit beside the time and the count at 800x480
         id: facts
         anchors { left: parent.left; right: parent.right; top: bar.bottom; margins: 12 * page.uu }
         spacing: 24 * page.uu

@@ -17,7 +17,7 @@ AFTERNOON = datetime(2026, 11, 18, 14, 40, tzinfo=UTC).astimezone(ZoneInfo("Euro
 
 def model_with(make_ctx, language, *, crowded=False, count=None):
     model = DashboardModel(make_ctx(language=language))
-    facts, states, status, _ = busy_day(AFTERNOON, crowded=crowded)
+    facts, states, status = busy_day(AFTERNOON, crowded=crowded)
     if count is not None:
         board = facts.board
         facts.board.present[:] = board.present[:count]
@@ -68,7 +68,7 @@ def test_a_crowded_day_says_full_and_by_how_many(make_ctx):
     state = model_with(make_ctx, "en", crowded=True)
     assert state["countBig"] == "30 / 32" and state["countCaption"] == "people in · 2 desks free"
     assert len(state["names"]) == 30 and state["others"] == ""
-    facts, _, _, _ = busy_day(AFTERNOON)
+    facts, _, _ = busy_day(AFTERNOON)
     extra = [Present(100 + i, None, AFTERNOON) for i in range(5)]
     facts.board.present.extend(extra)  # 22 in for 20 desks
     model = DashboardModel(make_ctx(language="en"))
@@ -116,7 +116,7 @@ def test_a_machine_left_for_more_than_an_hour_reads_in_hours(make_ctx):
     from access.bus.schemas import ResourceState
 
     model = DashboardModel(make_ctx(language="en"))
-    facts, _, _, _ = busy_day(AFTERNOON)
+    facts, _, _ = busy_day(AFTERNOON)
     model.facts = facts
     for minutes, said in ((59, "59 min left"), (61, "1 h 01 left"), (240, "4 h 00 left")):
         model.states = {"cnc": ResourceState(resource="cnc", node="cnc", ts=AFTERNOON, state="in_use",

@@ -582,3 +582,15 @@ def test_the_done_screen_opens_by_the_passs_rule_and_checks_the_visitor_in(make_
     assert model.sold is not None and len(bus.unlocks) == 1  # sold anyway: the door stays shut
     assert model.state["door"] == "later"
     assert model.state["doorText"] == "Your pass does not open the door any more today."
+
+
+def test_a_nameless_day_pass_receipt_says_visiteur_in_french(make_ctx):
+    model = DayPassModel(make_ctx(language="fr"))
+    model.start()
+    model.setName("")
+    model.chooseText("5")
+    model.cashDone()
+    model.credential("code")
+    assert model.state["step"] == "receipt"
+    assert any(line.startswith("Visiteur·se — pass journée") for line in model.state["receipt"])
+    assert "Visitor" not in " ".join(model.state["receipt"])
