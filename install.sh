@@ -409,6 +409,11 @@ uninstall_pi() {
   act systemctl try-restart mosquitto
   act rm -f "$udev_rule" /usr/local/bin/seuil
   act rm -rf /opt/seuil
+  # The kiosk's login session started a systemd --user manager for seuil, which outlives the kiosk
+  # ("userdel: user seuil is currently used by process ..."): stop it first.
+  local uid
+  uid="$( { [ "$dry_run" -eq 0 ] && id -u seuil 2>/dev/null; } || echo UID)"
+  act systemctl stop "user@$uid.service" || true
   act userdel seuil
   say "removed. Your config ($etc_dir) and data ($data_dir) are still there."
 }

@@ -136,7 +136,8 @@ def tap_reaches_the_hub(box: Container, node: str, timeout_s: float = 30) -> boo
     return False
 
 
-@pytest.fixture(scope="module", params=[("bookworm", "amd64")], ids=lambda p: f"{p[0]}_{p[1]}")
+@pytest.fixture(scope="module", params=[("bookworm", "amd64"), ("trixie", "amd64")],
+                ids=lambda p: f"{p[0]}_{p[1]}")
 def site(request: pytest.FixtureRequest) -> Iterator[Site]:
     suite, arch = request.param
     wheels = fill(CACHE / f"wheels-{PYTHON[suite]}-{DEBIAN_ARCH[arch]}", python=PYTHON[suite],
