@@ -408,7 +408,7 @@ uninstall_pi() {
   act rm -rf "$mosquitto_dir"
   act systemctl try-restart mosquitto
   act rm -f "$udev_rule" /usr/local/bin/seuil
-  act rm -rf /opt/seuil
+  act rm -rf /opt/seuil /var/cache/seuil  # the program and the kiosk's compiled QML
   # The kiosk's login session started a systemd --user manager for seuil, which outlives the kiosk
   # ("userdel: user seuil is currently used by process ..."): stop it first.
   local uid

@@ -96,7 +96,7 @@ def test_uninstall_keeps_the_config_and_the_data():
     result = dry_run("--uninstall")
     assert result.returncode == 0
     steps = actions(result.stdout)
-    for step in ("rm -rf /opt/seuil", "rm -rf /etc/mosquitto/seuil", "userdel seuil"):
+    for step in ("rm -rf /opt/seuil /var/cache/seuil", "rm -rf /etc/mosquitto/seuil", "userdel seuil"):
         assert step in steps
     assert not any("/etc/seuil" in step.split() or "/var/lib/seuil" in step for step in steps)
     assert "config (/etc/seuil) and data (/var/lib/seuil) are still there" in result.stdout
