@@ -1,11 +1,12 @@
 """install.sh on a booted Debian: every role, checked with systemd itself.
 
 A fresh Debian container (systemd as PID 1) gets a copy of this checkout and runs
-``install.sh --role hub,node,kiosk --node entrance --node printer`` from a wheelhouse filled on
-this machine (inside, pip cannot verify the registry's certificate; apt over HTTP works). Then:
-every unit active, a restart of each, a journal free of errors, taps through the installed
-services reaching the hub's database, a reboot, an upgrade run that keeps the database, config
-and secret, and an uninstall run that removes what the install added and nothing else.
+``install.sh --role hub,node --node entrance --node printer`` from a wheelhouse filled on this
+machine (inside, pip cannot verify the registry's certificate; apt over HTTP works). Then: every
+unit active, a restart of each, a journal free of errors, taps through the installed services
+reaching the hub's database, a reboot, an upgrade run that keeps the database, config and
+secret, the kiosk role added (under cage), and an uninstall run that removes what the install
+added and nothing else. The tests run in this order, on one container.
 
 The hardware is the only thing simulated, by test-only systemd drop-ins (never by the installed
 config, which keeps its RC522 readers): gpiozero's mock pins, ``SEUIL_READER=fake`` so
