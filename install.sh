@@ -36,7 +36,7 @@ python="${PYTHON:-python3}"
 
 # Debian packages the tests need: the broker, the Qt libraries Qt loads offscreen, the checkers.
 dev_packages=(
-  mosquitto python3-venv shellcheck
+  mosquitto python3-venv shellcheck poppler-utils
   libglib2.0-0 libgl1 libxkbcommon0 libegl1 libfreetype6 libfontconfig1 libdbus-1-3 libpulse0
 )
 
@@ -256,8 +256,9 @@ from the hub's $etc_dir first (docs/install-pi.md, \"More than one Pi\"), then r
   act chmod 0640 "$etc_dir/seuil.toml" "$etc_dir/rules.toml"
   act chown seuil:seuil "$etc_dir/secret.key"
   act chmod 0600 "$etc_dir/secret.key"
-  if exists "$etc_dir/mqtt"; then  # copied from the hub onto a node's Pi: the programs read them
-    act chown -R seuil:seuil "$etc_dir/mqtt"
+  if exists "$etc_dir/mqtt"; then  # copied from the hub onto a node's Pi: systemd hands each
+    act chown -R root:root "$etc_dir/mqtt"  # program its own password (LoadCredential=)
+    act chmod 0700 "$etc_dir/mqtt"
   fi
 }
 
@@ -268,8 +269,10 @@ pi_mosquitto() {
   fi
   say "mosquitto: a password per program, an ACL, no anonymous clients"
   act env SEUIL_CONFIG="$etc_dir/seuil.toml" "$pi_venv/bin/seuil" mqtt setup "$mosquitto_dir" "${tls[@]}"
-  act chown -R seuil:seuil "$etc_dir/mqtt"
-  act chown mosquitto:mosquitto "$mosquitto_dir/seuil.passwd" "$mosquitto_dir/seuil.acl"
+  # The passwords stay root's: systemd gives each program its own (LoadCredential=), so the
+  # hub cannot read the kiosk's nor a node's. mqtt setup gave mosquitto's files to its group.
+  act chown -R root:root "$etc_dir/mqtt"
+  act chmod 0700 "$etc_dir/mqtt"
   act ln -sf "$mosquitto_dir/seuil.conf" /etc/mosquitto/conf.d/seuil.conf
   act systemctl enable mosquitto
   act systemctl restart mosquitto

@@ -174,6 +174,8 @@ class KioskConfig(_Section):
     """Turn the screens by this many degrees (a panel mounted upside down or upright)."""
     credential: tuple[Literal["card", "code"], ...] = Field(("card", "code"), min_length=1)
     """What a visitor gets to open the door: a spare badge bound at the kiosk, a 6-digit code."""
+    volunteer_groups: tuple[str, ...] = ("volunteers",)
+    """Members of these groups unlock the full names of the fire roll-call with their badge."""
     helloasso: HelloAssoConfig = HelloAssoConfig()
 
 
@@ -193,6 +195,9 @@ class MqttConfig(_Section):
     """A single identity for every program using this file, e.g. ``node-printer`` on the
     printer's own Pi (with ``password_file``). Empty: each program uses its role."""
     password_file: str = ""
+    ca_file: str = ""
+    """The site CA (``tls/ca.pem``, made by ``seuil mqtt setup --tls``) that signed the broker's
+    certificate, for an ``mqtts://`` url. Empty: the system's trusted CAs."""
     protocol: Literal[5, 4] = 5
     """5: MQTT v5, so a node hears when the broker refuses a publish; 4: MQTT 3.1.1, for a broker
     that speaks nothing newer (the demo's embedded amqtt)."""
@@ -349,6 +354,9 @@ class Config(_Section):
             raise ValueError(f"not an MQTT role: {role!r}")
         if self.mqtt.username:
             return self.mqtt.username, self.read_password(self.mqtt.password_file, "the MQTT password file")
+        given = _service_credential(MQTT_CREDENTIAL)
+        if self.mqtt.password_dir and given is not None:
+            return role, given
         if self.mqtt.password_dir:
             return role, self.read_password(f"{self.mqtt.password_dir}/{role}",
                                             f"the MQTT password of {role} (seuil mqtt setup writes it)")
@@ -431,3 +439,19 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
             f"or set {CONFIG_ENV}",
         ) from None
     return parse_config(text, str(path), path.parent.resolve())
+
+
+MQTT_CREDENTIAL = "mqtt-password"
+"""The name of a program's own broker password when systemd hands it over (``LoadCredential=``)."""
+
+
+def _service_credential(name: str) -> str | None:
+    """A secret systemd passed to this service alone (``LoadCredential=NAME:FILE``, read by
+    systemd as root: the program needs no access to the other programs' password files)."""
+    folder = os.environ.get("CREDENTIALS_DIRECTORY")
+    if not folder:
+        return None
+    try:
+        return (Path(folder) / name).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None

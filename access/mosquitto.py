@@ -58,7 +58,8 @@ def acl_text(config: Config, entrance: str) -> str:
     for node in sorted(config.nodes):
         lines += ["", f"# node {node}: writes under its own node/{node}/ only", f"user node-{node}"]
         lines += [f"topic write {t.base}/node/{node}/{kind}" for kind in NODE_WRITES]
-        lines += [f"topic read {t.node_snapshot(node)}", f"topic read {t.node_commands(node)}"]
+        lines += [f"topic read {t.node_snapshot(node)}", f"topic read {t.node_commands(node)}",
+                  f"topic read {t.node_receipt(node)}"]
     return "\n".join(lines) + "\n"
 
 
@@ -127,6 +128,28 @@ def _write(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+BROKER_USER = "mosquitto"
+SHARED_MODE = 0o640
+
+
+def share_with_broker(path: Path) -> None:
+    """Let mosquitto read ``path`` (it reads its files after dropping to its own user): run as
+    root, the file goes to group ``mosquitto``, 0640. As another user there is nothing to share
+    (a test broker runs as that user)."""
+    if os.geteuid() != 0:
+        return
+    import grp
+
+    try:
+        group = grp.getgrnam(BROKER_USER).gr_gid
+    except KeyError:
+        return
+    os.chown(path, 0, group)
+    os.chmod(path, SHARED_MODE)
+    if path.parent.stat().st_uid == 0:
+        os.chown(path.parent, 0, group)
+
+
 def _mosquitto_passwd() -> str:
     found = find_program("mosquitto_passwd")
     if found is None:
@@ -169,6 +192,8 @@ def setup(site: Site, into: Path, *, listen: str | None = None, port: int = 1883
         staged.unlink(missing_ok=True)
     acl = into / "seuil.acl"
     _write(acl, acl_text(config, entrance_node(site)))
+    for shared in (passwd, acl, *((tls.key,) if tls is not None else ())):
+        share_with_broker(shared)
     conf = into / "seuil.conf"
     _write(conf, conf_text(config, into, listen=default_listen(config) if listen is None else listen,
                            port=port, tls=tls))

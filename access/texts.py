@@ -114,6 +114,23 @@ def clock_time(value: datetime, tz: ZoneInfo, language: Language) -> str:
     return str(format_time(value.astimezone(tz), "HH:mm", locale=LOCALES[language]))
 
 
+def when(at: datetime, now: datetime, tz: ZoneInfo, language: Language) -> str:
+    """When something happens next, as a screen says it: ``à 08:00`` today, ``demain à
+    08:00``, ``lundi à 08:00`` within the week, else ``le 3 déc. 2026 à 08:00``."""
+    local, today = at.astimezone(tz), now.astimezone(tz).date()
+    hour = clock_time(at, tz, language)
+    days = (local.date() - today).days
+    fr = language == "fr"
+    if days <= 0:
+        return f"à {hour}" if fr else f"at {hour}"
+    if days == 1:
+        return f"demain à {hour}" if fr else f"tomorrow at {hour}"
+    if days < 7:
+        weekday = str(format_date(local.date(), "EEEE", locale=LOCALES[language]))
+        return f"{weekday} à {hour}" if fr else f"on {weekday} at {hour}"
+    on = day(local.date(), language)
+    return f"le {on} à {hour}" if fr else f"on {on} at {hour}"
+
 def first_name(name: str) -> str:
     """What a screen calls a member: the first word of their name."""
     words = name.split()

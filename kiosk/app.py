@@ -61,7 +61,7 @@ def make_bus(site: Site) -> KioskBus:
     config = site.config
     login = mqtt_login(config, "kiosk")
     return KioskBus(config.mqtt.url, config.site.id, entrance_node(site), username=login.username,
-                    password=login.password, client_id=login.client_id)
+                    password=login.password, client_id=login.client_id, ca_file=login.ca_file)
 
 
 class KioskWindow:

@@ -33,12 +33,12 @@ class KioskBus(QObject):
     connected = Signal(bool)
 
     def __init__(self, url: str, site_id: str, entrance: str, *, username: str = "", password: str = "",
-                 client_id: str | None = None) -> None:
+                 client_id: str | None = None, ca_file: str = "") -> None:
         super().__init__()
         self.topics = Topics(site_id)
         self.entrance = entrance
         self.client = make_client(url, client_id or f"seuil-{site_id}-kiosk", username=username,
-                                  password=password, persistent=False)
+                                  password=password, persistent=False, ca_file=ca_file)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = lambda *_: self.connected.emit(False)
         self.client.on_message = self._on_message

@@ -17,6 +17,7 @@ from kiosk.bus import KioskBus
 from kiosk.dashboard import DashboardModel
 from kiosk.day_pass import DayPassModel
 from kiosk.door_code import DoorCodeModel
+from kiosk.roll_call import RollCallModel
 from kiosk.viewmodel import KioskContext
 from kiosk.welcome import WelcomeModel
 
@@ -47,7 +48,8 @@ class Kiosk(QObject):
         self._pass = DayPassModel(self.ctx)
         self._code = DoorCodeModel(self.ctx)
         self._dash = DashboardModel(self.ctx)
-        self.models = (self._welcome, self._pass, self._code, self._dash)
+        self._roll = RollCallModel(self.ctx)
+        self.models = (self._welcome, self._pass, self._code, self._dash, self._roll)
         self.idle_ms = site.config.kiosk.idle_seconds * 1000
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
@@ -100,6 +102,7 @@ class Kiosk(QObject):
     dayPass = Property(QObject, lambda self: self._pass, constant=True)
     doorCode = Property(QObject, lambda self: self._code, constant=True)
     dash = Property(QObject, lambda self: self._dash, constant=True)
+    roll = Property(QObject, lambda self: self._roll, constant=True)
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -113,6 +116,8 @@ class Kiosk(QObject):
             self._code.reset()
         if screen in ("dashboard", "rollcall", "home"):
             self._dash.refresh()
+        if screen == "rollcall" and self._screen != "rollcall":
+            self._roll.refresh()
         self._screen = screen
         self.screenChanged.emit()
         self.touched()
@@ -131,8 +136,10 @@ class Kiosk(QObject):
 
     @Slot()
     def touched(self) -> None:
-        """Any touch: the idle return waits again."""
-        if self._screen != "home":
+        """Any touch: the idle return waits again (never on the fire roll-call: an emergency)."""
+        if self._screen == "rollcall":
+            self.idle.stop()
+        elif self._screen != "home":
             self.idle.start(self.idle_ms)
 
     @Slot()
@@ -157,8 +164,13 @@ class Kiosk(QObject):
         if self._pass.waiting_for_card() and self._screen == "pass" and not decision.allowed:
             self._pass.card_tapped(decision)  # a spare badge (refused at the door until bound)
             return
+        if self._screen == "rollcall":  # the list stays: a volunteer's badge shows full names
+            self._roll.tap(decision)
+            self._dash.refresh()
+            return
         self._welcome.tap(decision)
         self._dash.refresh()
 
     def model(self, name: str) -> Any:
-        return {"welcome": self._welcome, "pass": self._pass, "code": self._code, "dash": self._dash}[name]
+        return {"welcome": self._welcome, "pass": self._pass, "code": self._code, "dash": self._dash,
+                "roll": self._roll}[name]

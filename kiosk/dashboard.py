@@ -70,7 +70,8 @@ class DashboardModel(ViewModel):
         language = self.ctx.language()
         tz = self.ctx.site.clock.tz
         board = facts.board
-        named = [p.name for p in board.present if p.name]
+        named = [p.name + (" · " + self.t("dash.ask_me_about", topics=p.ask_me_about)
+                           if p.ask_me_about else "") for p in board.present if p.name]
         others = board.count - len(named)
         if not board.count:
             others_text = self.t("dash.nobody")

@@ -285,7 +285,8 @@ class DayPassModel(ViewModel):
         offer = self.offer
         language = self.ctx.language()
         tz = self.ctx.site.clock.tz
-        until = texts.clock_time(offer.valid_until, tz, language) if offer else ""
+        opens_until = (offer.opens_until or offer.valid_until) if offer else None  # closing time
+        until = texts.clock_time(opens_until, tz, language) if opens_until else ""
         amount = self.money(self.cents) if self.cents is not None else ""
         presets = ([{"cents": c, "label": self.money(c) if c else self.t("pass.amount_zero")}
                     for c in offer.presets_cents] if offer else [])

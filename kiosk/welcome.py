@@ -59,6 +59,11 @@ class WelcomeModel(ViewModel):
                 lines.append(self.t("welcome.month", amount=self.money(w.month_cents)))
                 lines.append(self.t("welcome.trained", machines=", ".join(w.trained_on)) if w.trained_on
                              else self.t("welcome.trained_none"))
+            lines.extend(self.t("welcome.helper", name=h.first_name, machine=h.machine, topics=h.ask_me_about)
+                         for h in w.helpers)
+        elif w.presence is Presence.OUT:  # refused at the door, but on the way out: out
+            headline = self.t("welcome.out")
+            lines.append(self.t("welcome.out_closed"))
         else:
             headline = self.t("denied.title")
             lines.append(self._reason(w))

@@ -10,7 +10,7 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from access.bus.client import MqttLogin, authenticate
+from access.bus.client import MqttLogin, authenticate, tls_problem
 from access.bus.schemas import PayloadError, TapEvent, decode
 from access.errors import Unavailable
 
@@ -25,9 +25,13 @@ def _connect(url: str, login: MqttLogin | None, name: str) -> mqtt.Client:
         f"seuil-cli-{name}-{uuid.uuid4().hex[:8]}"
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id)
     host, port = authenticate(client, url, login.username if login else "",
-                              login.password if login else "")
+                              login.password if login else "", login.ca_file if login else "")
     connected: queue.Queue[Any] = queue.Queue()
     client.on_connect = lambda c, u, f, reason, p: connected.put(reason)
+    if url.startswith("mqtts:") and (problem := tls_problem(host, port, login.ca_file if login else "")):
+        raise Unavailable(f"TLS to the MQTT broker at {host}:{port} failed: {problem}",
+                          hint="[mqtt] ca_file must be the site CA (tls/ca.pem) and the url's host a "
+                               "name of the broker's certificate (seuil mqtt setup --tls --tls-host)")
     try:
         client.connect(host, port, keepalive=30)
     except OSError as error:

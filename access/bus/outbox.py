@@ -1,9 +1,12 @@
 """The node's durable outbox: every event is on disk before it is published.
 
-A row is written (and fsynced by SQLite's commit) first; the publisher sends it with QoS 1
-and deletes it only when the broker acknowledges it (PUBACK). A crash, a reboot or a broker
-outage of any length therefore loses nothing; at worst an event is sent twice, and the hub
-ignores the duplicate by its ``event_id``.
+A row is written (and fsynced by SQLite's commit) first; the publisher sends it with QoS 1.
+A retained message (the node's status, its state) is deleted when the broker acknowledges it
+(PUBACK). An event is only marked ``brokered`` then: it is deleted when the hub says it has it
+(a receipt, ``hub/receipt/<node>``), so a broker that crashes with the hub's queue in memory
+loses nothing either: when the hub comes back it says hello and the node sends again what
+the hub never receipted. A crash, a reboot or an outage of any length therefore loses
+nothing; at worst an event is sent twice, and the hub ignores the duplicate by its ``event_id``.
 
 The same file keeps the node's own state (the running session, the service flag) in a
 ``node_state`` table, written in the same transaction as the events that describe the change:
@@ -29,7 +32,8 @@ CREATE TABLE IF NOT EXISTS outbox (
     payload BLOB NOT NULL,
     qos INTEGER NOT NULL DEFAULT 1,
     retain INTEGER NOT NULL DEFAULT 0,
-    created_at REAL NOT NULL
+    created_at REAL NOT NULL,
+    brokered INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS node_state (
     key TEXT PRIMARY KEY,
@@ -62,7 +66,7 @@ class Outbox:
 
     >>> outbox = Outbox(Path("/var/lib/seuil/entrance-outbox.db"))
     >>> seq = outbox.append("seuil/x/node/entrance/tap", lambda seq: b"...")
-    >>> for item in outbox.pending(): ...      # publish, then outbox.delete(item.seq) on PUBACK
+    >>> for item in outbox.pending(): ...      # publish, then outbox.brokered([item.seq]) on PUBACK
     """
 
     def __init__(self, path: Path | str) -> None:
@@ -73,6 +77,9 @@ class Outbox:
         self._db.execute("PRAGMA synchronous = FULL")  # an appended event survives power loss
         self._db.execute("PRAGMA busy_timeout = 5000")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(outbox)")}
+        if "brokered" not in columns:  # an outbox written by an older node
+            self._db.execute("ALTER TABLE outbox ADD COLUMN brokered INTEGER NOT NULL DEFAULT 0")
 
     def append(self, topic: str, build: Callable[[int], bytes], *, qos: int = 1,
                retain: bool = False) -> int:
@@ -115,17 +122,57 @@ class Outbox:
         return None if row is None else str(row[0])
 
     def pending(self, limit: int = 1000, after: int = 0) -> list[OutboxItem]:
-        """The oldest unacknowledged messages, in order."""
+        """The oldest messages the broker has not acknowledged, in order."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT seq, topic, payload, qos, retain FROM outbox WHERE seq > ? "
+                "SELECT seq, topic, payload, qos, retain FROM outbox WHERE seq > ? AND brokered = 0 "
                 "ORDER BY seq LIMIT ?", (after, limit)).fetchall()
         return [OutboxItem(seq, topic, bytes(payload), qos, bool(retain))
                 for seq, topic, payload, qos, retain in rows]
 
     def delete(self, seq: int) -> None:
-        """The broker acknowledged ``seq``: forget it."""
+        """Forget ``seq``."""
         self.delete_many([seq])
+
+    def brokered(self, seqs: Sequence[int]) -> None:
+        """The broker acknowledged ``seqs``: forget the retained ones, keep the events until the
+        hub's receipt (one transaction)."""
+        if not seqs:
+            return
+        rows = [(s,) for s in seqs]
+        self._write(lambda db: (db.executemany("DELETE FROM outbox WHERE seq = ? AND retain = 1", rows),
+                                db.executemany("UPDATE outbox SET brokered = 1 WHERE seq = ?", rows)))
+
+    def receipted(self, ranges: Sequence[tuple[int, int]]) -> None:
+        """The hub has the events whose seqs are in ``ranges`` (inclusive): forget them."""
+        if ranges:
+            self._write(lambda db: db.executemany(
+                "DELETE FROM outbox WHERE seq BETWEEN ? AND ? AND retain = 0", list(ranges)))
+
+    def resend_unreceipted(self) -> int:
+        """Events the broker took but the hub never receipted go back in the queue (the broker
+        may have lost them): returns how many."""
+        with self._lock:
+            count = int(self._db.execute("SELECT count(*) FROM outbox WHERE brokered = 1").fetchone()[0])
+        if count:
+            self._write(lambda db: db.execute("UPDATE outbox SET brokered = 0 WHERE brokered = 1"))
+        return count
+
+    @property
+    def awaiting_receipt(self) -> int:
+        """Events the broker has and the hub has not receipted yet."""
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM outbox WHERE brokered = 1").fetchone()[0])
+
+    def _write(self, change: Callable[[sqlite3.Connection], object]) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                change(self._db)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
 
     def delete_many(self, seqs: Sequence[int]) -> None:
         """Forget acknowledged messages, in one transaction (one fsync for a whole batch).
@@ -150,8 +197,9 @@ class Outbox:
             self._db.execute("ROLLBACK")
 
     def __len__(self) -> int:
+        """Messages the broker has not acknowledged yet (``awaiting_receipt``: the hub's turn)."""
         with self._lock:
-            return int(self._db.execute("SELECT count(*) FROM outbox").fetchone()[0])
+            return int(self._db.execute("SELECT count(*) FROM outbox WHERE brokered = 0").fetchone()[0])
 
     def close(self) -> None:
         with self._lock:

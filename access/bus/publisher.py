@@ -1,4 +1,5 @@
-"""Drains an ``Outbox`` to the broker: QoS 1, and a row is deleted only on its PUBACK."""
+"""Drains an ``Outbox`` to the broker: QoS 1; a row leaves the queue only on its PUBACK (and an
+event leaves the file only on the hub's receipt, ``Outbox.receipted``)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ class Drainable(Protocol):
     """What the publisher drains: an ``Outbox``, or the node's ``Recorder`` in front of one."""
 
     def pending(self, limit: int = 1000, after: int = 0) -> list[OutboxItem]: ...
-    def delete_many(self, seqs: Sequence[int]) -> None: ...
+    def brokered(self, seqs: Sequence[int]) -> None: ...
+    def resend_unreceipted(self) -> int: ...
 
 
 class OutboxPublisher:
@@ -81,6 +83,8 @@ class OutboxPublisher:
         if reason.is_failure:
             log.warning("broker refused the connection: %s", reason)
             return
+        if not getattr(flags, "session_present", True):
+            self.resend_unreceipted("the broker kept no session for this node")
         with self._lock:
             if self._refused:  # try what the broker refused again, from the oldest
                 self._sent_up_to = min(self._sent_up_to, min(self._refused) - 1)
@@ -89,6 +93,20 @@ class OutboxPublisher:
         if self.on_connected is not None:
             self.on_connected(client)  # subscribe, say "online": on every (re)connection
         self._wake.set()
+
+    def resend_unreceipted(self, why: str) -> None:
+        """Send again the events the broker took and the hub never receipted (the hub said
+        hello, or the broker lost its state): the hub drops what it already has."""
+        try:
+            count = self.outbox.resend_unreceipted()
+        except Exception as error:  # the disk: the next hello tries again
+            log.error("cannot requeue unreceipted events (%s)", error)
+            return
+        if count:
+            log.warning("%s: sending again %d event(s) the hub has not receipted", why, count)
+            with self._lock:
+                self._sent_up_to = 0
+            self._wake.set()
 
     def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any,
                        properties: Any) -> None:
@@ -138,7 +156,7 @@ class OutboxPublisher:
         with self._lock:
             acked, self._acked = self._acked, []
         try:
-            self.outbox.delete_many(acked)
+            self.outbox.brokered(acked)
         except BaseException:
             with self._lock:
                 self._acked = acked + self._acked  # deleted at the next try

@@ -7,6 +7,7 @@ keyed hash.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal, TypeVar
 from uuid import UUID
@@ -159,6 +160,30 @@ class NodeStatus(_Payload):
     """False while the node's disk refuses writes (full, read-only): it decides, but holds events."""
     unrecorded: int = Field(default=0, ge=0)
     """Events decided but not on disk yet, or lost past the memory limit."""
+
+
+class Receipt(_Payload):
+    """From the hub to one node: the seqs of its events the hub has stored (``ranges``,
+    inclusive), so the node may forget them; ``hello``: the hub (re)started, send again what
+    I never receipted (the broker may have lost it)."""
+
+    ranges: tuple[tuple[int, int], ...] = ()
+    hello: bool = False
+
+
+def seq_ranges(seqs: Iterable[int]) -> tuple[tuple[int, int], ...]:
+    """``[1, 2, 3, 7, 9, 10]`` → ``((1, 3), (7, 7), (9, 10))``: a receipt stays small.
+
+    >>> seq_ranges([9, 1, 3, 2, 10, 7, 3])
+    ((1, 3), (7, 7), (9, 10))
+    """
+    ranges: list[tuple[int, int]] = []
+    for seq in sorted(set(seqs)):
+        if ranges and seq == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], seq)
+        else:
+            ranges.append((seq, seq))
+    return tuple(ranges)
 
 
 def encode(payload: BaseModel) -> bytes:

@@ -74,6 +74,10 @@ class Topics:
         """Out of service (or back) reported at the machine."""
         return f"{self.base}/node/{node}/service"
 
+    def node_receipt(self, node: str) -> str:
+        """From the hub: which of the node's events it has stored (the node then forgets them)."""
+        return f"{self.base}/node/{node}/receipt"
+
     def command(self, node: str, action: str) -> str:
         return f"{self.base}/cmd/{node}/{action}"
 

@@ -106,6 +106,8 @@ def show(ctx: CommandContext) -> int:
     print(f"  dashboard:  {'name shown' if member.show_on_dashboard else 'counted, not named'}")
     if member.note:
         print(f"  note:       {member.note}")
+    if member.ask_me_about:
+        print(f"  ask me about: {member.ask_me_about}")
     print("  memberships:")
     for m in member.memberships or []:
         owed = f", owes {money(m.owed_cents, member.currency, 'en')}" if m.owed_cents else ""
@@ -137,7 +139,7 @@ def edit(ctx: CommandContext) -> int:
     member = members.edit_member(ctx.site(), a.member, name=a.name, email=a.email,
                                  add_groups=a.add_group, remove_groups=a.remove_group,
                                  show_on_dashboard=a.show_on_dashboard, note=a.note,
-                                 same_name_ok=a.same_name_ok)
+                                 ask_me_about=a.ask_me_about, same_name_ok=a.same_name_ok)
     _print_summary(ctx, "updated", member)
     return 0
 
@@ -202,7 +204,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=show)
 
-    p = sub.add_parser("edit", help="change name, email, groups, dashboard opt-in, note")
+    p = sub.add_parser("edit", help="change name, email, groups, dashboard opt-in, note, ask me about")
     p.add_argument("member", help=MEMBER_HELP)
     p.add_argument("--name")
     p.add_argument("--same-name-ok", action="store_true", help=SAME_NAME_HELP)
@@ -214,6 +216,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                        default=None)
     shown.add_argument("--hide-from-dashboard", dest="show_on_dashboard", action="store_false")
     p.add_argument("--note")
+    p.add_argument("--ask-me-about", metavar="TOPICS",
+                   help='what they are happy to help with, e.g. "3D printing, sewing" (shown beside '
+                        'their name on the kiosk when they are on the dashboard; "" removes it)')
     p.set_defaults(handler=edit)
 
     p = sub.add_parser("renew", help="add a membership period (a new plan or a renewal)")

@@ -149,6 +149,46 @@ class Schedule:
         return None
 
 
+def next_change(schedules: Iterable[Schedule], local: datetime, *,
+                within: timedelta = timedelta(days=15)) -> datetime | None:
+    """When being open under any of ``schedules`` next changes after ``local`` (wall clock in
+    the site's zone): the closing time when open now, the next opening when closed. None
+    when nothing changes within ``within`` (always open, or never opens).
+
+    >>> week = Schedule.parse(["Mon-Fri 08:00-20:00"])
+    >>> friday = datetime(2026, 12, 4, 21, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    >>> next_change([week], friday).isoformat()  # closed: opens on Monday
+    '2026-12-07T08:00:00+01:00'
+    >>> next_change([week], friday.replace(hour=14)).strftime("%H:%M")  # open: closes
+    '20:00'
+    """
+    found = tuple(schedules)
+    is_open = any(s.is_open(local) for s in found)
+    start = local.replace(second=0, microsecond=0)
+    for candidate in sorted(_boundaries(found, start, within)):
+        if candidate > local and any(s.is_open(candidate) for s in found) != is_open:
+            return candidate
+    return None
+
+
+def _boundaries(schedules: tuple[Schedule, ...], start: datetime, within: timedelta) -> set[datetime]:
+    """Every wall-clock instant where one of ``schedules`` may open or close, from the day
+    before ``start`` (an overnight range) to ``within`` after it."""
+    found: set[datetime] = set()
+    first = start.date() - timedelta(days=1)
+    for offset in range(within.days + 2):
+        day = first + timedelta(days=offset)
+        midnight = datetime.combine(day, time(0), tzinfo=start.tzinfo)
+        found.add(midnight)  # closed dates and always-open schedules change at midnight
+        for schedule in schedules:
+            for time_range in schedule.ranges:
+                if day.weekday() in time_range.days:
+                    found.add(midnight + timedelta(minutes=time_range.start_minute))
+                    end_day = midnight + timedelta(days=1 if time_range.spans_midnight else 0)
+                    found.add(end_day + timedelta(minutes=time_range.end_minute))
+    return found
+
+
 def parse_time_of_day(text: str) -> time:
     """``"04:00"`` to ``time(4, 0)``."""
     if not re.fullmatch(r"\d{1,2}:\d{2}", text.strip()):

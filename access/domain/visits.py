@@ -1,6 +1,8 @@
 """Check-in and check-out from taps at the check-in door: pure pairing, no I/O.
 
-An allowed tap toggles a member in and out. The visits of one member on one service day
+An allowed tap toggles a member in and out. A refused tap (after hours, a pass that just
+ended) can only check out: someone who is in and taps on the way out has left, whether or
+not the door would have opened for them. The visits of one member on one service day
 are a function of that day's taps, sorted: the same taps give the same visits whatever
 order they arrived in (a node that was offline delivers its taps late).
 """
@@ -18,6 +20,8 @@ DEFAULT_GUARD = timedelta(minutes=2)
 class Tap:
     at: datetime
     event_id: str
+    enters: bool = True
+    """False for a refused tap: it checks out someone who is in, never checks anyone in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,8 @@ def pair_taps(taps: Sequence[Tap], *, day_end: datetime, now: datetime,
         if last_toggle is not None and tap.at - last_toggle < guard:
             continue
         if open_tap is None:
+            if not tap.enters:
+                continue
             open_tap = tap
         else:
             stays.append(Stay(open_tap, tap))

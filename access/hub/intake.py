@@ -66,12 +66,17 @@ class IngestResult:
     dead: int = 0
     priced: int = 0
     kinds: dict[str, int] = field(default_factory=dict)
+    received: dict[str, list[int]] = field(default_factory=dict)
+    """Per node, the seqs of its events now in the database (applied, already there, or set
+    aside with a reason): what the hub's receipt tells the node it may forget."""
 
     def add(self, other: IngestResult) -> None:
         self.applied += other.applied
         self.duplicates += other.duplicates
         self.dead += other.dead
         self.priced += other.priced
+        for node, seqs in other.received.items():
+            self.received.setdefault(node, []).extend(seqs)
         for kind, count in other.kinds.items():
             self.kinds[kind] = self.kinds.get(kind, 0) + count
 
@@ -187,6 +192,8 @@ class Ingestor:
             except Rejected as rejected:
                 self._dead(session, message, rejected)
                 result.dead += 1
+        for item in parsed:
+            result.received.setdefault(item.payload.node, []).append(item.payload.seq)
         fresh = self._new_events(session, parsed, result)
         if not fresh:
             return result

@@ -49,6 +49,7 @@ class LinkSettings:
     username: str
     password: str
     subscriptions: tuple[tuple[str, int], ...]
+    ca_file: str = ""
 
 
 class BrokerLink:
@@ -149,7 +150,7 @@ def _child_main(conn: Connection, settings: LinkSettings, epoch: int) -> None:
             conn.send(item)
 
     client = make_client(settings.url, settings.client_id, username=settings.username,
-                         password=settings.password, manual_ack=True)
+                         password=settings.password, manual_ack=True, ca_file=settings.ca_file)
 
     def on_connect(c: Any, userdata: Any, flags: Any, reason: Any, properties: Any) -> None:
         if reason.is_failure:

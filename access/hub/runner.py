@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from access.bus.client import mqtt_login
+from access.bus.schemas import Receipt, encode, seq_ranges
 from access.bus.topics import Topics
 from access.hub.intake import Incoming, Ingestor, IngestResult
 from access.hub.jobs import HubJobs
@@ -71,7 +72,8 @@ class HubRunner:
         login = mqtt_login(config, "hub")
         self.link = BrokerLink(
             LinkSettings(config.mqtt.url, login.client_id, login.username, login.password,
-                         (*((topic, 1) for topic in t.all_node_events), (t.all_statuses, 1))),
+                         (*((topic, 1) for topic in t.all_node_events), (t.all_statuses, 1)),
+                         login.ca_file),
             on_messages=self._on_messages, on_connected=self._on_connected,
             on_subscribed=self._on_subscribed)
         self.connected = threading.Event()
@@ -131,6 +133,11 @@ class HubRunner:
     def _on_subscribed(self) -> None:
         log.info("subscribed to the nodes' events")
         self.subscribed.set()
+        # Hello: each node sends again what it gave the broker and never saw receipted (a broker
+        # that crashed while the hub was stopped lost it); the hub drops what it already has.
+        hello = encode(Receipt(hello=True))
+        for node in sorted(self.site.config.nodes):
+            self.link.publish(self.topics.node_receipt(node), hello)
 
     def _on_messages(self, messages: list[Received]) -> None:
         for message in messages:
@@ -175,6 +182,10 @@ class HubRunner:
             self.stats.totals.add(result)
             if result.dead:
                 log.warning("%d message(s) set aside (seuil dead-letters)", result.dead)
+            self.link.ack(messages)
+            for node, seqs in sorted(result.received.items()):  # stored: the node may forget them
+                self.link.publish(self.topics.node_receipt(node), encode(Receipt(ranges=seq_ranges(seqs))))
+            return
         self.link.ack(messages)
 
     def _ingest(self, events: list[Incoming]) -> IngestResult | None:

@@ -90,6 +90,17 @@ class Recorder:
         if self.outbox is not None:
             self.outbox.delete_many(seqs)
 
+    def brokered(self, seqs: Sequence[int]) -> None:
+        if self.outbox is not None:
+            self.outbox.brokered(seqs)
+
+    def receipted(self, ranges: Sequence[tuple[int, int]]) -> None:
+        if self.outbox is not None:
+            self.outbox.receipted(ranges)
+
+    def resend_unreceipted(self) -> int:
+        return self.outbox.resend_unreceipted() if self.outbox is not None else 0
+
     def __len__(self) -> int:
         """Messages not yet delivered: in the file, and held in memory."""
         outbox = self.outbox

@@ -11,7 +11,7 @@ import paho.mqtt.client as mqtt
 
 from access.bus.client import make_client, mqtt_login
 from access.bus.publisher import OutboxPublisher
-from access.bus.schemas import NodeStatus, encode
+from access.bus.schemas import NodeStatus, PayloadError, Receipt, decode, encode
 from access.bus.topics import Topics
 from access.config import Config
 from access.hardware.reader import Reader
@@ -47,7 +47,7 @@ class NodeRunner:
         login = mqtt_login(config, f"node-{node_id}")
         self.client = make_client(config.mqtt.url, login.client_id,
                                   username=login.username, password=login.password,
-                                  mqtt5=config.mqtt.protocol == 5,
+                                  mqtt5=config.mqtt.protocol == 5, ca_file=login.ca_file,
                                   will=(self.topics.node_status(node_id), offline))
         self.client.on_message = self._on_message
         self.publisher = OutboxPublisher(self.client, self.outbox, on_connected=self._on_connected)
@@ -76,7 +76,8 @@ class NodeRunner:
 
     def _on_connected(self, client: mqtt.Client) -> None:
         client.subscribe([(self.topics.node_snapshot(self.node_id), 1),
-                          (self.topics.node_commands(self.node_id), 1)])
+                          (self.topics.node_commands(self.node_id), 1),
+                          (self.topics.node_receipt(self.node_id), 1)])
         self._publish_online()
 
     def _publish_online(self) -> None:
@@ -92,8 +93,25 @@ class NodeRunner:
             self.core.queue.put(SnapshotArrived(bytes(message.payload)))
         elif parsed is not None and parsed.area == "cmd" and parsed.node == self.node_id:
             self.core.queue.put(CommandArrived(parsed.leaf, bytes(message.payload)))
+        elif message.topic == self.topics.node_receipt(self.node_id):
+            self._receipt(bytes(message.payload))
         else:
             log.warning("ignored a message on %s", message.topic)
+
+    def _receipt(self, raw: bytes) -> None:
+        """The hub has these events: forget them; or it said hello: send what it never receipted.
+        On paho's thread: a few SQLite statements, no relay is waiting on them."""
+        try:
+            receipt = decode(Receipt, raw)
+        except PayloadError as error:
+            log.warning("ignored a receipt: %s", error)
+            return
+        try:
+            self.outbox.receipted(receipt.ranges)
+        except Exception as error:  # a full or read-only card: they are sent again, harmless
+            log.warning("cannot forget receipted events (%s)", error)
+        if receipt.hello:
+            self.publisher.resend_unreceipted("the hub started")
 
     def stop(self) -> None:
         """Stop everything; a running machine stays on. Calling it twice is harmless."""

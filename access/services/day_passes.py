@@ -23,12 +23,14 @@ from sqlalchemy.orm import Session
 from access.domain import membership
 from access.domain.cards import CARD_HASH
 from access.domain.money import Money
-from access.domain.ruleset import PlanDef, PlanPeriod
+from access.domain.opening import opening
+from access.domain.ruleset import PlanDef, PlanPeriod, RuleSet
+from access.domain.snapshot import MembershipWindow, MemberView, Snapshot
 from access.errors import Conflict, InvalidInput, NotFound
 from access.services import audit
 from access.services.context import Site
 from access.services.ledger import EntryKind, PaymentMethod, Posting, check_reference, post
-from access.services.rules import applied_rules
+from access.services.rules import DoorAnswer, applied_rules, door_for, entrance_resource
 from access.store.models import Card, DayPass, Member, Membership
 
 CODE_DIGITS = 6
@@ -49,6 +51,10 @@ class Offer:
     presets_cents: tuple[int, ...]
     currency: str
     valid_until: datetime
+    """When a pass sold now ends (the day's cut-off)."""
+    opens_until: datetime | None = None
+    """When its badge and code stop opening the entrance today (the door's closing time for
+    the plan, capped by ``valid_until``); None when the entrance does not open for it now."""
 
     def check(self, cents: int) -> None:
         if cents < self.floor_cents:
@@ -85,14 +91,18 @@ def _plan(site: Site, session: Session) -> PlanDef:
 
 def offer(site: Site) -> Offer:
     with site.store.read() as session:
-        return _offer(site, _plan(site, session))
+        return _offer(site, _plan(site, session), applied_rules(session).rules)
 
 
-def _offer(site: Site, plan: PlanDef) -> Offer:
+def _offer(site: Site, plan: PlanDef, rules: RuleSet) -> Offer:
     suggested = plan.suggested_cents if plan.suggested_cents is not None else plan.price_cents
     presets = tuple(sorted({p for p in plan.preset_cents if p >= plan.floor_cents}))
+    now, ends = site.now(), site.clock.day_end(site.today())
+    visitor = MemberView(0, "", memberships=(MembershipWindow(plan.name, now, ends),))
+    snapshot = Snapshot.build(version=0, clock=site.clock, rules=rules, members=[visitor], cards={})
+    door = opening(snapshot, visitor, entrance_resource(site, rules), now)
     return Offer(plan.name, plan.description, max(suggested, plan.floor_cents), plan.floor_cents,
-                 presets, site.currency, site.clock.day_end(site.today()))
+                 presets, site.currency, ends, door.change_at if door.open_now else None)
 
 
 def code_hash(site: Site, code: str) -> str:
@@ -126,7 +136,7 @@ def sell(site: Site, *, cents: int, method: PaymentMethod, name: str = "",
     now = site.now()
     with site.store.write() as session:
         plan = _plan(site, session)
-        _offer(site, plan).check(cents)
+        _offer(site, plan, applied_rules(session).rules).check(cents)
         check_reference(session, payment_reference)
         valid_from, valid_until = membership.window(plan, site.clock, now)
         visitor = Member(name=name, email=None, note="day-pass visitor", show_on_dashboard=False,
@@ -227,19 +237,46 @@ def bind_card(site: Site, pass_id: int, card_hash: str) -> BoundCard:
 @dataclass(frozen=True)
 class CodeCheck:
     pass_id: int
+    member_id: int
     name: str
     valid_until: datetime
+    resource: str
+    """The door it opens (the kiosk's entrance)."""
+    rule: str | None
+    opens_until: datetime | None
+    """When the door stops opening for this pass today (closing time, or the pass's end)."""
+
+
+class CodeRefused(Conflict):
+    """A valid code at an hour the door does not open for its pass (the badge's rule)."""
+
+    def __init__(self, check: CodeCheck, answer: DoorAnswer) -> None:
+        super().__init__(f"day pass #{check.pass_id}: the door does not open for it now "
+                         f"({answer.decision.reason.value})")
+        self.check = check
+        self.answer = answer
 
 
 def check_code(site: Site, text: str) -> CodeCheck:
-    """The valid day pass a door code belongs to; ``NotFound`` for a wrong or ended code."""
+    """The valid day pass a door code belongs to; ``NotFound`` for a wrong or ended code.
+
+    A code follows the same rule as the pass's badge: ``CodeRefused`` (with when the door
+    opens next) at an hour the entrance is closed to the pass.
+    """
     code = normalize_code(text)
     now = site.now()
     with site.store.read() as session:
         row = session.execute(
-            select(DayPass.id, Member.name, DayPass.valid_until).join(Member, Member.id == DayPass.member_id)
+            select(DayPass.id, Member.id, Member.name, DayPass.valid_until)
+            .join(Member, Member.id == DayPass.member_id)
             .where(DayPass.code_hash == code_hash(site, code), DayPass.valid_until > now,
                    DayPass.expired_at.is_(None))).first()
     if row is None:
         raise NotFound("this code is not valid (wrong, or the day pass has ended)")
-    return CodeCheck(row[0], row[1], row[2])
+    resource = entrance_resource(site)
+    answer = door_for(site, row[1], resource, now)
+    check = CodeCheck(row[0], row[1], row[2], row[3], resource, answer.decision.rule,
+                      answer.opening.change_at if answer.opening.open_now else None)
+    if not answer.decision.allowed:
+        raise CodeRefused(check, answer)
+    return check

@@ -132,6 +132,7 @@ class MemberSummary:
 @dataclass(frozen=True)
 class MemberDetail(MemberSummary):
     note: str = ""
+    ask_me_about: str = ""
     balance_cents: int = 0
     """Machine credit: dues are apart (``dues_owed_cents``)."""
     dues_owed_cents: int = 0
@@ -141,10 +142,37 @@ class MemberDetail(MemberSummary):
     trainings: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {**super().to_json(), "note": self.note, "balance_cents": self.balance_cents,
+        return {**super().to_json(), "note": self.note, "ask_me_about": self.ask_me_about,
+                "balance_cents": self.balance_cents,
                 "dues_owed_cents": self.dues_owed_cents, "currency": self.currency,
                 "memberships": [m.to_json() for m in self.memberships],
                 "cards": self.cards, "trainings": self.trainings}
+
+
+ASK_ME_ABOUT_ITEMS = 5
+ASK_ME_ABOUT_LENGTH = 40
+
+
+def parse_ask_me_about(text: str) -> str:
+    """``"3D printing,  sewing,"`` → ``"3D printing, sewing"``; ``""`` says nothing any more.
+
+    A few short topics (a screen shows them beside a name): at most 5, each at most 40
+    characters, printable text only.
+    """
+    items: list[str] = []
+    for raw in text.split(","):
+        item = " ".join(raw.split())
+        if not item or item.casefold() in (i.casefold() for i in items):
+            continue
+        if not item.isprintable():
+            raise InvalidInput("--ask-me-about takes plain text (no control characters)")
+        if len(item) > ASK_ME_ABOUT_LENGTH:
+            raise InvalidInput(f'"{item[:20]}…" is too long: '
+                               f'at most {ASK_ME_ABOUT_LENGTH} characters a topic')
+        items.append(item)
+    if len(items) > ASK_ME_ABOUT_ITEMS:
+        raise InvalidInput(f"at most {ASK_ME_ABOUT_ITEMS} topics, separated by commas")
+    return ", ".join(items)
 
 
 def membership_status(member: Member, now: datetime) -> tuple[MembershipStatus, Membership | None]:
@@ -217,7 +245,7 @@ def show_member(site: Site, ref: str) -> MemberDetail:
                 "expires_at": t.expires_at.isoformat() if t.expires_at else None,
                 "valid": t.expires_at is None or now < t.expires_at})
         return MemberDetail(
-            **summary.__dict__, note=member.note,
+            **summary.__dict__, note=member.note, ask_me_about=member.ask_me_about,
             balance_cents=balances(session, member.id).get(member.id, 0),
             dues_owed_cents=max(dues_owed(session, member_id=member.id).get(member.id, 0), 0),
             currency=site.currency,
@@ -229,7 +257,8 @@ def show_member(site: Site, ref: str) -> MemberDetail:
 def edit_member(site: Site, ref: str, *, name: str | None = None, email: str | None = None,
                 add_groups: list[str] | None = None, remove_groups: list[str] | None = None,
                 show_on_dashboard: bool | None = None, note: str | None = None,
-                same_name_ok: bool = False) -> MemberSummary:
+                ask_me_about: str | None = None, same_name_ok: bool = False) -> MemberSummary:
+    offered = None if ask_me_about is None else parse_ask_me_about(ask_me_about)
     with site.store.write() as session:
         member = find_member(session, ref)
         changes: dict[str, Any] = {}
@@ -262,6 +291,9 @@ def edit_member(site: Site, ref: str, *, name: str | None = None, email: str | N
         if note is not None:
             changes["note"] = note
             member.note = note
+        if offered is not None:
+            changes["ask_me_about"] = [member.ask_me_about, offered]
+            member.ask_me_about = offered
         if not changes:
             raise InvalidInput("nothing to change: give at least one option (see --help)")
         audit.record(session, site, "member.edit", f"{member.name} (#{member.id})", **changes)

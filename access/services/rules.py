@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from access.config import Config
 from access.domain.cards import UidError
 from access.domain.decide import Decision, decide
+from access.domain.opening import Opening, opening
 from access.domain.ruleset import RuleSet
 from access.domain.ruleset_diff import Change, diff_rules
 from access.domain.snapshot import CardView
@@ -192,3 +193,34 @@ def explain(site: Site, resource: str, at: datetime, *, uid: str | None = None,
     else:
         raise ValueError("explain needs a uid or a member")
     return Explanation(decide(card, resource, at, snapshot), at, current.version, missing)
+
+
+@dataclass(frozen=True)
+class DoorAnswer:
+    """What a credential that is not a badge (a day-pass code) gets at a door, by the badge's
+    rules: the decision, and when the door opens for that member (until when, or next)."""
+
+    decision: Decision
+    opening: Opening
+
+
+def door_for(site: Site, member_id: int, resource: str, at: datetime) -> DoorAnswer:
+    """``decide`` for a member as if they tapped an active badge at ``resource``, and when it opens."""
+    with site.store.read() as session:
+        current = applied_rules(session)
+        snapshot = build_snapshot(session, site, current.version, current.rules, now=at)
+    card = f"member:{member_id}"
+    snapshot = dataclasses.replace(snapshot, cards={**snapshot.cards, card: CardView(member_id)})
+    member = snapshot.members.get(member_id)
+    decision = decide(card, resource, at, snapshot)
+    return DoorAnswer(decision, opening(snapshot, member, resource, at) if member is not None
+                      else Opening(False, None))
+
+
+def entrance_resource(site: Site, rules: RuleSet | None = None) -> str:
+    """The check-in resource behind the kiosk's entrance node (in ``rules``, else those in force)."""
+    resources = (rules or current(site).rules).resources
+    doors = [r.node for r in resources if r.checkin]
+    node = site.config.kiosk.entrance or (doors[0] if doors else "entrance")
+    return next((r.name for r in resources if r.node == node and r.checkin),
+                next((r.name for r in resources if r.node == node), node))

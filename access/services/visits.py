@@ -1,8 +1,9 @@
 """Visits (check-in, check-out) kept in step with the taps at the check-in door.
 
 Every decision a node reports is kept as it happened (``record_decisions``, a handler of the
-hub's intake). Each allowed tap at a ``checkin`` resource rebuilds that member's visits for that service
-day from all of the day's taps (``access.domain.visits.pair_taps``): a few rows, and the
+hub's intake). Each tap by a known member at a ``checkin`` resource rebuilds that member's visits
+for that service day from all of the day's taps, a refused one only checking out
+(``access.domain.visits.pair_taps``): a few rows, and the
 result does not depend on the order the taps arrived in.
 """
 
@@ -20,6 +21,7 @@ from access.domain.events import AccessDecided
 from access.domain.schedule import SiteClock
 from access.domain.visits import Tap, pair_taps
 from access.services.context import EventContext, Site
+from access.services.rules import applied_rules
 from access.store.models import AccessEvent, Visit
 
 
@@ -41,22 +43,22 @@ def record_decisions(context: EventContext, decisions: Sequence[AccessDecided]) 
     policy = VisitPolicy(site.clock, checkin, timedelta(minutes=site.config.site.checkin_guard_minutes))
     days: set[tuple[int, date]] = {
         (d.member_id, site.clock.service_day(d.ts)) for d in decisions
-        if d.allowed and d.member_id is not None and d.resource in policy.checkin_resources}
+        if d.member_id is not None and d.resource in policy.checkin_resources}
     if days:
         rebuild_days(context.session, policy, days, context.now)
 
 
 def rebuild_days(session: Session, policy: VisitPolicy, days: Collection[tuple[int, date]],
                  now: datetime) -> None:
-    """Make each ``(member, day)``'s visits match the allowed check-in taps of that day."""
+    """Make each ``(member, day)``'s visits match the check-in taps of that day."""
     clock = policy.clock
     members = sorted({member for member, _ in days})
     start = min(clock.day_start(day) for _, day in days)
     end = max(clock.day_end(day) for _, day in days)
     taps: dict[tuple[int, date], list[Tap]] = defaultdict(list)
-    for member_id, ts, event_id in session.execute(
-        select(AccessEvent.member_id, AccessEvent.ts, AccessEvent.event_id).where(
-            AccessEvent.member_id.in_(members), AccessEvent.allowed.is_(True),
+    for member_id, ts, event_id, allowed in session.execute(
+        select(AccessEvent.member_id, AccessEvent.ts, AccessEvent.event_id, AccessEvent.allowed).where(
+            AccessEvent.member_id.in_(members),
             AccessEvent.resource.in_(policy.checkin_resources),
             AccessEvent.ts >= start, AccessEvent.ts < end)
     ):
@@ -64,7 +66,7 @@ def rebuild_days(session: Session, policy: VisitPolicy, days: Collection[tuple[i
             continue
         key = (member_id, clock.service_day(ts))
         if key in days:
-            taps[key].append(Tap(ts, event_id))
+            taps[key].append(Tap(ts, event_id, enters=allowed))
     existing: dict[tuple[int, date], list[Visit]] = defaultdict(list)
     for visit in session.scalars(
         select(Visit).where(Visit.member_id.in_(members),
@@ -135,3 +137,27 @@ def forgotten_checkout(site: Site, member_id: int, *, mark: bool = True) -> date
                                                 Visit.auto_checked_out.is_(True),
                                                 Visit.reminded_at.is_(None)).values(reminded_at=site.now()))
         return visit.service_day
+
+
+KIOSK_NODE = "kiosk"
+"""The ``node`` of the entries the kiosk records itself (a day-pass code opened the door)."""
+
+
+def record_entry(site: Site, *, event_id: str, member_id: int, resource: str, at: datetime,
+                 rule: str | None) -> bool:
+    """A door opened for a member without a tap (a day-pass code typed at the kiosk, once the
+    entrance reported it unlocked): kept like a tap, so the count, the dashboard and the fire
+    roll-call see them. Idempotent by ``event_id``: False when it was already kept."""
+    with site.store.write() as session:
+        if session.scalar(select(AccessEvent.id).where(AccessEvent.event_id == event_id)) is not None:
+            return False
+        session.add(AccessEvent(event_id=event_id, node=KIOSK_NODE, seq=0, tap_id=None, ts=at,
+                                resource=resource, card_hash=None, member_id=member_id,
+                                allowed=True, reason="allowed", rule=rule))
+        session.flush()
+        checkin = frozenset(r.name for r in applied_rules(session).rules.resources if r.checkin)
+        if resource in checkin:
+            policy = VisitPolicy(site.clock, checkin,
+                                 timedelta(minutes=site.config.site.checkin_guard_minutes))
+            rebuild_days(session, policy, {(member_id, site.clock.service_day(at))}, site.now())
+        return True

@@ -67,6 +67,9 @@ class Member(Base):
     show_on_dashboard: Mapped[bool] = mapped_column(Boolean, default=False)
     suspended_at: Mapped[datetime | None]
     note: Mapped[str] = mapped_column(Text, default="")
+    ask_me_about: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """What the member is happy to help others with ("3D printing, sewing"): opt-in, shown
+    beside their name on the kiosk when they are also shown on the dashboard."""
     created_at: Mapped[datetime]
 
     groups: Mapped[list[MemberGroup]] = relationship(cascade="all, delete-orphan")

@@ -104,5 +104,13 @@ Item {
             text: home.k.s["home.dashboard"]
             onClicked: home.k.go("dashboard")
         }
+        BigButton {
+            objectName: "rollCallButton"
+            u: home.uu
+            width: parent.width
+            text: home.k.s["home.roll_call"]
+            Accessible.name: home.k.s["home.roll_call"]
+            onClicked: home.k.go("rollcall")
+        }
     }
 }

@@ -28,9 +28,11 @@ def test_setup_writes_private_hashed_files_and_keeps_passwords_when_run_again(se
     roles = ["admin", "hub", "kiosk", "node-entrance", "node-printer", "node-sewing"]
     assert sorted(p.name for p in (site / "mqtt").iterdir()) == roles
     before = {role: (site / "mqtt" / role).read_text() for role in roles}
-    for path in [*(site / "mqtt").iterdir(), tmp_path / "broker" / "seuil.passwd",
-                 tmp_path / "broker" / "seuil.acl"]:
+    for path in (site / "mqtt").iterdir():  # the programs' passwords: their owner's alone
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    for path in (tmp_path / "broker" / "seuil.passwd", tmp_path / "broker" / "seuil.acl"):
+        mode = stat.S_IMODE(path.stat().st_mode)  # and mosquitto's (its group) when run as root
+        assert mode == 0o600 or (mode == 0o640 and path.stat().st_gid == _mosquitto_gid()), path
     passwd = (tmp_path / "broker" / "seuil.passwd").read_text()
     assert all(before[role].strip() not in passwd for role in roles)  # hashed, never in clear
     assert [line.split(":")[0] for line in passwd.splitlines()] == roles
@@ -119,3 +121,15 @@ def test_a_tls_listener_is_added_when_the_admin_gives_a_certificate(secured, tmp
     assert "listener 8883\n" in conf and f"certfile {cert}" in conf and f"keyfile {key}" in conf
     assert "listener 1883 127.0.0.1" in conf  # plain MQTT stays on this machine
     assert run("mqtt", "setup", str(tmp_path / "tls"), "--tls-cert", str(cert)).code == 1
+
+
+def _mosquitto_gid() -> int | None:
+    import grp
+    import os
+
+    if os.geteuid() != 0:
+        return None
+    try:
+        return grp.getgrnam("mosquitto").gr_gid
+    except KeyError:
+        return None

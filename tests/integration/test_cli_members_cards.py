@@ -241,3 +241,12 @@ def test_a_member_without_a_plan_is_said_to_have_no_membership(site_dir):
     result = run("member", "add", "Root Admin", "--group", "admins")
     assert result.code == 0, result.err
     assert result.out.strip() == "added Root Admin (#1): no membership"
+
+
+def test_a_member_says_what_they_help_with_and_a_typo_changes_nothing(ada):
+    result = run("member", "edit", "ada", "--ask-me-about", "3D printing, sewing")
+    assert result.code == 0, result.err
+    assert "ask me about: 3D printing, sewing" in run("member", "show", "ada").out
+    bad = run("member", "edit", "ada", "--ask-me-about", ", ".join(f"topic {i}" for i in range(6)))
+    assert bad.code == 1 and bad.err.count("\n") == 1 and "at most 5 topics" in bad.err
+    assert "ask me about: 3D printing, sewing" in run("member", "show", "ada").out

@@ -227,3 +227,81 @@ def test_an_admin_puts_a_machine_out_of_service_from_the_cli(hub, nodes):
     typo = run("resource", "service", "3d-printr", "off")
     assert typo.code == 1 and 'did you mean "3d-printer"' in typo.err
     assert run("resource", "service", "front-door", "off").code == 1
+
+
+def test_a_member_who_taps_out_after_hours_is_checked_out_though_the_door_stays_shut(hub, nodes):
+    """Bob came at 10:00; at 20:30 the door no longer opens for members, he taps on his way out
+    (the exit button let him out): he is out, not 'in' until the cut-off and on the fire
+    roll-call. A refused tap never checks anyone in."""
+    door = nodes("entrance")
+    door.tap("bob")
+    assert wait_until(lambda: _open_visits(hub) == 1)
+    door.advance(hours=10, minutes=30)  # 20:30: members' hours ended at 20:00
+    door.tap("bob")
+    assert wait_until(lambda: _open_visits(hub) == 0)
+    with hub.site.store.read() as session:
+        out = session.execute(select(Visit.checked_out_at, Visit.auto_checked_out)).one()
+    assert out.auto_checked_out is False and out.checked_out_at is not None
+    door.advance(minutes=5)
+    door.tap("bob")  # refused again, and he is out: it does not check him back in
+    door.tap("ada")  # a tap after it reaches the hub: Bob's has been applied by then
+    assert wait_until(lambda: _decisions(hub) == 4)
+    assert _open_visits(hub) == 0
+
+
+def _open_visits(hub) -> int:
+    with hub.site.store.read() as session:
+        return session.scalar(select(func.count()).select_from(Visit).where(Visit.checked_out_at.is_(None)))
+
+
+def _decisions(hub) -> int:
+    from access.store.models import AccessEvent
+
+    with hub.site.store.read() as session:
+        return session.scalar(select(func.count()).select_from(AccessEvent))
+
+
+def test_a_broker_crash_while_the_hub_is_stopped_loses_nothing(maker_space, broker, nodes, clock):
+    """The hub is stopped (an upgrade); the door records 60 taps (120 events), the broker takes
+    them for the hub's queue, then dies by SIGKILL before it saved them (autosave every 30 s).
+    The node keeps each event until the hub's receipt, and sends again what was never receipted
+    when the hub says hello: 0 lost, 0 doubled."""
+    from access.bootstrap import open_site
+    from access.hub.runner import HubRunner
+    from access.store.models import AccessEvent
+
+    started = time.monotonic()
+
+    def start_hub() -> HubRunner:
+        site = open_site()
+        site.now = lambda: clock.now() + timedelta(seconds=time.monotonic() - started)
+        runner = HubRunner(site, scheduler=False)
+        runner.start()
+        assert runner.subscribed.wait(10)
+        return runner
+
+    hub = start_hub()  # its persistent session exists on the broker from now on
+    door = nodes("entrance")
+    door.tap("ada")
+    assert wait_until(lambda: door.runner.outbox.outbox.awaiting_receipt == 0
+                      and _decisions(hub) == 1, timeout_s=20)  # receipted: forgotten
+    hub.stop()
+    hub.site.store.close()
+    for _ in range(59):
+        door.advance(minutes=3)
+        door.tap("ada")
+    outbox = door.runner.outbox.outbox
+    assert wait_until(lambda: len(outbox) == 0 and outbox.awaiting_receipt == 118, timeout_s=30)
+    broker.process.kill()  # SIGKILL: nothing saved since the last autosave
+    broker.process.wait(timeout=10)
+    broker.start()
+    hub = start_hub()
+    try:
+        assert wait_until(lambda: _decisions(hub) == 60, timeout_s=60), _decisions(hub)
+        assert wait_until(lambda: outbox.awaiting_receipt == 0, timeout_s=20)
+        with hub.site.store.read() as session:
+            assert session.scalar(select(func.count()).select_from(IngestedEvent)) == 120
+            assert session.scalar(select(func.count(func.distinct(AccessEvent.event_id)))) == 60
+    finally:
+        hub.stop()
+        hub.site.store.close()

@@ -30,6 +30,20 @@ from tests.support.smtp import SmtpServer
 SPARE = "c" * 64
 
 
+def open_all_hours(site_dir) -> None:
+    """These tests run at any hour on any day (their clock is the machine's): the sample's door
+    hours and holidays would make a day-pass code refused at night. Hours are tested with a
+    fixed clock in tests/kiosk and tests/unit."""
+    rules = site_dir / "rules.toml"
+    text = rules.read_text().replace("holidays = [2026-12-25, 2027-01-01]", "holidays = []")
+    text = text.replace('hours = ["Mon-Fri 08:00-20:00", "Sat 10:00-18:00"]',
+                        'hours = ["Mon-Sun 00:00-24:00"]')
+    assert "Mon-Sun 00:00-24:00" in text and "holidays = []" in text
+    rules.write_text(text)
+    result = run("rules", "apply", str(rules))
+    assert result.code == 0, result.err
+
+
 @pytest.fixture
 def site(site_dir, broker, monkeypatch):
     from access.bootstrap import open_site
@@ -40,6 +54,7 @@ def site(site_dir, broker, monkeypatch):
                  ("member", "add", "Bob Marley", "--group", "members", "--plan", "monthly",
                   "--from", "2020-01-01", "--until", "2020-12-31")):
         assert run(*argv, "--price", "0").code == 0  # no dues: these tests are about the kiosk
+    open_all_hours(site_dir)
     opened = open_site()
     kiosk_config = opened.config.kiosk.model_copy(update={"payment": ("cash", "online"),
                                                           "online_provider": "fake"})
@@ -172,10 +187,62 @@ def test_the_language_switch_changes_words_and_money(qtbot, view, node):
 def test_every_screen_returns_home_when_left_alone(qtbot, view):
     view.kiosk.idle_ms = 200
     view.kiosk.set_language("en")
-    for screen in ("pass", "code", "dashboard", "rollcall"):
+    for screen in ("pass", "code", "dashboard"):
         view.kiosk.go(screen)
         qtbot.waitUntil(lambda: view.kiosk.screen == "home", timeout=3000)
     assert view.kiosk.language == "fr"  # the next person starts in the site's language
+
+
+def _item(root: QQuickItem, name: str) -> QQuickItem | None:
+    """The visual item named ``name`` under ``root`` (Loader-made items have no QObject parent)."""
+    if root.objectName() == name:
+        return root
+    for child in root.childItems():
+        if (found := _item(child, name)) is not None:
+            return found
+    return None
+
+
+def test_the_fire_roll_call_is_one_tap_from_home_and_never_times_out(qtbot, view, node, site):
+    """During an evacuation nobody touches the screen for minutes: the list stays. A badge tapped
+    meanwhile (a volunteer's) does not replace it with a welcome."""
+    view.kiosk.idle_ms = 200
+    button = _item(view.window.contentItem(), "rollCallButton")
+    assert button is not None and button.isVisible()
+    view.kiosk.go("rollcall")
+    qtbot.waitUntil(lambda: bool(view.kiosk.model("roll").state.get("made")), timeout=5000)
+    qtbot.wait(800)  # four idle times
+    assert view.kiosk.screen == "rollcall"
+    node.decide(1)
+    qtbot.wait(500)
+    assert view.kiosk.screen == "rollcall"
+    view.kiosk.go("home")
+
+
+def test_the_printed_roll_call_has_full_names_and_the_time(qtbot, view, site, monkeypatch):
+    """Paper is for the emergency services: full names, boxes to tick, when the list was made."""
+    import shutil
+    import subprocess
+
+    from access.services.visits import record_entry
+    from kiosk import roll_call as roll_call_screen
+
+    record_entry(site, event_id=str(uuid.uuid4()), member_id=1, resource="front-door", at=site.now(),
+                 rule="members-door")
+    monkeypatch.setattr(roll_call_screen, "send_to_printer", lambda path: False)
+    view.kiosk.set_language("en")
+    view.kiosk.go("rollcall")
+    roll = view.kiosk.model("roll")
+    qtbot.waitUntil(lambda: bool(roll.state.get("rows")), timeout=5000)
+    assert roll.state["rows"][0]["name"] == "Ada L."  # on screen: first names
+    made = roll.state["made"]
+    roll.printList()
+    (pdf,) = site.config.data_dir.glob("roll-call-*.pdf")
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "poppler-utils is in install.sh's test packages"
+    text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Ada Lovelace" in text and made in text and "Fire roll-call" in text
+    view.kiosk.go("home")
 
 
 def _wait_step(qtbot, flow, step: str) -> None:

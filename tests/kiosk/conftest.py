@@ -67,19 +67,21 @@ class FakeBus:
 
     entrance = "entrance"
 
-    def __init__(self, *, online: bool = True) -> None:
+    def __init__(self, *, online: bool = True, now: Callable[[], datetime] = lambda: MORNING) -> None:
         self.online = online
         self.unlocks: list[str] = []
+        self.now = now
+        """The kiosk's and the node's clock (the site's: MORNING unless a test moves it)."""
 
     def unlock(self, actor: str) -> datetime | None:
         if not self.online:
             return None
         self.unlocks.append(actor)
-        return datetime.now(UTC)
+        return self.now()
 
     def node_unlocks(self, model) -> None:
         """The entrance node opened the door and says so (its retained state)."""
-        now = datetime.now(UTC)
+        now = self.now()
         model.door_state(ResourceState(resource="front-door", node=self.entrance, ts=now,
                                        state="unlocked", until=now + timedelta(seconds=3)))
 

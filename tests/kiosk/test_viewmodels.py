@@ -4,6 +4,7 @@ import time
 import uuid
 from datetime import timedelta
 
+import pytest
 from PySide6.QtCore import QCoreApplication
 
 from access.bus.schemas import DecisionEvent, ResourceState
@@ -194,3 +195,150 @@ def test_a_node_that_is_not_recording_is_named_on_the_dashboard_banner(make_ctx,
     model.node_status("entrance", "not-recording")  # its card is full: it opens, records nothing
     assert "Not recording" in model.state["offline"] and "entrance" in model.state["offline"]
     assert "Offline" not in model.state["offline"]
+
+
+EVENING = MORNING.replace(hour=20, minute=30)  # 21:30 in Paris: the door's hours ended at 20:00
+
+
+def test_a_visitor_who_opens_with_a_code_is_checked_in_and_on_the_roll_call(make_ctx, site):
+    from access.services.screens import dashboard, roll_call
+
+    sold = day_passes.sell(site, cents=500, method=PaymentMethod.CASH, name="Camille Dupont",
+                           with_code=True)
+    bus = FakeBus()
+    model = DoorCodeModel(make_ctx(bus=bus))
+    model.submit(sold.code)
+    assert dashboard.dashboard(site).count == 0  # not in until the door opened
+    bus.node_unlocks(model)
+    assert model.state["opened"] is True
+    assert [p.member_id for p in dashboard.dashboard(site).present] == [sold.member_id]
+    people = roll_call.roll_call(site).people
+    assert [(p.name, p.visitor) for p in people] == [("Camille Dupont", True)]
+    bus.node_unlocks(model)  # the node's state again (a reconnect): one visit, not two
+    assert dashboard.dashboard(site).count == 1
+
+
+def test_a_code_follows_the_badge_rule_and_says_when_the_door_opens_next(make_ctx, site):
+    from access.services import rules
+
+    early = MORNING.replace(hour=6, minute=30)  # 07:30 in Paris: the door opens at 08:00
+    site.now = lambda: early
+    sold = day_passes.sell(site, cents=500, method=PaymentMethod.CASH, name="Camille", with_code=True)
+    bus = FakeBus(now=site.now)
+    model = DoorCodeModel(make_ctx(bus=bus))
+    model.submit(sold.code)
+    assert model.state["message"] == "Your pass does not open the door at this hour: it opens at 08:00."
+    site.now = bus.now = lambda: EVENING
+    for _ in range(MAX_TRIES + 1):  # a right code at the wrong hour is not a wrong try
+        model.submit(sold.code)
+        assert model.state["error"] is True and bus.unlocks == []
+    assert model.state["message"] == "Your pass does not open the door any more today."
+    badge = rules.door_for(site, sold.member_id, "front-door", EVENING)
+    assert badge.decision.reason is Reason.OUTSIDE_HOURS  # the badge's answer: the same
+
+
+def test_the_pass_says_until_when_its_badge_and_code_open(site):
+    from access.services import rules
+
+    sold = day_passes.sell(site, cents=500, method=PaymentMethod.CASH, name="Camille", with_code=True)
+    answer = rules.door_for(site, sold.member_id, "front-door", MORNING)
+    assert answer.opening.open_now and answer.opening.change_at == MORNING.replace(hour=19)  # 20:00
+    assert sold.valid_until > answer.opening.change_at  # the pass ends at the cut-off, later
+    assert day_passes.check_code(site, sold.code).opens_until == answer.opening.change_at
+
+
+def test_the_roll_call_lists_everyone_inside_by_first_name_until_a_volunteer_taps(make_ctx, site):
+    from access.services.members import add_member
+    from access.services.visits import record_entry
+    from kiosk.roll_call import RollCallModel
+
+    names = [f"Personne{i:02d} Nom-De-Famille-Très-Long{i:02d}" for i in range(29)]
+    for index, name in enumerate(names):
+        member = add_member(site, name, groups=["members"], plan="monthly",
+                            first_day=MORNING.date().replace(day=1))
+        record_entry(site, event_id=str(uuid.uuid4()), member_id=member.id, resource="front-door",
+                     at=MORNING - timedelta(minutes=index), rule="members-door")
+    sold = day_passes.sell(site, cents=0, method=PaymentMethod.CASH, with_code=True)
+    record_entry(site, event_id=str(uuid.uuid4()), member_id=sold.member_id, resource="front-door",
+                 at=MORNING, rule="visitors-door")
+    volunteer = add_member(site, "Vera Volunteer", groups=["volunteers"], plan="monthly",
+                           first_day=MORNING.date().replace(day=1))
+    model = RollCallModel(make_ctx())
+    model.refresh()
+    state = model.state
+    assert state["title"] == "Fire roll-call: 30 people" and state["made"] == "List made at 09:00"
+    assert state["rows"][0]["name"] == "Personne00 N." and state["counted"] == "0 / 30 counted"
+    assert f"Visitor no. {sold.member_id}" in [r["name"] for r in state["rows"]]  # they gave no name
+    model.tick(state["rows"][0]["id"])
+    model.tick(state["rows"][1]["id"])
+    model.tick(state["rows"][1]["id"])  # a second tap un-ticks
+    assert model.state["counted"] == "1 / 30 counted" and model.state["rows"][0]["ticked"] is True
+    model.tap(decision(ADA))  # a member who is not a volunteer: still first names
+    assert model.state["rows"][0]["name"] == "Personne00 N." and model.state["fullNames"] is False
+    model.tap(decision(volunteer.id))
+    assert model.state["rows"][0]["name"] == names[0] and model.state["unlockHint"] == ""
+    model.refresh()  # made again: ticks of people still inside stay
+    assert model.state["counted"] == "1 / 30 counted"
+    model.reset()
+    assert model.state["rows"] == [] and model.state["fullNames"] is False
+
+
+def test_the_day_pass_screen_says_the_door_closes_at_20_not_at_the_cut_off(make_ctx):
+    model = DayPassModel(make_ctx())
+    model.start()
+    assert model.offer is not None and model.offer.valid_until.hour == 3  # 04:00 in Paris
+    assert "until 20:00" in model.state["cardBound"] and "until 20:00" in model.state["codeHint"]
+
+
+def test_a_member_who_arrives_untrained_is_told_who_inside_can_help(make_ctx, site):
+    """Grace (in, on the dashboard, trained on the printer) said she helps with 3D printing:
+    Ada, not trained, is told when she arrives; the presence list shows it beside Grace's name.
+    Noor, trained too but who said nothing, is never named."""
+    from access.services.members import add_member, edit_member
+    from access.services.trainings import grant_training
+    from access.services.visits import record_entry
+
+    for name, asks in (("Grace Hopper", "3D printing, sewing"), ("Noor Silent", "")):
+        member = add_member(site, name, groups=["trainers"], plan="monthly", show_on_dashboard=True,
+                            first_day=MORNING.date().replace(day=1))
+        grant_training(site, f"#{member.id}", "3d-printing")
+        if asks:
+            edit_member(site, f"#{member.id}", ask_me_about=f"  {asks},, 3d PRINTING ")
+        record_entry(site, event_id=str(uuid.uuid4()), member_id=member.id, resource="front-door",
+                     at=MORNING - timedelta(hours=1), rule="members-door")
+    model = WelcomeModel(make_ctx())
+    model.tap(decision(ADA))
+    assert model.state["presence"] == "in"
+    assert "Grace is in and can help you with “Prusa MK4” (3D printing, sewing)." in model.state["lines"]
+    assert not any("Noor" in line for line in model.state["lines"])
+    board = DashboardModel(make_ctx())
+    board.refresh()
+    assert "Grace Hopper · ask me about: 3D printing, sewing" in board.state["names"]
+    assert "Noor Silent" in board.state["names"]
+
+
+def test_ask_me_about_takes_a_few_short_topics_and_refuses_nonsense(site):
+    from access.errors import InvalidInput
+    from access.services.members import edit_member, show_member
+
+    for bad in ("x" * 41, "a, b, c, d, e, f", "3D\x1b[2J printing"):
+        with pytest.raises(InvalidInput):
+            edit_member(site, "ada", ask_me_about=bad)
+    assert show_member(site, "ada").ask_me_about == ""  # nothing changed
+    edit_member(site, "ada", ask_me_about="sewing")
+    edit_member(site, "ada", ask_me_about="")
+    assert show_member(site, "ada").ask_me_about == ""
+
+
+def test_a_refused_tap_on_the_way_out_says_checked_out_not_denied(make_ctx, site):
+    from access.services.visits import record_entry
+
+    record_entry(site, event_id=str(uuid.uuid4()), member_id=ADA, resource="front-door", at=MORNING,
+                 rule="members-door")
+    model = WelcomeModel(make_ctx())
+    model.tap(decision(ADA, allowed=False, reason=Reason.OUTSIDE_HOURS, at=EVENING))
+    assert model.state["presence"] == "out"
+    assert model.state["headline"] == "You are checked out: see you soon!"
+    assert model.state["lines"] == ["The door no longer opens at this hour: leave with the exit button."]
+    model.tap(decision(2, allowed=False, reason=Reason.OUTSIDE_HOURS, at=EVENING))  # not in: refused
+    assert model.state["presence"] == "none" and model.state["headline"] == "Access denied"

@@ -24,6 +24,8 @@ class Present:
     name: str | None
     """None unless the member chose to be shown on the dashboard."""
     since: datetime
+    ask_me_about: str = ""
+    """What they are happy to help with (only when their name is shown)."""
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,8 @@ class Dashboard:
 
     def to_json(self) -> dict[str, Any]:
         return {"at": self.at.isoformat(), "capacity": self.capacity, "count": self.count,
-                "present": [{"member_id": p.member_id, "name": p.name, "since": p.since.isoformat()}
-                            for p in self.present],
+                "present": [{"member_id": p.member_id, "name": p.name, "since": p.since.isoformat(),
+                             "ask_me_about": p.ask_me_about} for p in self.present],
                 "machines": [{"resource": m.resource, "member_id": m.member_id, "name": m.name,
                               "since": m.since.isoformat()} for m in self.machines],
                 "chart": [[t.isoformat(), n] for t, n in self.chart]}
@@ -58,11 +60,13 @@ class Dashboard:
 
 def _present(session: Session, today_start: datetime) -> list[Present]:
     rows = session.execute(
-        select(Visit.member_id, Member.name, Member.show_on_dashboard, Visit.checked_in_at)
+        select(Visit.member_id, Member.name, Member.show_on_dashboard, Visit.checked_in_at,
+               Member.ask_me_about)
         .join(Member, Member.id == Visit.member_id)
         .where(Visit.checked_out_at.is_(None), Visit.checked_in_at >= today_start)
         .order_by(Visit.checked_in_at))
-    return [Present(member_id, name if shown else None, since) for member_id, name, shown, since in rows]
+    return [Present(member_id, name if shown else None, since, asks if shown else "")
+            for member_id, name, shown, since, asks in rows]
 
 
 def _machines(session: Session) -> list[MachineInUse]:

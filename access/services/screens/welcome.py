@@ -24,7 +24,7 @@ from access.services.ledger import balances
 from access.services.members import membership_status
 from access.services.rules import applied_rules
 from access.services.visits import forgotten_checkout
-from access.store.models import AccessEvent, LedgerEntry, Member, Training
+from access.store.models import AccessEvent, LedgerEntry, Member, Training, Visit
 from access.texts import first_name
 
 MOMENT = timedelta(microseconds=1)
@@ -76,6 +76,16 @@ class Welcome:
     """The first service day of a membership paid ahead that has not begun."""
     resource_label: str | None = None
     """The tapped resource's description (its name if it has none)."""
+    helpers: tuple[Helper, ...] = ()
+    """Who is in and happy to help with a machine this member is not trained on (arrivals)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Helper:
+    first_name: str
+    machine: str
+    """The machine's description."""
+    ask_me_about: str
 
 
 def welcome(site: Site, tap: TapSeen) -> Welcome:
@@ -97,8 +107,7 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
         today = site.clock.service_day(now)
         active = status is MembershipStatus.ACTIVE
         days_left = (last - today).days + 1 if last is not None and active else None
-        presence = (_presence(session, site, tap, checkin)
-                    if tap.allowed and tap.resource in checkin else Presence.NONE)
+        presence = _presence(session, site, tap, checkin) if tap.resource in checkin else Presence.NONE
         skills = {skill for (skill,) in session.execute(
             select(Training.skill).where(Training.member_id == member.id,
                                          (Training.expires_at.is_(None)) | (Training.expires_at > now)))}
@@ -118,6 +127,7 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
                         next((r.description or r.name for r in rules.resources if r.name == tap.resource),
                              None))
     if presence is Presence.IN:
+        shown = replace(shown, helpers=_helpers(site, tap.member_id, skills))
         reminder = forgotten_checkout(site, tap.member_id)
         if reminder is not None:
             shown = replace(shown, forgot_checkout_on=reminder)
@@ -125,16 +135,50 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
 
 
 def _presence(session: Session, site: Site, tap: TapSeen, checkin: set[str]) -> Presence:
-    """In or out after this tap: pair the day's allowed taps at check-in doors, this one included."""
+    """In or out after this tap: pair the day's taps at check-in doors, this one included, as the
+    hub does (a refused tap only checks out). NONE for a refused tap that changed nothing."""
     day = site.clock.service_day(tap.ts)
     start, end = site.clock.day_start(day), site.clock.day_end(day)
-    taps = {event_id: Tap(ts, event_id) for event_id, ts in session.execute(
-        select(AccessEvent.event_id, AccessEvent.ts).where(
-            AccessEvent.member_id == tap.member_id, AccessEvent.allowed.is_(True),
+    taps = {event_id: Tap(ts, event_id, enters=allowed) for event_id, ts, allowed in session.execute(
+        select(AccessEvent.event_id, AccessEvent.ts, AccessEvent.allowed).where(
+            AccessEvent.member_id == tap.member_id,
             AccessEvent.resource.in_(sorted(checkin)), AccessEvent.ts >= start, AccessEvent.ts < end))}
-    taps[tap.event_id] = Tap(tap.ts, tap.event_id)
+    taps[tap.event_id] = Tap(tap.ts, tap.event_id, enters=tap.allowed)
     guard = timedelta(minutes=site.config.site.checkin_guard_minutes)
     stays = pair_taps([t for t in taps.values() if t.at <= tap.ts], day_end=end, now=tap.ts, guard=guard)
     if not stays:
         return Presence.NONE
-    return Presence.IN if stays[-1].checked_out is None else Presence.OUT
+    last = stays[-1]
+    if not tap.allowed:
+        return Presence.OUT if last.checked_out is not None and last.checked_out.event_id == tap.event_id \
+            else Presence.NONE
+    return Presence.IN if last.checked_out is None else Presence.OUT
+
+
+MAX_HELPERS = 2
+
+
+def _helpers(site: Site, member_id: int, skills: set[str]) -> tuple[Helper, ...]:
+    """Members inside now who said what they help with, are shown on the dashboard and are
+    trained on a machine ``member_id`` is not: "Grace is in and can help with the Prusa"."""
+    now = site.now()
+    start = site.clock.day_start(site.clock.service_day(now))
+    with site.store.read() as session:
+        machines = {r.skill: r.description or r.name for r in applied_rules(session).rules.resources
+                    if r.skill and r.skill not in skills}
+        if not machines:
+            return ()
+        rows = session.execute(
+            select(Member.name, Member.ask_me_about, Training.skill)
+            .join(Visit, Visit.member_id == Member.id)
+            .join(Training, Training.member_id == Member.id)
+            .where(Visit.checked_out_at.is_(None), Visit.checked_in_at >= start,
+                   Member.id != member_id, Member.show_on_dashboard.is_(True), Member.ask_me_about != "",
+                   Training.skill.in_(sorted(machines)),
+                   (Training.expires_at.is_(None)) | (Training.expires_at > now))
+            .order_by(Visit.checked_in_at, Member.name))
+        found: list[Helper] = []
+        for name, asks, skill in rows:
+            if len(found) < MAX_HELPERS and all(h.machine != machines[skill] for h in found):
+                found.append(Helper(first_name(name), machines[skill], asks))
+    return tuple(found)
