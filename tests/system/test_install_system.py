@@ -57,6 +57,8 @@ DROP_INS = {"/etc/systemd/system/seuil-node@.service.d/50-test-hardware.conf": T
             "/etc/systemd/system/seuil-keeper@.service.d/50-test-hardware.conf": TEST_HARDWARE,
             "/etc/systemd/system/seuil-kiosk.service.d/50-test-screen.conf": TEST_SCREEN}
 SEUIL = "runuser -u seuil -- env SEUIL_CONFIG=/etc/seuil/seuil.toml SEUIL_READER=fake seuil"
+# The admin's broker password (/etc/seuil/mqtt/admin) is root's: what publishes runs as root.
+SEUIL_AS_ROOT = "env SEUIL_CONFIG=/etc/seuil/seuil.toml seuil"
 # Where the install may write and the uninstall must clean: compared before and after.
 WATCHED = ("/etc", "/opt", "/usr/local", "/var/lib", "/var/cache/seuil", "/boot")
 UNWATCHED = ("/etc/ld.so.cache", "/var/lib/apt/", "/var/lib/dpkg/", "/var/lib/systemd/",
@@ -185,7 +187,7 @@ def test_a_tap_on_each_node_reaches_the_hubs_database(site: Site) -> None:
     box = site.box
     box.shell(f'{SEUIL} member add "Ada Lovelace" --email ada@example.org --group admins')
     box.shell(f"{SEUIL} card enroll ada --uid {CARD}")
-    box.shell(f"{SEUIL} snapshot publish")
+    box.shell(f"{SEUIL_AS_ROOT} snapshot publish")
     for node in NODES:
         assert tap_reaches_the_hub(box, node), node
     entries = log_entries(box)
