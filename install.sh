@@ -64,8 +64,11 @@ pi_packages_node=(python3-spidev python3-evdev)
 # From Raspberry Pi OS's own repository (plain Debian has neither): gpiozero's lgpio pin factory,
 # and the RPi.GPIO shim on lgpio that the mfrc522 driver imports (it works on every Pi, the 5 too).
 pi_os_packages_node=(python3-lgpio python3-rpi-lgpio)
-pi_packages_kiosk=(cage libgl1 libegl1 libgles2 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0
-                   fonts-dejavu-core)
+# xwayland: cage 0.1.4 (Debian 12) exits without it. libpam-systemd: the kiosk's login session
+# (logind gives cage its seat and XDG_RUNTIME_DIR).
+# libwayland-*: what Qt's wayland plugin loads. Raspberry Pi OS has both; a plain Debian lacks them.
+pi_packages_kiosk=(cage xwayland libpam-systemd libgl1 libegl1 libgles2 libxkbcommon0 libfontconfig1 libdbus-1-3
+                   libpulse0 libwayland-client0 libwayland-cursor0 libwayland-egl1 fonts-dejavu-core)
 
 pi_venv="${SEUIL_PI_VENV:-/opt/seuil/venv}"
 etc_dir=/etc/seuil
@@ -369,8 +372,10 @@ pi_spi() {
 }
 
 pi_udev() {
-  act install -m 0644 "$here/firmware_config/99-seuil-readers.rules" "$udev_rule"
-  act udevadm control --reload-rules
+  act install -D -m 0644 "$here/firmware_config/99-seuil-readers.rules" "$udev_rule"
+  if [ "$dry_run" -eq 1 ] || command -v udevadm >/dev/null 2>&1; then  # none in a container
+    act udevadm control --reload-rules
+  fi
 }
 
 # The session running on a node's machine, said by the node's own files (read-only), or nothing.
@@ -475,7 +480,12 @@ uninstall_pi() {
   act rm -rf "$mosquitto_dir"
   act systemctl try-restart mosquitto
   act rm -f "$udev_rule" /usr/local/bin/seuil
-  act rm -rf /opt/seuil
+  act rm -rf /opt/seuil /var/cache/seuil  # the program and the kiosk's compiled QML
+  # The kiosk's login session started a systemd --user manager for seuil, which outlives the kiosk
+  # ("userdel: user seuil is currently used by process ..."): stop it first.
+  local uid
+  uid="$( { [ "$dry_run" -eq 0 ] && id -u seuil 2>/dev/null; } || echo UID)"
+  act systemctl stop "user@$uid.service" || true
   act userdel seuil
   say "removed. Your config ($etc_dir) and data ($data_dir) are still there."
 }

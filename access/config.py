@@ -1,8 +1,9 @@
 """``seuil.toml``: the one place every setting of an install lives, with its default.
 
 Found through ``--config PATH``, then ``$SEUIL_CONFIG``, then ``/etc/seuil/seuil.toml``.
-``SEUIL_DATABASE_URL`` and ``SEUIL_MQTT_URL`` override the file. Relative paths (and a
-relative SQLite file) are taken from the config file's folder.
+``SEUIL_DATABASE_URL`` and ``SEUIL_MQTT_URL`` override the file, and ``SEUIL_READER`` every
+node's reader (``fake``: the system tests of an installed Pi, in a test-only systemd drop-in).
+Relative paths (and a relative SQLite file) are taken from the config file's folder.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from access.toml_lines import parse_toml
 
 DEFAULT_CONFIG_PATH = Path("/etc/seuil/seuil.toml")
 CONFIG_ENV = "SEUIL_CONFIG"
+READER_ENV = "SEUIL_READER"
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 
 
@@ -508,6 +510,11 @@ def parse_config(
             merged = dict(current) if isinstance(current, dict) else {}
             merged["url"] = env[variable]
             overrides[section] = merged
+    if env.get(READER_ENV) and isinstance(overrides.get("nodes"), dict):
+        # every node reads `seuil tap` instead of its reader: the system tests of an installed
+        # Pi set it in a drop-in of their own, so the installed file keeps its real readers
+        overrides["nodes"] = {node_id: {**node, "reader": env[READER_ENV]} if isinstance(node, dict) else node
+                              for node_id, node in overrides["nodes"].items()}
     try:
         return Config.model_validate({**overrides, "base_dir": base_dir, "source": filename})
     except ValidationError as error:

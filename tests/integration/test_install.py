@@ -116,10 +116,12 @@ def test_uninstall_keeps_the_config_and_the_data():
     result = dry_run("--uninstall")
     assert result.returncode == 0
     steps = actions(result.stdout)
-    for step in ("rm -rf /opt/seuil", "rm -rf /etc/mosquitto/seuil", "userdel seuil"):
+    for step in ("rm -rf /opt/seuil /var/cache/seuil", "rm -rf /etc/mosquitto/seuil", "userdel seuil"):
         assert step in steps
     assert not any("/etc/seuil" in step.split() or "/var/lib/seuil" in step for step in steps)
     assert "config (/etc/seuil) and data (/var/lib/seuil) are still there" in result.stdout
+    # the kiosk's login session leaves seuil's systemd --user running: userdel refuses until it stops
+    assert index(steps, "systemctl stop user@") < index(steps, "userdel seuil")
 
 
 def test_the_sample_pi_config_loads_and_uses_real_readers_and_signed_in_programs():

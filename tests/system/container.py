@@ -1,0 +1,157 @@
+"""A Debian system container with systemd as PID 1, for the system tests of install.sh.
+
+``debootstrap`` makes a root file system once (cached under the clone's .cache/system/, which
+git ignores); each test run boots a fresh copy of it with ``systemd-nspawn --register=no`` (this
+machine's PID 1 is not systemd, so there is no machined to register with) and runs commands in
+it with ``nsenter``. Needs root, debootstrap and systemd-container (both Debian packages).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / ".cache" / "system"
+PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+DEBIAN_ARCH = {"amd64": "x86_64", "arm64": "aarch64"}
+PYTHON = {"bookworm": "3.11", "trixie": "3.13"}
+
+
+def missing_tools() -> str:
+    """Why this machine cannot run the system tests, or "" when it can."""
+    if os.geteuid() != 0:
+        return "the system tests need root (debootstrap, systemd-nspawn)"
+    absent = [t for t in ("debootstrap", "systemd-nspawn", "nsenter") if shutil.which(t) is None]
+    if absent:
+        return f"missing {', '.join(absent)} (apt-get install debootstrap systemd-container)"
+    return ""
+
+
+def rootfs(suite: str, arch: str) -> Path:
+    """A pristine minimal Debian with systemd, made once and kept in .cache/system/."""
+    target = CACHE / f"{suite}-{arch}"
+    if (target / "usr/lib/systemd/systemd").exists():
+        return target
+    partial = CACHE / f"{suite}-{arch}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["debootstrap", "--variant=minbase", f"--arch={arch}",
+                    "--include=systemd,systemd-sysv,dbus", suite, str(partial)],
+                   check=True, stdout=subprocess.DEVNULL)
+    partial.rename(target)
+    return target
+
+
+def copy_checkout(destination: Path) -> None:
+    """The working tree's files as git knows them (committed or not, never the ignored ones)."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, check=True, capture_output=True).stdout.split(b"\0")
+    for name in filter(None, (item.decode() for item in listed)):
+        source = ROOT / name
+        if not source.is_file():
+            continue  # deleted in the working tree
+        target = destination / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+
+
+@dataclass
+class Container:
+    """One booted container. ``run()`` a command in it; ``reboot()``; ``stop()``."""
+
+    directory: Path
+    log: Path
+    binds: list[tuple[Path, str]] = field(default_factory=list)
+    """(host folder, container path), mounted read-only inside the container's namespace only."""
+    process: subprocess.Popen[bytes] | None = None
+    leader: int = 0
+
+    def boot(self, timeout_s: float = 180) -> str:
+        """Boot and wait for systemd to finish starting up; its state (``running``, ``degraded``)."""
+        command = ["systemd-nspawn", "--register=no", "--keep-unit", "--quiet", "-D", str(self.directory),
+                   "--console=read-only", "-b"]
+        command += [f"--bind-ro={host}:{inside}" for host, inside in self.binds]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
+                                            stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the container exited ({self.process.returncode}): see {self.log}")
+            children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True,
+                                      text=True, check=False).stdout.split()
+            if children:
+                self.leader = int(children[0])
+                state = self.run("systemctl", "is-system-running", "--wait", check=False,
+                                 timeout=deadline - time.monotonic()).stdout.strip()
+                if state in ("running", "degraded"):
+                    return state
+            time.sleep(0.5)
+        raise TimeoutError(f"the container did not finish booting in {timeout_s} s: see {self.log}")
+
+    def run(self, *command: str, check: bool = True, timeout: float = 600,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """A command inside, as root, with a clean environment."""
+        assert self.leader, "boot() first"
+        variables = {"PATH": PATH, "HOME": "/root", "LANG": "C.UTF-8", **(env or {})}
+        result = subprocess.run(["nsenter", "-t", str(self.leader), "-a", "--", "/usr/bin/env", "-i",
+                                 *(f"{k}={v}" for k, v in variables.items()), *command],
+                                capture_output=True, text=True, check=False, timeout=timeout)
+        if check and result.returncode != 0:
+            raise AssertionError(f"{shlex.join(command)} exited {result.returncode}:\n"
+                                 f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+        return result
+
+    def shell(self, script: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+        return self.run("/bin/bash", "-euo", "pipefail", "-c", script, **kwargs)  # type: ignore[arg-type]
+
+    def write(self, path: str, text: str) -> None:
+        target = self.directory / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+
+    def _wait_exit(self, timeout_s: float) -> int | None:
+        assert self.process is not None
+        try:
+            return self.process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def reboot(self, timeout_s: float = 180) -> str:
+        """``systemctl reboot`` inside: nspawn exits (133) and is started again on the same tree."""
+        self.run("systemctl", "reboot", check=False, timeout=30)
+        if self._wait_exit(120) is None:
+            raise TimeoutError("the container did not shut down for the reboot")
+        self.leader = 0
+        return self.boot(timeout_s)
+
+    def stop(self) -> None:
+        """Power off; killed if it does not within a minute. Leaves no process behind."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        with contextlib.suppress(Exception):
+            self.run("systemctl", "poweroff", check=False, timeout=30)
+        if self._wait_exit(60) is None:
+            self.process.terminate()
+            if self._wait_exit(30) is None:
+                self.process.kill()
+                self.process.wait()
+
+
+def fresh_container(suite: str, arch: str, name: str) -> Container:
+    """A new copy of the cached root file system with this checkout in /root/seuil."""
+    pristine = rootfs(suite, arch)
+    directory = CACHE / f"{name}.run"
+    shutil.rmtree(directory, ignore_errors=True)
+    subprocess.run(["cp", "-a", "--reflink=auto", str(pristine), str(directory)], check=True)
+    copy_checkout(directory / "root" / "seuil")
+    log = CACHE / f"{name}.boot.log"
+    log.unlink(missing_ok=True)
+    return Container(directory, log)
