@@ -469,6 +469,9 @@ class Config(_Section):
         path = self.path(relative)
         try:
             return path.read_text(encoding="utf-8").strip()
+        except PermissionError as error:
+            raise NotInitialised(f"cannot read {what} {path}: {error.strerror}",
+                                 hint="on a Pi the passwords are root's: run it with sudo") from None
         except OSError as error:
             raise NotInitialised(f"cannot read {what} {path}: {error.strerror}") from None
 
