@@ -107,7 +107,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pass.stage_pay": ("Paiement", "Payment"),
     "pass.stage_done": ("C'est ouvert", "Come in"),
     "pass.amount_chosen": ("Montant : {amount}", "Amount: {amount}"),
-    "pass.own_amount": ("Prix libre", "Your own amount"),
+    "pass.own_amount": ("Prix libre", "Other amount"),
     "pass.suggested_short": ("suggéré", "suggested"),
     "pass.cash_then": ("Mettez l'argent dans la caisse, puis touchez :",
                        "Put the money in the box, then touch:"),
