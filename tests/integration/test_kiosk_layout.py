@@ -266,8 +266,7 @@ def test_the_busy_screens_hold_a_quarter_larger_text_in_high_contrast(qtbot, sit
         title = view.window.findChild(QQuickItem, "siteLine")
         assert title.property("font").pixelSize() == pytest.approx(20 * 1.25)
         assert view.window.property("color").name() == "#ffffff"
-        # the roll-call's rows are issue 17.7's (another branch): not held to a larger text yet
-        found = _scene_problems(view, tuple(s for s in BUSY_SCENES if s != "rollcall"))
+        found = _scene_problems(view, BUSY_SCENES)
     finally:
         view.close()
     assert found == [], "\n".join(found)
