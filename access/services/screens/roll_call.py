@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, select
 
+from access.domain.plain_text import printable
 from access.services.context import Site
 from access.store.models import DayPass, Member, MemberGroup, Visit
 
@@ -44,7 +45,9 @@ def roll_call(site: Site) -> RollCall:
             .order_by(Member.name, Visit.checked_in_at))
         seen: dict[int, Inside] = {}
         for member_id, name, since, is_visitor in rows:
-            seen.setdefault(member_id, Inside(member_id, name, since, bool(is_visitor)))
+            # a name stored before control characters were refused shows as text, on screen
+            # and on paper, never as a command
+            seen.setdefault(member_id, Inside(member_id, printable(name), since, bool(is_visitor)))
     return RollCall(now, tuple(seen.values()))
 
 
