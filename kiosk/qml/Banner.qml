@@ -13,6 +13,10 @@ Rectangle {
     height: Math.max(48, text.implicitHeight + 16 * u)
     radius: 10 * u
     color: b.allowed ? Theme.accent : Theme.bad
+    // read out as what it says; a press puts it away, like a touch
+    Accessible.role: Accessible.Button
+    Accessible.name: b.text || ""
+    Accessible.onPressAction: band.kiosk.dismissBanner()
     // it lies over the top bar: a touch on it puts it away, never presses what is under it
     MouseArea { anchors.fill: parent; onClicked: band.kiosk.dismissBanner() }
     Label {

@@ -86,7 +86,9 @@ Item {
                 Label { u: page.uu; width: amountPad.width
                         text: page.k.s["pass.own_amount"] + (page.k.language === "fr" ? "\u00a0: " : ": ")
                               + (amountPad.value || "…")
-                        font.bold: true; maximumLineCount: 1 }
+                        // a six-figure amount typed in still fits: smaller, never cut
+                        font.bold: true; maximumLineCount: 1; fontSizeMode: Text.HorizontalFit
+                        minimumPixelSize: 14 }
                 Keypad { id: amountPad; objectName: "amountPad"; u: page.uu * 0.78; decimal: true; maxLength: 6
                          separator: page.k.s["keypad.decimal"] }
                 BigButton {
@@ -306,6 +308,8 @@ Item {
                     font.pixelSize: 24 * page.uu
                     text: page.p.name || ""
                     placeholderText: page.k.s["pass.name_placeholder"]
+                    Accessible.role: Accessible.EditableText
+                    Accessible.name: page.k.s["pass.step_name"]
                     inputMethodHints: Qt.ImhNoPredictiveText
                     onAccepted: page.flow.setName(text)
                 }

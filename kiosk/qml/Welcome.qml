@@ -131,6 +131,7 @@ Item {
         Repeater {
             model: page.refused ? (page.w.ways || []) : []
             Rectangle {
+                id: way
                 required property var modelData
                 readonly property int count: (page.w.ways || []).length
                 objectName: "way_" + modelData.action
@@ -142,6 +143,14 @@ Item {
                 border.color: Theme.line
                 border.width: 2
                 opacity: wayArea.pressed ? 0.7 : 1
+                Accessible.role: Accessible.Button
+                Accessible.name: modelData.label + (modelData.hint ? ". " + modelData.hint : "")
+                Accessible.onPressAction: take()
+                function take() {
+                    if (modelData.action === "contact" || modelData.action === "topup")
+                        page.showContact = true
+                    page.k.wayOut(modelData.action)
+                }
                 Column {
                     anchors.centerIn: parent
                     width: parent.width - 24 * page.uu
@@ -171,11 +180,7 @@ Item {
                 MouseArea {
                     id: wayArea
                     anchors.fill: parent
-                    onClicked: {
-                        if (modelData.action === "contact" || modelData.action === "topup")
-                            page.showContact = true
-                        page.k.wayOut(modelData.action)
-                    }
+                    onClicked: way.take()
                 }
             }
         }

@@ -20,6 +20,13 @@ def _run(*argv: str | Path, cwd: Path, timeout: int = 300, env: dict[str, str] |
                           check=False, env=env)
 
 
+def _newcomer_env() -> dict[str, str]:
+    """This environment without the site's settings, nor a PYTHONPATH (the suite runs with
+    PYTHONPATH=$PWD, which would import the checkout instead of the installed clone)."""
+    return {key: value for key, value in os.environ.items()
+            if not key.startswith("SEUIL_") and key != "PYTHONPATH"}
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
     """A clone of this repository's HEAD, installed (not editable) into a new venv.
@@ -45,8 +52,7 @@ def installed(tmp_path_factory) -> Path:
 
 
 def test_the_demo_check_passes_from_a_clean_install(installed, tmp_path):
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("SEUIL_") and key != "PYTHONPATH"}  # the installed copy, not ours
+    env = _newcomer_env()
     env["PATH"] = f"{env.get('PATH', '')}:/usr/sbin:/sbin"
     where = _run(installed / "bin" / "python", "-c",
                  "import access, kiosk; print(access.__file__, kiosk.__file__)", cwd=tmp_path, env=env)
@@ -59,8 +65,7 @@ def test_the_demo_check_passes_from_a_clean_install(installed, tmp_path):
 
 def test_the_demo_check_runs_on_the_embedded_broker_too(installed, tmp_path):
     pytest.importorskip("amqtt")
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("SEUIL_") and key != "PYTHONPATH"}  # the installed copy, not ours
+    env = _newcomer_env()
     result = _run(installed / "bin" / "seuil", "demo", "--check", "--broker", "amqtt", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "broker: amqtt" in result.stdout
@@ -68,7 +73,8 @@ def test_the_demo_check_runs_on_the_embedded_broker_too(installed, tmp_path):
 
 def test_a_demo_folder_that_is_not_empty_is_refused(installed, tmp_path):
     (tmp_path / "keep.txt").write_text("mine")
-    result = _run(installed / "bin" / "seuil", "demo", "--check", "--dir", tmp_path, cwd=tmp_path)
+    result = _run(installed / "bin" / "seuil", "demo", "--check", "--dir", tmp_path, cwd=tmp_path,
+                  env=_newcomer_env())
     assert result.returncode == 1 and "is not empty" in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
 

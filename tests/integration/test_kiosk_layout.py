@@ -93,34 +93,59 @@ def _inside(item: QQuickItem, ancestor: QQuickItem) -> bool:
     return False
 
 
-def shapes(view: KioskWindow) -> tuple[list[Shape], list[Shape], QQuickItem | None]:
-    """The visible texts and the visible controls (what a finger can touch) of the screen shown,
-    and the keyboard when it is open."""
-    texts: list[Shape] = []
-    controls: list[Shape] = []
-    keyboard = view.window.findChild(QQuickItem, "keyboard")
+OVERLAYS = ("banner", "idleWarning", "keyboard")
+"""Layers drawn over the screen on purpose, lowest first (their z in Main.qml): the door-tap
+banner lies over the top bar, the idle question veils the whole screen, the keyboard covers
+the screen's lower part (it lifts the field and the button after it above itself). Each may
+cover what is under it; its own texts and controls are held to the same rules as a screen's."""
+
+
+@dataclass
+class Layer:
+    name: str
+    item: QQuickItem | None  # None: the screen itself
+    texts: list[Shape]
+    controls: list[Shape]
+
+
+def layers(view: KioskWindow) -> list[Layer]:
+    """The screen shown and each overlay open over it, lowest first, with their visible texts
+    and controls (what a finger can touch). The keyboard is Qt's: its keys are not walked,
+    only the room it takes."""
+    screen = Layer("screen", None, [], [])
+    found = {name: Layer(name, None, [], []) for name in OVERLAYS}
     stage_item = view.window.findChild(QQuickItem, "screen").parentItem()
     whole = stage_item.mapRectToScene(QRectF(0, 0, stage_item.width(), stage_item.height()))
 
-    def walk(item: QQuickItem) -> None:
+    def walk(item: QQuickItem, layer: Layer) -> None:
         for child in item.childItems():
-            if not child.isVisible() or child.opacity() == 0 or child is keyboard:
+            if not child.isVisible() or child.opacity() == 0:
                 continue
+            here = layer
+            if child.objectName() in found:
+                here = found[child.objectName()]
+                here.item = child
+                if child.objectName() == "keyboard":
+                    continue
             if _is(child, "QQuickText") and child.property("text"):
                 if not _is(item, "QQuickTextInput") and not _is(item, "QQuickTextField"):
-                    texts.append(Shape(f"text {child.property('text')!r}", child, _painted(child)))
+                    here.texts.append(Shape(f"text {child.property('text')!r}", child, _painted(child)))
             elif _is(child, "QQuickTextInput"):
-                controls.append(Shape(f"field {child.objectName()!r}", child, _visible_rect(child)))
+                here.controls.append(Shape(f"field {child.objectName()!r}", child, _visible_rect(child)))
             elif _is(child, "QQuickMouseArea") and child.isEnabled():
                 rect = _visible_rect(child)
-                # all but the full-screen touch catcher (every touch restarts the idle time)
+                # all but a full-screen touch catcher (every touch restarts the idle time; the
+                # idle question's veil keeps a touch on itself)
                 if rect.width() < whole.width() - 1 or rect.height() < whole.height() - 1:
-                    controls.append(Shape(f"control in {child.parentItem().objectName() or 'item'}",
-                                          child.parentItem(), rect))
-            walk(child)
+                    here.controls.append(Shape(f"control in {child.parentItem().objectName() or 'item'}",
+                                               child.parentItem(), rect))
+            walk(child, here)
 
-    walk(view.window.contentItem())
-    return texts, controls, keyboard if keyboard is not None and keyboard.property("active") else None
+    walk(view.window.contentItem(), screen)
+    keyboard = found["keyboard"]
+    if keyboard.item is not None and not keyboard.item.property("active"):
+        keyboard.item = None  # closed: below the screen's bottom edge
+    return [screen] + [found[name] for name in OVERLAYS if found[name].item is not None]
 
 
 def _overlap(a: QRectF, b: QRectF) -> bool:
@@ -129,15 +154,30 @@ def _overlap(a: QRectF, b: QRectF) -> bool:
 
 
 def problems_in(view: KioskWindow, scene: str) -> list[str]:
+    """Each layer on its own (what an overlay above it covers is out of sight, not a fault)."""
     found = []
-    texts, controls, keyboard = shapes(view)
-    covered = _visible_rect(keyboard) if keyboard is not None else QRectF()
-    texts = [t for t in texts if not t.rect.isEmpty() and not _overlap(t.rect, covered)]
-    controls = [c for c in controls if not c.rect.isEmpty() and not _overlap(c.rect, covered)]
+    shown = layers(view)
+    keyboard_open = any(layer.name == "keyboard" for layer in shown)
     window = QRectF(0, 0, view.window.width(), view.window.height())
+    for n, layer in enumerate(shown):
+        covers = [_visible_rect(above.item) for above in shown[n + 1:] if above.item is not None]
+        texts = [t for t in layer.texts if not t.rect.isEmpty()
+                 and not any(_overlap(t.rect, c) for c in covers)]
+        controls = [c for c in layer.controls if not c.rect.isEmpty()
+                    and not any(_overlap(c.rect, cover) for cover in covers)]
+        where = scene if layer.item is None else f"{scene} ({layer.name})"
+        found += _layer_problems(where, texts, controls, None if keyboard_open else window)
+    return found
+
+
+def _layer_problems(scene: str, texts: list[Shape], controls: list[Shape],
+                    window: QRectF | None) -> list[str]:
+    """``window``: the screen's rectangle, for the "runs off the screen" check (None while the
+    keyboard is open: it lifts the screen, by design)."""
+    found = []
     for shape in texts:
         text = shape.item
-        if keyboard is None and not window.contains(shape.rect.adjusted(1, 1, -1, -1)):
+        if window is not None and not window.contains(shape.rect.adjusted(1, 1, -1, -1)):
             found.append(f"{scene}: runs off the screen: {shape.what}")
         if text.property("truncated"):
             found.append(f"{scene}: cut off: {shape.what}")

@@ -45,6 +45,8 @@ def roll_call(site: Site) -> RollCall:
             .order_by(Member.name, Visit.checked_in_at))
         seen: dict[int, Inside] = {}
         for member_id, name, since, is_visitor in rows:
+            # a name stored before control characters were refused shows as text, on screen
+            # and on paper, never as a command
             seen.setdefault(member_id, Inside(member_id, printable(name), since, bool(is_visitor)))
     return RollCall(now, tuple(seen.values()))
 
