@@ -21,9 +21,9 @@ INIT_VALUES = {"site_name": "Seuil", "site_id": "seuil", "data": ".", "db": "sql
 
 # Keys a sample sets for its site: the site's own names, places and wiring, not defaults.
 SITE_SPECIFIC = {
-    "init": {"kiosk.entrance"},
-    "pi": {"site.name", "site.id", "paths.data_dir", "database.url", "backup.dir", "mqtt.url",
-           "mqtt.password_dir", "kiosk.entrance", "nodes.*.description", "nodes.*.reader",
+    "init": {"kiosk.entrance", "backup.target"},
+    "pi": {"site.name", "site.id", "paths.data_dir", "database.url", "backup.dir", "backup.target",
+           "mqtt.url", "mqtt.password_dir", "kiosk.entrance", "nodes.*.description", "nodes.*.reader",
            "nodes.*.relay_keeper"},
 }
 # A node's own settings: what it is, and its pins, have no default to compare with.
