@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 from access.bus.topics import NODE_EVENTS, Topics
 from access.config import Config
 from access.errors import InvalidInput, NotInitialised
-from access.local import find_program
+from access.local import find_program, write_atomically
 from access.services.context import Site
 from access.services.rules import entrance_node
 
@@ -121,14 +121,7 @@ class BrokerFiles:
 
 def _write(path: Path, text: str) -> None:
     """Replace ``path`` atomically, never readable by others, even for a moment."""
-    temporary = path.with_name(f".{path.name}.new")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(temporary, FILE_MODE)
-    os.replace(temporary, path)
+    write_atomically(path, text.encode("utf-8"), FILE_MODE)
 
 
 BROKER_USER = "mosquitto"

@@ -9,7 +9,6 @@ with the ``cryptography`` package (no openssl command lines to get wrong).
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,6 +18,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from access.local import write_atomically
 
 CA_YEARS = 20
 CERT_DAYS = 3650  # a volunteer does not renew certificates: ten years, then setup again
@@ -56,9 +57,8 @@ def site_ca(folder: Path, site_name: str, *, now: datetime | None = None) -> Sit
                                          data_encipherment=False, key_agreement=False,
                                          encipher_only=False, decipher_only=False), critical=True)
             .sign(key, hashes.SHA256()))
-    _write(ca.key, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                     serialization.NoEncryption()), KEY_MODE)
-    _write(ca.cert, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    write_atomically(ca.key, _pem(key), KEY_MODE)
+    write_atomically(ca.cert, cert.public_bytes(serialization.Encoding.PEM), 0o644)
     return ca
 
 
@@ -88,9 +88,8 @@ def issue_server_certificate(ca: SiteCa, hosts: list[str], cert_path: Path, key_
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
             .sign(ca_key, hashes.SHA256()))
-    _write(key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption()), KEY_MODE)
-    _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    write_atomically(key_path, _pem(key), KEY_MODE)
+    write_atomically(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
 
 
 def certificate_hosts(cert_path: Path) -> list[str]:
@@ -100,12 +99,7 @@ def certificate_hosts(cert_path: Path) -> list[str]:
     return [str(n.value) for n in names]
 
 
-def _write(path: Path, data: bytes, mode: int) -> None:
-    temporary = path.with_name(f".{path.name}.new")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(temporary, mode)
-    os.replace(temporary, path)
+def _pem(key: ec.EllipticCurvePrivateKey) -> bytes:
+    """A private key as PEM, unencrypted: its file mode (0600) is what keeps it private."""
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
