@@ -54,11 +54,12 @@ def current(site: Site) -> AppliedRules:
         return applied_rules(session)
 
 
-def entrance_node(site: Site) -> str:
-    """The node whose taps the kiosk shows: [kiosk] entrance, else the first check-in door's."""
+def entrance_node(site: Site, rules: RuleSet | None = None) -> str:
+    """The node whose taps the kiosk shows: [kiosk] entrance, else the first check-in door's
+    (in ``rules``, else those in force)."""
     if site.config.kiosk.entrance:
         return site.config.kiosk.entrance
-    doors = [r.node for r in current(site).rules.resources if r.checkin]
+    doors = [r.node for r in (rules or current(site).rules).resources if r.checkin]
     return doors[0] if doors else "entrance"
 
 
@@ -220,8 +221,8 @@ def door_for(site: Site, member_id: int, resource: str, at: datetime) -> DoorAns
 
 def entrance_resource(site: Site, rules: RuleSet | None = None) -> str:
     """The check-in resource behind the kiosk's entrance node (in ``rules``, else those in force)."""
-    resources = (rules or current(site).rules).resources
-    doors = [r.node for r in resources if r.checkin]
-    node = site.config.kiosk.entrance or (doors[0] if doors else "entrance")
+    rules = rules or current(site).rules
+    resources = rules.resources
+    node = entrance_node(site, rules)
     return next((r.name for r in resources if r.node == node and r.checkin),
                 next((r.name for r in resources if r.node == node), node))
