@@ -152,8 +152,7 @@ class Outbox:
     def resend_unreceipted(self) -> int:
         """Events the broker took but the hub never receipted go back in the queue (the broker
         may have lost them): returns how many."""
-        with self._lock:
-            count = int(self._db.execute("SELECT count(*) FROM outbox WHERE brokered = 1").fetchone()[0])
+        count = self.awaiting_receipt
         if count:
             self._write(lambda db: db.execute("UPDATE outbox SET brokered = 0 WHERE brokered = 1"))
         return count
@@ -179,16 +178,9 @@ class Outbox:
 
         If a crash loses this deletion, the messages are sent again; the hub drops duplicates.
         """
-        if not seqs:
-            return
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.executemany("DELETE FROM outbox WHERE seq = ?", [(s,) for s in seqs])
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._rollback()
-                raise
+        if seqs:
+            rows = [(s,) for s in seqs]
+            self._write(lambda db: db.executemany("DELETE FROM outbox WHERE seq = ?", rows))
 
     def _rollback(self) -> None:
         # SQLite rolls back by itself on some errors (SQLITE_FULL); a second ROLLBACK would

@@ -86,10 +86,6 @@ class Recorder:
     def pending(self, limit: int = 1000, after: int = 0) -> list[OutboxItem]:
         return self.outbox.pending(limit, after) if self.outbox is not None else []
 
-    def delete_many(self, seqs: Sequence[int]) -> None:
-        if self.outbox is not None:
-            self.outbox.delete_many(seqs)
-
     def brokered(self, seqs: Sequence[int]) -> None:
         if self.outbox is not None:
             self.outbox.brokered(seqs)
