@@ -23,7 +23,6 @@ the flow's number, not shown to the next person.
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import datetime
 
 from PySide6.QtCore import Slot
@@ -31,11 +30,11 @@ from PySide6.QtCore import Slot
 from access import texts
 from access.bus.schemas import DecisionEvent, ResourceState
 from access.errors import InvalidInput
-from access.services import day_passes, receipts, visits
+from access.services import day_passes, receipts
 from access.services.checkouts import CheckoutView, Purpose
 from access.services.day_passes import CodeCheck, CodeRefused, Offer, SoldPass
 from access.services.ledger import PaymentMethod
-from kiosk.door_opening import Door, DoorOpening
+from kiosk.door_opening import Door, DoorOpening, check_in
 from kiosk.online_payment import qr_data_url
 from kiosk.sale_flow import SaleFlow, parse_amount
 from kiosk.viewmodel import KioskContext
@@ -183,14 +182,8 @@ class DayPassModel(SaleFlow):
 
     def _check_in(self) -> None:
         """The door opened for the visitor: checked in like a tap (the count, the roll-call)."""
-        check, site = self.at_door, self.ctx.site
-        if check is None:
-            return
-        entry_id, at = str(uuid.uuid4()), site.now()
-        self.ctx.background.run(
-            lambda: visits.record_entry(site, event_id=entry_id, member_id=check.member_id,
-                                        resource=check.resource, at=at, rule=check.rule),
-            lambda _kept: None, lambda _error: None)
+        if self.at_door is not None:
+            check_in(self.ctx, self.at_door)
 
     def door_state(self, state: ResourceState) -> None:
         self.door.door_state(state)

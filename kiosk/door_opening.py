@@ -8,6 +8,7 @@ turn that into "open": the visitor has already been told to find a volunteer.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -15,7 +16,10 @@ from enum import StrEnum
 from PySide6.QtCore import QObject, QTimer
 
 from access.bus.schemas import MAX_CLOCK_AHEAD_S, ResourceState
+from access.services import visits
+from access.services.day_passes import CodeCheck
 from kiosk.bus import KioskBus
+from kiosk.viewmodel import KioskContext
 
 CONFIRM_S = 3.0
 
@@ -67,3 +71,13 @@ class DoorOpening(QObject):
         if self.waiting_since == issued:  # still waiting for that command's door
             self.state, self.waiting_since = Door.NO_ANSWER, None
             self._changed()
+
+
+def check_in(ctx: KioskContext, check: CodeCheck) -> None:
+    """The door opened for a day pass (its code, or the done screen): the visitor is checked in
+    like a badge tap, at the kiosk's clock, so the count and the fire roll-call include them."""
+    site, entry_id, at = ctx.site, str(uuid.uuid4()), ctx.site.now()
+    ctx.background.run(
+        lambda: visits.record_entry(site, event_id=entry_id, member_id=check.member_id,
+                                    resource=check.resource, at=at, rule=check.rule),
+        lambda _kept: None, lambda _error: None)

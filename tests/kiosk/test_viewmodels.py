@@ -13,7 +13,7 @@ from access.payments.fake import FakeProvider
 from access.services import day_passes
 from access.services.ledger import PaymentMethod
 from access.store.models import AccessEvent
-from kiosk import door_code
+from kiosk import door_opening
 from kiosk.dashboard import DashboardModel
 from kiosk.day_pass import DayPassModel
 from kiosk.door_code import MAX_TRIES, DoorCodeModel
@@ -229,7 +229,7 @@ def test_a_good_code_with_the_broker_away_says_the_door_is_offline(make_ctx, sit
 
 def test_a_good_code_says_the_door_is_open_only_once_the_node_says_it_unlocked(make_ctx, site,
                                                                                monkeypatch):
-    monkeypatch.setattr(door_code, "CONFIRM_S", 0.05)
+    monkeypatch.setattr(door_opening, "CONFIRM_S", 0.05)
     sold = day_passes.sell(site, cents=500, method=PaymentMethod.CASH, name="Camille", with_code=True)
     bus = FakeBus()  # connected, but the entrance node is down: nobody answers
     model = DoorCodeModel(make_ctx(bus=bus))
