@@ -29,6 +29,8 @@
 #                             s3://bucket/path) with `seuil restore --from` (docs/operations.md)
 #        --recovery-key-file F   the recovery key written down when the copy was set up
 #        --ssh-key F          SFTP target: the private key that signs in to it
+#        --ssh-host-key KEY   SFTP target: the server's host key line, or its .pub file (else
+#                             root's ~/.ssh/known_hosts must know the server)
 #        --dry-run            print every action, change nothing (no root needed)
 #   sudo ./install.sh --uninstall [--dry-run]
 #                             remove Seuil's programs, units, broker files and user; keep
@@ -285,6 +287,7 @@ pi_restore() {
   local extra=()
   [ -n "$recovery_key_file" ] && extra+=(--recovery-key-file "$recovery_key_file")
   [ -n "$ssh_key" ] && extra+=(--ssh-key "$ssh_key")
+  [ -n "$ssh_host_key" ] && extra+=(--ssh-host-key "$ssh_host_key")
   say "restoring the site from $restore_from"
   act env SEUIL_CONFIG="$etc_dir/seuil.toml" "$pi_venv/bin/seuil" restore --from "$restore_from" "${extra[@]}"
   act chown -R seuil:seuil "$data_dir"
@@ -311,6 +314,12 @@ pi_offsite() {
     act env SEUIL_CONFIG="$etc_dir/seuil.toml" "$pi_venv/bin/seuil" backup recovery-key
     act chown seuil:seuil "$etc_dir/backup.key"
     act chmod 0600 "$etc_dir/backup.key"
+  fi
+  # The site's files for the copy, as root: the broker passwords are root's (each service gets
+  # its own from systemd), so the hub's and Litestream's refreshes keep what this one stores.
+  act env SEUIL_CONFIG="$etc_dir/seuil.toml" "$pi_venv/bin/seuil" backup files
+  if [ "$dry_run" -eq 1 ] || compgen -G "$data_dir/site-files.db*" >/dev/null; then
+    act chown seuil:seuil "$data_dir"/site-files.db*
   fi
   if [ "$mode" = "litestream" ]; then
     act systemctl enable seuil-litestream.service
@@ -503,6 +512,7 @@ tls_key=""
 restore_from=""
 recovery_key_file=""
 ssh_key=""
+ssh_host_key=""
 pytest_args=()
 demo_args=()
 while [ "$#" -gt 0 ]; do
@@ -526,6 +536,7 @@ while [ "$#" -gt 0 ]; do
     --restore-from) [ "$#" -ge 2 ] || die "--restore-from needs a target"; restore_from="$2"; shift ;;
     --recovery-key-file) [ "$#" -ge 2 ] || die "--recovery-key-file needs a file"; recovery_key_file="$2"; shift ;;
     --ssh-key) [ "$#" -ge 2 ] || die "--ssh-key needs a file"; ssh_key="$2"; shift ;;
+    --ssh-host-key) [ "$#" -ge 2 ] || die "--ssh-host-key needs a key or a file"; ssh_host_key="$2"; shift ;;
     --dry-run) dry_run=1 ;;
     --force) force=1 ;;
     -h|--help) usage; exit 0 ;;

@@ -31,6 +31,7 @@ from access.domain.money import Money, MoneyError
 from access.domain.schedule import ScheduleError, SiteClock, parse_time_of_day
 from access.errors import FileInvalid, NotFound, NotInitialised, Problem, did_you_mean
 from access.hardware import Pin
+from access.offsite.host_keys import HostKeyError, key_line
 from access.offsite.target import TargetError, parse_target
 from access.toml_lines import parse_toml
 
@@ -146,7 +147,12 @@ class BackupConfig(_Section):
     ssh_key: str = ""
     """SFTP: the private key this Pi signs in with (keep a copy apart, with the recovery key)."""
     ssh_host_key: str = ""
-    """SFTP: the server's public host key (``ssh-ed25519 AAAA...``); empty: not checked."""
+    """SFTP: the server's public host key (``ecdsa-sha2-nistp256 AAAA...``, the ECDSA one if it has
+    one: Litestream asks for it first). Empty: the server's entry in ``ssh_known_hosts``; a server
+    found in neither is refused."""
+    ssh_known_hosts: str = ""
+    """SFTP: a known_hosts file to look the server up in (relative to this file). Empty:
+    ``~/.ssh/known_hosts``, then ``/etc/ssh/ssh_known_hosts``."""
     allow_same_disk: bool = False
     """A folder target on the SD card itself is refused (an unmounted USB stick leaves its empty
     mount point there); true only for tests, or a second disk the system cannot tell apart."""
@@ -164,6 +170,16 @@ class BackupConfig(_Section):
             try:
                 parse_target(value)
             except TargetError as error:
+                raise ValueError(str(error)) from None
+        return value
+
+    @field_validator("ssh_host_key")
+    @classmethod
+    def _host_key(cls, value: str) -> str:
+        if value:
+            try:
+                return key_line(value)
+            except HostKeyError as error:
                 raise ValueError(str(error)) from None
         return value
 

@@ -52,6 +52,8 @@ def backup_(ctx: CommandContext) -> int:
     if action == "mode":
         print(copy_mode(ctx.config()))
         return 0
+    if action == "files":
+        return refresh_files(ctx)
     if action == "folder":  # install.sh: the folder the hub's dumps go to (PostgreSQL)
         target = ctx.config().backup.target
         print(parse_target(target).path if target and parse_target(target).kind == "file" else "")
@@ -105,6 +107,16 @@ def recovery_key(ctx: CommandContext) -> int:
     return 0
 
 
+def refresh_files(ctx: CommandContext) -> int:
+    """Bring the copy's site files up to date now. install.sh runs it as root: the broker
+    passwords (root's) get in, which the hub's and Litestream's own refreshes keep as they are."""
+    config = ctx.config()
+    changed = site_files.refresh(config, copy_status.utc_now())
+    path = site_files.site_files_path(config)
+    print(f"{path}: {changed} file(s) changed")
+    return 0
+
+
 def replicate(ctx: CommandContext) -> int:
     """Write Litestream's configuration from [backup], then become Litestream (systemd runs this)."""
     config = ctx.config()
@@ -118,7 +130,7 @@ def replicate(ctx: CommandContext) -> int:
     path = litestream.write_config(config.data_dir / "litestream.yml", litestream.config_text(config, files))
     program = litestream.binary()
     sys.stdout.flush()
-    os.execv(program, [program, "replicate", "-config", str(path)])
+    os.execve(program, [program, "replicate", "-config", str(path)], litestream.environment())
     return 0  # not reached
 
 
@@ -140,7 +152,8 @@ def restore_remote(ctx: CommandContext) -> int:
     args = ctx.args
     config_path = find_config(args.config)
     done = restore_from(config_path, args.source, _recovery_key_given(ctx), force=args.force,
-                        ssh_key=args.ssh_key or "", s3_endpoint=args.s3_endpoint or "",
+                        ssh_key=args.ssh_key or "", ssh_host_key=args.ssh_host_key or "",
+                        ssh_known_hosts=args.known_hosts or "", s3_endpoint=args.s3_endpoint or "",
                         s3_access_key_id=args.s3_access_key_id or "",
                         s3_secret_file=args.s3_secret_file or "")
     print(f"restored from {args.source}: {done.members} members, {done.ledger_entries} ledger entries, "
@@ -190,11 +203,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p = commands.add_parser("backup", help="a consistent copy of the database, now",
                             description="Write a backup while everything runs. The hub also makes "
                                         "one every night ([backup] in seuil.toml) and keeps the newest.")
-    p.add_argument("action", nargs="?", choices=["status", "recovery-key", "replicate", "mode", "folder"],
+    p.add_argument("action", nargs="?", choices=["status", "recovery-key", "replicate", "mode", "folder",
+                                                   "files"],
                    help="status: how fresh the off-site copy is (exit 0 fresh, 3 late, 4 unreadable, "
                         "5 no target); recovery-key: show (or make) the key that opens the copy's "
                         "secrets; replicate: run Litestream to the target (seuil-litestream.service); "
-                        "mode: litestream, dump (PostgreSQL) or off; folder: a folder target's path")
+                        "mode: litestream, dump (PostgreSQL) or off; folder: a folder target's path; "
+                        "files: put the site's files (config, rules, encrypted secrets) in the copy now")
     p.add_argument("--dir", help="write it here instead of [backup] dir")
     p.add_argument("--list", action="store_true", help="list the backups instead")
     p.add_argument("--json", action="store_true", help="status: one JSON object")
@@ -213,6 +228,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                                                "else it is asked)")
     p.add_argument("--force", action="store_true", help="replace a site that is not blank (kept aside)")
     p.add_argument("--ssh-key", help="SFTP: the private key to sign in with")
+    p.add_argument("--ssh-host-key", metavar="KEY",
+                   help='SFTP: the server\'s host key ("ecdsa-sha2-nistp256 AAAA...", or its .pub file); '
+                        "else it is looked up in --known-hosts, ~/.ssh/known_hosts, /etc/ssh/ssh_known_hosts")
+    p.add_argument("--known-hosts", metavar="FILE", help="SFTP: a known_hosts file holding the server's key")
     p.add_argument("--s3-endpoint", help="S3-compatible store: its URL (http://nas.local:9000)")
     p.add_argument("--s3-access-key-id")
     p.add_argument("--s3-secret-file", help="a file holding the S3 secret access key")

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,11 +20,14 @@ from typing import Any
 from access.config import Config
 from access.errors import NotInitialised, Unavailable
 from access.local import find_program
+from access.offsite import host_keys
 from access.offsite.target import DATABASE, SITE_FILES, Target, parse_target
 
 CONFIG_MODE = 0o600
 """It may hold the S3 secret."""
 COMMAND_TIMEOUT_S = 120
+HOST_KEY_MISMATCH = "ssh: host key mismatch"
+"""What Litestream says when the SFTP server's key is not the pinned one."""
 
 
 def binary() -> str:
@@ -57,8 +61,7 @@ def replica(config: Config, target: Target, name: str) -> dict[str, Any]:
                     "path": target.under(name)}
         if backup.ssh_key:
             section["key-path"] = str(config.path(backup.ssh_key))
-        if backup.ssh_host_key:
-            section["host-key"] = backup.ssh_host_key
+        section["host-key"] = host_key(config, target)
     else:
         section |= {"type": "s3", "bucket": target.bucket, "path": target.under(name),
                     "region": backup.s3_region}
@@ -69,6 +72,36 @@ def replica(config: Config, target: Target, name: str) -> dict[str, Any]:
         if backup.s3_secret_file:
             section["secret-access-key"] = config.read_password(backup.s3_secret_file, "the S3 secret")
     return section
+
+
+KNOWN_HOSTS = ("~/.ssh/known_hosts", "/etc/ssh/ssh_known_hosts")
+"""Where an SFTP server's host key is looked up when seuil.toml pins none (OpenSSH's files)."""
+
+
+def host_key(config: Config, target: Target) -> str:
+    """The key the SFTP server must show: pinned in [backup], else from a known_hosts file.
+
+    Without one Litestream would sign in to whoever answers at that address, and hand it the
+    site's data: a server whose key is not known is refused."""
+    backup = config.backup
+    if backup.ssh_host_key:
+        return backup.ssh_host_key
+    files = ([config.path(backup.ssh_known_hosts)] if backup.ssh_known_hosts
+             else [Path(name).expanduser() for name in KNOWN_HOSTS])
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        revoked = host_keys.revoked_keys(text)
+        keys = [k for k in host_keys.known_keys(text, target.host, target.port) if k not in revoked]
+        if keys:
+            return host_keys.choose(keys)
+    where = " or ".join(str(p) for p in files)
+    raise NotInitialised(f"the SSH host key of {target.host}:{target.port} is not known (not in [backup] "
+                         f"ssh_host_key nor in {where}): an unchecked server is refused; nothing changed",
+                         hint='pin it: ssh_host_key = "ecdsa-sha2-nistp256 AAAA..." (the server\'s '
+                              "/etc/ssh/ssh_host_ecdsa_key.pub), or --ssh-host-key for seuil restore")
 
 
 def config_text(config: Config, files: Replicated, target: Target | None = None) -> str:
@@ -93,15 +126,36 @@ def write_config(path: Path, text: str) -> Path:
     return path
 
 
+KEPT_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR")
+"""What Litestream keeps of the caller's environment: what any program needs, no more."""
+NEUTRAL_AWS = {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+               "AWS_EC2_METADATA_DISABLED": "true"}
+"""Its S3 client would read ~/.aws/ and ask a cloud's metadata service: seuil.toml says it all."""
+
+
+def environment(caller: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Litestream's environment: its settings come from the configuration Seuil writes, never from
+    variables the admin's shell happens to carry. ``AWS_CA_BUNDLE`` alone (set machine-wide on
+    some systems) makes its S3 client fail ("unable to add custom RootCAs"); ``AWS_PROFILE`` or
+    ``LITESTREAM_*`` would change what it does, from a shell but not from systemd."""
+    source = os.environ if caller is None else caller
+    return {**{k: source[k] for k in KEPT_VARIABLES if k in source}, **NEUTRAL_AWS}
+
+
 def run(args: list[str], *, timeout_s: float = COMMAND_TIMEOUT_S) -> str:
     """``litestream ARGS``' output, or ``Unavailable`` with its last line of error."""
     try:
         done = subprocess.run([binary(), *args], capture_output=True, text=True, timeout=timeout_s,
-                              check=False)
+                              check=False, env=environment())
     except subprocess.TimeoutExpired:
         raise Unavailable(f"litestream {args[0]} did not answer within {timeout_s:.0f} s") from None
     if done.returncode != 0:
         lines = (done.stderr.strip() or done.stdout.strip()).splitlines()
+        if any(HOST_KEY_MISMATCH in line for line in lines):
+            raise Unavailable("the SFTP server did not show the host key pinned for it (the key changed, "
+                              "or another machine answers at that address); nothing changed",
+                              hint="check the server's key fingerprint; if it has an ECDSA key, pin that "
+                                   "one (Litestream asks for it first)")
         raise Unavailable(f"litestream {args[0]} failed: {lines[-1] if lines else done.returncode}")
     return done.stdout
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from sqlalchemy import inspect, text
 from access.backup import check_sqlite_backup, known_revisions, sqlite_path
 from access.config import BackupConfig, Config, load_config
 from access.errors import InvalidInput, NotFound
-from access.offsite import dumps, litestream, site_files
+from access.offsite import dumps, host_keys, litestream, site_files
 from access.offsite.target import Target, TargetError, parse_target
 from access.store.engine import make_engine
 from access.store.migrate import upgrade
@@ -56,21 +57,39 @@ def filled(url: str) -> dict[str, int]:
         engine.dispose()
 
 
-def with_target(config: Config, target: str, *, ssh_key: str = "", s3_endpoint: str = "",
-                s3_access_key_id: str = "", s3_secret_file: str = "") -> Config:
+FILE_SETTINGS = ("ssh_key", "ssh_known_hosts", "s3_secret_file")
+"""Settings that name a file: given on the command line, relative to where it was typed."""
+
+
+def host_key_given(value: str) -> str:
+    """``--ssh-host-key``: the key line itself, or a file holding it (the server's ``.pub``)."""
+    text = value
+    if not value.split()[:1] or value.split()[0] not in host_keys.KEY_TYPES:
+        with suppress(OSError):  # not a file either: key_line says what a key looks like
+            text = Path(value).read_text(encoding="utf-8")
+    try:
+        return host_keys.key_line(text)
+    except host_keys.HostKeyError as error:
+        raise InvalidInput(f"--ssh-host-key: {error}; nothing changed") from None
+
+
+def with_target(config: Config, target: str, *, ssh_key: str = "", ssh_host_key: str = "",
+                ssh_known_hosts: str = "", s3_endpoint: str = "", s3_access_key_id: str = "",
+                s3_secret_file: str = "") -> Config:
     """``config`` reading from ``target`` (the blank card's seuil.toml has no [backup] yet)."""
     changes: dict[str, object] = {"target": target}
-    for key, value in (("ssh_key", ssh_key), ("s3_endpoint", s3_endpoint),
+    for key, value in (("ssh_key", ssh_key), ("ssh_host_key", ssh_host_key),
+                       ("ssh_known_hosts", ssh_known_hosts), ("s3_endpoint", s3_endpoint),
                        ("s3_access_key_id", s3_access_key_id), ("s3_secret_file", s3_secret_file)):
         if value:
-            changes[key] = str(Path(value).resolve()) if key in ("ssh_key", "s3_secret_file") else value
+            changes[key] = str(Path(value).resolve()) if key in FILE_SETTINGS else value
     backup = BackupConfig.model_validate({**config.backup.model_dump(), **changes})
     return config.model_copy(update={"backup": backup})
 
 
 def restore_from(config_path: Path, target_text: str, recovery_key: str, *, force: bool = False,
-                 ssh_key: str = "", s3_endpoint: str = "", s3_access_key_id: str = "",
-                 s3_secret_file: str = "") -> Restored:
+                 ssh_key: str = "", ssh_host_key: str = "", ssh_known_hosts: str = "",
+                 s3_endpoint: str = "", s3_access_key_id: str = "", s3_secret_file: str = "") -> Restored:
     """Bring the site at ``target_text`` onto this machine, in the config folder of ``config_path``."""
     try:
         target = parse_target(target_text)
@@ -82,7 +101,9 @@ def restore_from(config_path: Path, target_text: str, recovery_key: str, *, forc
         what = ", ".join(f"{table.replace('_', ' ')}: {count}" for table, count in there.items() if count)
         raise InvalidInput(f"this site is not blank ({what}); nothing changed",
                            hint="restore onto a new install, or add --force to replace it (it is kept aside)")
-    reading = with_target(here, target_text, ssh_key=ssh_key, s3_endpoint=s3_endpoint,
+    reading = with_target(here, target_text, ssh_key=ssh_key,
+                          ssh_host_key=host_key_given(ssh_host_key) if ssh_host_key else "",
+                          ssh_known_hosts=ssh_known_hosts, s3_endpoint=s3_endpoint,
                           s3_access_key_id=s3_access_key_id, s3_secret_file=s3_secret_file)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     work_parent = here.data_dir

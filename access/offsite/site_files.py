@@ -14,8 +14,8 @@ import hmac
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -114,13 +114,15 @@ def _name(config: Config, path: Path) -> str:
 
 
 def wanted(config: Config) -> list[tuple[Path, bool]]:
-    """(file, secret?) for every file of the site worth keeping, those that exist."""
+    """(file, secret?) for every file of the site worth keeping, those that exist. A folder this
+    user may not list (the broker passwords, root's on a Pi) is left out: ``unreadable``."""
     plain = [Path(config.source), config.rules_path]
     hidden = [config.secret_path]
     if config.mqtt.password_dir:
         folder = config.path(config.mqtt.password_dir)
-        if folder.is_dir():
-            hidden += sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+        with suppress(PermissionError):
+            if folder.is_dir():
+                hidden += sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     for relative in (config.mqtt.password_file, config.kiosk.helloasso.client_secret_file,
                      config.mail.password_file, config.backup.ssh_key, config.backup.s3_secret_file):
         if relative:
@@ -153,6 +155,22 @@ def _salt(connection: sqlite3.Connection) -> bytes:
     return salt
 
 
+def unreadable(config: Config, stored: Iterable[str]) -> list[str]:
+    """The stored names this user cannot read now, to keep as they are rather than forget:
+    on a Pi the broker passwords are root's (systemd hands each program its own), so the hub's
+    and Litestream's refreshes keep what install.sh's (as root, ``seuil backup files``) stored."""
+    kept = []
+    for name in stored:
+        path = Path(name) if os.path.isabs(name) else config.base_dir / name
+        try:
+            path.stat()
+        except PermissionError:
+            kept.append(name)
+        except OSError:
+            continue  # gone: forgotten
+    return kept
+
+
 def refresh(config: Config, now: datetime, *, path: Path | None = None) -> int:
     """Bring ``site-files.db`` up to date with the site's files and beat its heart: how many files
     changed. Files that went away are forgotten; the recovery key itself is never kept."""
@@ -164,11 +182,14 @@ def refresh(config: Config, now: datetime, *, path: Path | None = None) -> int:
         fernet = _fernet(key, salt)
         mac_key = hashlib.sha256(b"seuil-site-files" + salt + normalise_key(key).encode()).digest()
         stored = dict(connection.execute("SELECT name, digest FROM files").fetchall())
-        changed, seen = 0, set()
+        changed, seen = 0, set(unreadable(config, stored))
         for file, secret in wanted(config):
-            content = file.read_bytes()
             name = _name(config, file)
             seen.add(name)
+            try:
+                content = file.read_bytes()
+            except PermissionError:
+                continue  # kept as last stored by a user who could read it (root: install.sh)
             digest = hmac.new(mac_key, content, hashlib.sha256).hexdigest()
             if stored.get(name) == digest:
                 continue

@@ -66,9 +66,9 @@ def target(request, tmp_path, monkeypatch):
             server.stop()
     else:
         pytest.importorskip("moto.server", reason="moto[server] is not installed (the dev extra)")
-        # Litestream's S3 client refuses a custom CA bundle with its own HTTP client (some
-        # machines set one for every program); the local server is plain HTTP anyway.
-        monkeypatch.delenv("AWS_CA_BUNDLE", raising=False)
+        # Some machines set a CA bundle for every program; Litestream's S3 client fails with one
+        # ("unable to add custom RootCAs"): Seuil starts it without the caller's AWS_* variables.
+        monkeypatch.setenv("AWS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
         server = S3Server(tmp_path / "s3")
         try:
             yield server.settings("la-ruche/seuil")
@@ -337,3 +337,74 @@ def test_postgresql_is_dumped_to_the_folder_and_comes_back_on_a_new_site(site_di
     assert result.code == 0, result.err
     assert "Ada Lovelace" in run("member", "list").out
     assert (new / "secret.key").read_bytes() == (site_dir / "secret.key").read_bytes()
+
+
+def _sftp_server(tmp_path: Path) -> Sshd:
+    if find_program("sshd") is None:
+        pytest.skip("openssh-server is not installed (./install.sh --test installs it)")
+    return Sshd(tmp_path / "sshd", also=("ecdsa",))  # as a NAS has: Ed25519 and ECDSA host keys
+
+
+def _impostor_key(tmp_path: Path) -> str:
+    """An ECDSA host key of another machine, as ``type base64``."""
+    path = tmp_path / "impostor_ecdsa"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", str(path)], check=True)
+    return " ".join(path.with_suffix(".pub").read_text().split()[:2])
+
+
+def _site_state(site_dir: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site_dir)): p.read_bytes() for p in sorted(site_dir.rglob("*")) if p.is_file()}
+
+
+def test_a_restore_from_an_sftp_server_whose_host_key_is_unknown_or_changed_changes_nothing(
+        site_dir, tmp_path, monkeypatch):
+    """Litestream signs in to whoever answers when it has no host key: Seuil never lets it."""
+    server = _sftp_server(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # root's known_hosts knows nothing of it
+    before = _site_state(site_dir)
+    url = f"sftp://{server.user}@127.0.0.1:{server.port}{tmp_path / 'nas' / 'seuil'}"
+    restore = ("restore", "--from", url, "--recovery-key-file", "/dev/null",
+               "--ssh-key", str(server.client_key))
+    try:
+        unknown = run(*restore)
+        assert unknown.code == 1
+        assert unknown.err.splitlines()[0] == (
+            f"seuil: the SSH host key of 127.0.0.1:{server.port} is not known (not in [backup] ssh_host_key "
+            f"nor in {tmp_path / 'home' / '.ssh' / 'known_hosts'} or /etc/ssh/ssh_known_hosts): an unchecked "
+            "server is refused; nothing changed")
+        changed = run(*restore, "--ssh-host-key", _impostor_key(tmp_path))
+        # Its Ed25519 key is the server's own, but Litestream asks an ECDSA server for its ECDSA key.
+        not_the_one_asked = run(*restore, "--ssh-host-key", server.public_key("ed25519"))
+        for refused in (changed, not_the_one_asked):
+            assert refused.code == 1
+            assert refused.err.splitlines()[0].startswith(
+                "seuil: the SFTP server did not show the host key pinned for it"), refused.err
+        garbled = run(*restore, "--ssh-host-key", "ecdsa-sha2-nistp256 ***")
+        assert garbled.code == 1 and garbled.err.startswith("seuil: --ssh-host-key: "), garbled.err
+    finally:
+        server.stop()
+    assert _site_state(site_dir) == before
+    assert not (tmp_path / "nas").exists()
+
+
+def test_litestream_checks_the_sftp_server_against_known_hosts_when_seuil_toml_pins_no_key(
+        site_dir, tmp_path, monkeypatch):
+    server = _sftp_server(tmp_path)
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    folder = tmp_path / "nas" / "seuil"
+    configure_backup(site_dir, TargetSettings(f"sftp://{server.user}@127.0.0.1:{server.port}{folder}",
+                                              {"ssh_key": str(server.client_key)}))
+    known_hosts = home / ".ssh" / "known_hosts"
+    known_hosts.parent.mkdir(parents=True)
+    try:
+        unknown = run("backup", "status")
+        assert unknown.code == 4 and "is not known" in unknown.out, unknown.out
+        known_hosts.write_text(f"[127.0.0.1]:{server.port} {_impostor_key(tmp_path)}\n")
+        changed = run("backup", "status")
+        assert changed.code == 4 and "did not show the host key pinned" in changed.out, changed.out
+        known_hosts.write_text(server.known_hosts_line())  # as `ssh` leaves it: every key of the server
+        known = run("backup", "status")
+        assert known.code == 4 and known.out.strip().endswith("no copy there yet"), known.out  # signed in
+    finally:
+        server.stop()

@@ -42,7 +42,8 @@ class Sshd:
     """sshd in the foreground (``-D``) on a free loopback port, with its own host key, letting in
     only the key it made, for the user running the tests; SFTP by its internal server."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *, also: tuple[str, ...] = ()) -> None:
+        """``also``: more host key types besides ed25519 (``"ecdsa"``, ``"rsa"``), as a NAS has."""
         sshd = find_program("sshd")
         keygen = find_program("ssh-keygen")
         if sshd is None or keygen is None:
@@ -54,6 +55,9 @@ class Sshd:
         self.client_key = workdir / "client_ed25519"
         for key in (self.host_key, self.client_key):
             subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+        self.more_host_keys = [workdir / f"host_{kind}" for kind in also]
+        for key, kind in zip(self.more_host_keys, also, strict=True):
+            subprocess.run([keygen, "-q", "-t", kind, "-N", "", "-f", str(key)], check=True)
         authorized = workdir / "authorized_keys"
         shutil.copyfile(self.client_key.with_suffix(".pub"), authorized)
         authorized.chmod(0o600)
@@ -61,6 +65,7 @@ class Sshd:
         self.config = workdir / "sshd_config"
         self.config.write_text(
             f"Port {self.port}\nListenAddress 127.0.0.1\nHostKey {self.host_key}\n"
+            + "".join(f"HostKey {key}\n" for key in self.more_host_keys) +
             f"AuthorizedKeysFile {authorized}\nPidFile {workdir / 'sshd.pid'}\n"
             "PasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\n"
             "UsePAM no\nStrictModes no\nPermitRootLogin prohibit-password\n"
@@ -73,11 +78,22 @@ class Sshd:
                                             stdout=log, stderr=subprocess.STDOUT)
         _wait_for_port(self.port, self.process, self.log)
 
+    def public_key(self, kind: str = "ed25519") -> str:
+        """One of its host keys, as ``type base64``."""
+        path = self.host_key if kind == "ed25519" else self.workdir / f"host_{kind}"
+        return " ".join(path.with_suffix(".pub").read_text().split()[:2])
+
+    def known_hosts_line(self) -> str:
+        """Its entry in a known_hosts file, every key, as ``ssh`` leaves it."""
+        kinds = ["ed25519", *(path.name.removeprefix("host_") for path in self.more_host_keys)]
+        keys = [self.public_key(kind) for kind in kinds]
+        return "".join(f"[127.0.0.1]:{self.port} {key}\n" for key in keys)
+
     def settings(self, folder: Path) -> TargetSettings:
         url = f"sftp://{self.user}@127.0.0.1:{self.port}{folder}"
-        host_key = " ".join(self.host_key.with_suffix(".pub").read_text().split()[:2])
+        host_key = self.public_key()
         return TargetSettings(url, {"ssh_key": str(self.client_key), "ssh_host_key": host_key},
-                              ["--ssh-key", str(self.client_key)])
+                              ["--ssh-key", str(self.client_key), "--ssh-host-key", host_key])
 
     def stop(self) -> None:
         self.process.terminate()

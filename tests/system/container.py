@@ -9,10 +9,13 @@ it with ``nsenter``. Needs root, debootstrap and systemd-container (both Debian 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import shlex
 import shutil
+import socket
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +25,11 @@ CACHE = ROOT / ".cache" / "system"
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 DEBIAN_ARCH = {"amd64": "x86_64", "arm64": "aarch64"}
 PYTHON = {"bookworm": "3.11", "trixie": "3.13"}
+MIRROR = ("deb.debian.org", 80)
+"""debootstrap's mirror, the only one the root file system's sources.list names."""
+APT_PROXY = 3142
+"""Where apt finds the mirror inside a container with a network of its own (``private_network``)."""
+CLONE_NEWNET = 0x40000000
 
 
 def missing_tools() -> str:
@@ -70,14 +78,26 @@ class Container:
     log: Path
     binds: list[tuple[Path, str]] = field(default_factory=list)
     """(host folder, container path), mounted read-only inside the container's namespace only."""
+    writable_binds: list[tuple[Path, str]] = field(default_factory=list)
+    """(host folder, container path), mounted read-write: a disk that outlives the container."""
+    private_network: bool = False
+    """A loopback of its own (nspawn's ``--private-network``): its broker's 127.0.0.1:1883 cannot
+    clash with another container's nor the host's. apt still reaches the Debian mirror, through
+    a forwarder from the container's 127.0.0.1:3142 (``mirror_forwarder``)."""
     process: subprocess.Popen[bytes] | None = None
     leader: int = 0
+    forwarder: socket.socket | None = None
 
     def boot(self, timeout_s: float = 180) -> str:
         """Boot and wait for systemd to finish starting up; its state (``running``, ``degraded``)."""
         command = ["systemd-nspawn", "--register=no", "--keep-unit", "--quiet", "-D", str(self.directory),
                    "--console=read-only", "-b"]
         command += [f"--bind-ro={host}:{inside}" for host, inside in self.binds]
+        command += [f"--bind={host}:{inside}" for host, inside in self.writable_binds]
+        if self.private_network:
+            command.append("--private-network")
+            self.write("/etc/apt/apt.conf.d/99seuil-test-proxy",
+                       f'Acquire::http::Proxy "http://127.0.0.1:{APT_PROXY}";\n')
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
                                             stderr=subprocess.STDOUT)
@@ -89,6 +109,8 @@ class Container:
                                       text=True, check=False).stdout.split()
             if children:
                 self.leader = int(children[0])
+                if self.private_network and self.forwarder is None:
+                    self.forwarder = mirror_forwarder(self.leader)
                 state = self.run("systemctl", "is-system-running", "--wait", check=False,
                                  timeout=deadline - time.monotonic()).stdout.strip()
                 if state in ("running", "degraded"):
@@ -130,10 +152,19 @@ class Container:
         if self._wait_exit(120) is None:
             raise TimeoutError("the container did not shut down for the reboot")
         self.leader = 0
+        self._close_forwarder()  # the next boot has a new network namespace
         return self.boot(timeout_s)
+
+    def _close_forwarder(self) -> None:
+        if self.forwarder is not None:
+            with contextlib.suppress(OSError):
+                self.forwarder.shutdown(socket.SHUT_RDWR)  # wakes its accept()
+            self.forwarder.close()
+            self.forwarder = None
 
     def stop(self) -> None:
         """Power off; killed if it does not within a minute. Leaves no process behind."""
+        self._close_forwarder()
         if self.process is None or self.process.poll() is not None:
             return
         with contextlib.suppress(Exception):
@@ -143,6 +174,73 @@ class Container:
             if self._wait_exit(30) is None:
                 self.process.kill()
                 self.process.wait()
+
+
+def _listen_in(leader: int, port: int) -> socket.socket:
+    """A socket listening on 127.0.0.1:``port`` in the network namespace of process ``leader``,
+    made by a thread that enters it (a socket stays in the namespace it was made in; the
+    thread that made it ends there, and this process's other threads never left the host's)."""
+    made: list[socket.socket] = []
+    failed: list[OSError] = []
+
+    def make() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        with open(f"/proc/{leader}/ns/net", "rb") as namespace:
+            if libc.setns(namespace.fileno(), CLONE_NEWNET) != 0:
+                failed.append(OSError(ctypes.get_errno(), "setns into the container's network"))
+                return
+        made.append(socket.create_server(("127.0.0.1", port)))
+
+    thread = threading.Thread(target=make)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+    return made[0]
+
+
+def _pump(source: socket.socket, sink: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while data := source.recv(65536):
+            sink.sendall(data)
+    with contextlib.suppress(OSError):
+        sink.shutdown(socket.SHUT_WR)
+
+
+def mirror_forwarder(leader: int) -> socket.socket:
+    """Every connection to the container's 127.0.0.1:3142 goes on to the Debian mirror, from the
+    host (apt sends it absolute URLs for that mirror, which the mirror serves). Close the
+    returned socket to stop it."""
+    listening = _listen_in(leader, APT_PROXY)
+
+    def connect(inside: socket.socket) -> None:
+        with inside:
+            try:
+                outside = socket.create_connection(MIRROR, timeout=30)
+            except OSError:
+                return
+            with outside:
+                outside.settimeout(None)
+                back = threading.Thread(target=_pump, args=(outside, inside), daemon=True)
+                back.start()
+                _pump(inside, outside)
+                back.join()
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                inside, _ = listening.accept()
+                threading.Thread(target=connect, args=(inside,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listening
+
+
+def destroy(box: Container) -> None:
+    """Stop ``box`` and delete its root file system: what an SD card that died leaves."""
+    box.stop()
+    shutil.rmtree(box.directory, ignore_errors=True)
+    box.leader = 0
 
 
 def fresh_container(suite: str, arch: str, name: str) -> Container:

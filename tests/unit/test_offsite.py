@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 
 from access.config import load_config, parse_config
-from access.errors import FileInvalid, InvalidInput, Unavailable
+from access.errors import FileInvalid, InvalidInput, NotInitialised, Unavailable
 from access.offsite import litestream, site_files
 from access.offsite.status import judge, refuse_same_disk
 from access.offsite.target import TargetError, parse_target
 
 NOW = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
+ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+RSA = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7"
 
 
 @pytest.mark.parametrize("text", ["ftp://nas/seuil", "sftp://nas.local/srv", "sftp://u:pw@nas/srv/seuil",
@@ -69,9 +71,41 @@ def test_litestream_gets_each_kind_of_target(tmp_path):
                                    "secret-access-key": "SK", "sync-interval": "1s"}
     assert kept["replica"]["path"] == "seuil/site-files"
     sftp = parse_target("sftp://backup@nas.local:2222/srv/seuil")
-    section = litestream.replica(load_config(config_path), sftp, "database")
-    assert (section["type"], section["host"], section["user"], section["path"]) == (
-        "sftp", "nas.local:2222", "backup", "/srv/seuil/database")
+    config = load_config(config_path)
+    pinned = config.model_copy(update={"backup": config.backup.model_copy(update={"ssh_host_key": ED25519})})
+    section = litestream.replica(pinned, sftp, "database")
+    assert (section["type"], section["host"], section["user"], section["path"], section["host-key"]) == (
+        "sftp", "nas.local:2222", "backup", "/srv/seuil/database", ED25519)
+
+
+def test_an_sftp_server_whose_key_is_not_known_is_refused_and_known_hosts_is_read(tmp_path, monkeypatch):
+    """Litestream signs in to any server at the address when it is given no host key."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    config = load_config(_site(tmp_path, 'target = "sftp://backup@nas.local:2222/srv/seuil"'))
+    sftp = parse_target(config.backup.target)
+    if any(Path(name).is_file() for name in litestream.KNOWN_HOSTS[1:]):
+        pytest.skip("this machine has a system-wide known_hosts")
+    with pytest.raises(NotInitialised) as refused:
+        litestream.config_text(config, litestream.Replicated(Path("a.db"), Path("b.db")))
+    assert "host key of nas.local:2222 is not known" in refused.value.message
+    (tmp_path / "home" / ".ssh").mkdir(parents=True)
+    (tmp_path / "home" / ".ssh" / "known_hosts").write_text(f"nas.local {RSA}\n[nas.local]:2222 {ED25519}\n")
+    assert litestream.replica(config, sftp, "database")["host-key"] == ED25519
+
+
+def test_seuil_toml_refuses_a_host_key_that_is_not_one(tmp_path):
+    text = '[site]\nname = "La Ruche"\n\n[backup]\nssh_host_key = "nas.local ssh-ed25519"\n'
+    with pytest.raises(FileInvalid) as raised:
+        parse_config(text, "seuil.toml", tmp_path)
+    assert "seuil.toml:5: backup.ssh_host_key:" in raised.value.message
+
+
+def test_litestream_never_sees_the_admins_aws_settings():
+    shell = {"PATH": "/usr/bin", "HOME": "/root", "AWS_CA_BUNDLE": "/etc/ssl/certs/ca-certificates.crt",
+             "AWS_PROFILE": "work", "LITESTREAM_ACCESS_KEY_ID": "x", "LANG": "fr_FR.UTF-8"}
+    assert litestream.environment(shell) == {
+        "PATH": "/usr/bin", "HOME": "/root", "LANG": "fr_FR.UTF-8", "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_EC2_METADATA_DISABLED": "true"}
 
 
 def test_the_secrets_are_encrypted_in_the_copy_and_a_wrong_key_opens_nothing(tmp_path):
