@@ -19,7 +19,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from gpiozero.pins.mock import MockFactory
+from gpiozero.pins.mock import MockFactory, MockPin
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.support: the mosquitto fixture and the fake RC522
@@ -32,7 +32,6 @@ from access.cli.main import main as seuil  # noqa: E402
 from access.config import load_config  # noqa: E402
 from access.hardware.mfrc522_reader import Mfrc522Reader  # noqa: E402
 from access.hardware.reader import FakeReader  # noqa: E402
-from access.node.events import CardRead  # noqa: E402
 from access.node.runner import NodeRunner  # noqa: E402
 from tests.support.broker import Broker  # noqa: E402
 from tests.support.fake_rc522 import fake_rc522_modules  # noqa: E402
@@ -67,21 +66,42 @@ def make_site(workdir: Path, broker: Broker) -> Path:
     return config
 
 
+class TimedPin(MockPin):  # type: ignore[misc]  # gpiozero has no type hints
+    """A mock pin that notes when it was last driven high: the moment the relay is set."""
+
+    driven_at = 0.0
+
+    def _set_state(self, value: float) -> None:
+        if value:
+            self.driven_at = time.perf_counter()
+        super()._set_state(value)
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def bench_tap_to_relay(taps: int) -> None:
-    runner = NodeRunner(load_config(), "entrance", pin_factory=MockFactory(),
-                        clock=WednesdayMorning(), reader=FakeReader())
+    """The reader's callback is called as a reader thread calls it; the time runs until the
+    relay's pin is driven high (noted by the pin itself), while the publisher drains the
+    events of the taps before (each tap is recorded before the next one: ``sync()``)."""
+    factory = MockFactory(pin_class=TimedPin)
+    reader = FakeReader()
+    runner = NodeRunner(load_config(), "entrance", pin_factory=factory,
+                        clock=WednesdayMorning(), reader=reader)
     runner.start()
     while runner.core.base is None:
         time.sleep(0.01)
+    relay = factory.pin(17)
+    samples = []
     for _ in range(taps):
-        runner.core.queue.put(CardRead("A1000001", time.perf_counter()))
+        called = time.perf_counter()
+        reader.tap("A1000001")
         runner.core.sync()
-    samples = list(runner.core.latencies_s)
+        if relay.driven_at < called:
+            raise SystemExit("a tap did not open the door: the figure would be false")
+        samples.append(relay.driven_at - called)
     while len(runner.outbox):  # deliver the 30,000 events before the idle figures
         time.sleep(0.05)
     runner.stop()

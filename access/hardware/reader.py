@@ -1,8 +1,9 @@
 """Badge readers: one small protocol, and the fake one used by tests and the demo.
 
 A reader calls ``on_card(uid)`` from its own thread with the UID as upper-case hex of the
-card's real bytes (``"04A1B2C3"``). The callback must only enqueue: the node's worker thread
-does the rest. Real readers live in ``mfrc522_reader`` and ``hid_reader`` and import their
+card's real bytes (``"04A1B2C3"``). The node decides the tap and moves the relay in that
+callback, on the reader's thread (a lock keeps it in order with the worker); the worker
+records it. Real readers live in ``mfrc522_reader`` and ``hid_reader`` and import their
 driver lazily, so this module loads anywhere.
 """
 
