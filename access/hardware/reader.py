@@ -35,6 +35,10 @@ class Reader(Protocol):
 
     def close(self) -> None: ...
 
+    @property
+    def alive(self) -> bool:
+        """Its thread still reads (the watchdog asks: taps are decided on it)."""
+
 
 class Debouncer:
     """Reports a card once while it stays on the reader.
@@ -116,6 +120,11 @@ class FakeReader:
                 self.tap(data.decode("ascii", "replace"))
             except UidError as error:
                 log.warning("ignored a simulated tap: %s", error)
+
+    @property
+    def alive(self) -> bool:
+        """Tapped in-process (no socket): always; on its socket: while its thread listens."""
+        return self._thread is None or self._thread.is_alive()
 
     def close(self) -> None:
         self._closed.set()

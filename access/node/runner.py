@@ -138,5 +138,6 @@ class NodeRunner:
         run_until_signalled(self.start, self.stop, alive=self.alive)
 
     def alive(self) -> bool:
-        """Every thread that must live does: the worker answers, the publisher runs."""
-        return self.publisher.alive and self.core.sync(ALIVE_TIMEOUT_S)
+        """Every thread that must live does: the worker answers, the publisher runs, and the
+        reader's thread, where taps are decided, still reads."""
+        return self.reader.alive and self.publisher.alive and self.core.sync(ALIVE_TIMEOUT_S)

@@ -90,3 +90,29 @@ def test_a_locked_strike_stays_locked_when_an_old_pulse_times_out():
     finally:
         strike.close()
     assert wait_until(lambda: not [t for t in threading.enumerate() if t.name == "door-relock"])
+
+
+def test_the_watchdog_stops_pinging_when_the_readers_thread_dies(nodes, monkeypatch):
+    """Taps are decided on the reader's thread: if an unexpected error ends it (not a failed
+    read, which it survives), systemd must restart the node instead of a deaf door pinging on."""
+    from access.hardware.mfrc522_reader import Mfrc522Reader
+    from tests.support.fake_rc522 import fake_rc522_modules
+
+    with fake_rc522_modules() as (chip, _):
+        reader = Mfrc522Reader(poll_interval_s=0.01, debounce_s=0.0)
+        reader.open()
+        door = nodes("entrance", reader=reader)
+        chip.place(bytes.fromhex(UIDS["ada"]))
+        assert wait_until(lambda: door.is_on(RELAY))  # decided on the poll thread
+        chip.place(None)
+        assert door.runner.alive()
+
+        def garbled() -> str | None:
+            raise IndexError("a short answer from a failing chip")
+
+        died: list[threading.ExceptHookArgs] = []
+        monkeypatch.setattr(threading, "excepthook", died.append)
+        reader.read_once = garbled  # type: ignore[method-assign]
+        assert wait_until(lambda: not reader.alive, timeout_s=2)
+        assert [type(d.exc_value) for d in died] == [IndexError]
+        assert not door.runner.alive()
