@@ -103,7 +103,7 @@ class NodeCore:
     def load(self) -> None:
         """Read the last snapshot and the node's state; the behaviour claims the relay as it
         really is (a running machine's session is picked up, see ``Machine.claim``)."""
-        overrides = self.outbox.state(OVERRIDES_KEY)
+        overrides = self.state(OVERRIDES_KEY)
         if overrides is not None:
             self.overrides = LocalOverrides.from_json(overrides)
         base = self.snapshot_file.read()
@@ -279,6 +279,15 @@ class NodeCore:
         (``_write``) once the relay has moved and the lock is free."""
         if messages or state:
             self._unwritten.append((messages, state))
+
+    def state(self, key: str) -> str | None:
+        """The node's own state as last recorded, written yet or not (a new behaviour reads it
+        in the same turn of the worker as the old one's last record). Worker or ``load`` only:
+        the one thread that also empties the queue."""
+        for _, state in reversed(self._unwritten):
+            if state and key in state:
+                return state[key]
+        return self.outbox.state(key)
 
     def _write(self) -> None:
         """Write what was recorded, oldest first; only the worker (or ``load``) calls it."""
