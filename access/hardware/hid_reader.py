@@ -86,6 +86,7 @@ class HidReader:
         self._input: Any = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._gone = False  # the device went away (unplugged): logged, a restart would not help
 
     def open(self) -> None:
         try:
@@ -118,7 +119,14 @@ class HidReader:
                     on_card(uid)
         except OSError as error:
             if not self._stop.is_set():
+                self._gone = True
                 log.error("the USB reader %s went away: %s", self.device, error)
+
+    @property
+    def alive(self) -> bool:
+        """Its thread reads, or ended because the device went away (the button and remote
+        unlocks still work; restarting the node would not bring the reader back)."""
+        return self._thread is not None and (self._thread.is_alive() or self._gone)
 
     def close(self) -> None:
         self._stop.set()

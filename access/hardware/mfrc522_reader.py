@@ -127,6 +127,11 @@ class Mfrc522Reader:
             self._chip.Close_MFRC522()
             self._chip = None
 
+    @property
+    def alive(self) -> bool:
+        """Its poll thread runs (an unexpected error, not a failed read, ends it)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def _poll_loop(self, on_card: OnCard) -> None:
         failures = 0
         while not self._stop.is_set():

@@ -41,8 +41,14 @@ class Strike(Protocol):
 class DoorStrike:
     """The door's electric strike: locked unless pulsed.
 
+    The pin is driven at once, in the caller's thread, before anything else: no other thread
+    has to run first (gpiozero's ``blink`` would first stop and join the previous pulse's
+    thread, and the person at the door would wait for the scheduler). A timer thread of its
+    own relocks each pulse on time, whatever the node's threads do; a newer pulse makes the
+    older timers harmless (each carries the number of its pulse).
+
     >>> strike = DoorStrike(17, active_high=False)
-    >>> strike.pulse(5)            # open for 5 s, relocked by gpiozero
+    >>> strike.pulse(5)            # open for 5 s, relocked by the pulse's timer
     >>> strike.is_unlocked
     True
     >>> strike.close()             # relocks, then releases the pin
@@ -51,14 +57,35 @@ class DoorStrike:
     def __init__(self, pin: Pin, *, active_high: bool = True, pin_factory: Any = None) -> None:
         self._relay = DigitalOutputDevice(pin, active_high=active_high, initial_value=False,
                                           pin_factory=pin_factory)
+        self._lock = threading.Lock()
+        self._pulses = 0  # the latest pulse's number: only its timer may relock
+        self._timer: threading.Timer | None = None
 
     def pulse(self, seconds: float) -> None:
         """Unlock for ``seconds``; a new pulse restarts the time."""
-        self._relay.on()  # now, in this thread: the person at the door is waiting
-        self._relay.blink(on_time=seconds, off_time=0, n=1, background=True)  # relocks on time
+        with self._lock:
+            self._relay.on()  # now, in this thread: the person at the door is waiting
+            self._pulses += 1
+            previous, self._timer = self._timer, threading.Timer(seconds, self._relock,
+                                                                 (self._pulses,))
+        if previous is not None:
+            previous.cancel()  # no join: a timer that fires anyway finds a newer pulse
+        self._timer.daemon = True
+        self._timer.name = "door-relock"
+        self._timer.start()
+
+    def _relock(self, pulse: int) -> None:
+        with self._lock:
+            if pulse == self._pulses:
+                self._relay.off()
 
     def lock(self) -> None:
-        self._relay.off()
+        with self._lock:
+            self._pulses += 1  # every pending timer is now stale
+            self._relay.off()
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
 
     @property
     def is_unlocked(self) -> bool:

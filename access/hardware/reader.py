@@ -1,8 +1,9 @@
 """Badge readers: one small protocol, and the fake one used by tests and the demo.
 
 A reader calls ``on_card(uid)`` from its own thread with the UID as upper-case hex of the
-card's real bytes (``"04A1B2C3"``). The callback must only enqueue: the node's worker thread
-does the rest. Real readers live in ``mfrc522_reader`` and ``hid_reader`` and import their
+card's real bytes (``"04A1B2C3"``). The node decides the tap and moves the relay in that
+callback, on the reader's thread (a lock keeps it in order with the worker); the worker
+records it. Real readers live in ``mfrc522_reader`` and ``hid_reader`` and import their
 driver lazily, so this module loads anywhere.
 """
 
@@ -33,6 +34,10 @@ class Reader(Protocol):
     def start(self, on_card: OnCard) -> None: ...
 
     def close(self) -> None: ...
+
+    @property
+    def alive(self) -> bool:
+        """Its thread still reads (the watchdog asks: taps are decided on it)."""
 
 
 class Debouncer:
@@ -115,6 +120,11 @@ class FakeReader:
                 self.tap(data.decode("ascii", "replace"))
             except UidError as error:
                 log.warning("ignored a simulated tap: %s", error)
+
+    @property
+    def alive(self) -> bool:
+        """Tapped in-process (no socket): always; on its socket: while its thread listens."""
+        return self._thread is None or self._thread.is_alive()
 
     def close(self) -> None:
         self._closed.set()

@@ -1,10 +1,15 @@
-"""The node's worker: every tap, snapshot, button and command goes through one queue.
+"""The node's worker: every snapshot, button and command goes through one queue; a tap is
+decided on the reader's own thread.
 
-Reader callbacks, MQTT messages and gpiozero inputs only ``put()`` an event; one thread takes
-them in order, so no two events ever race over a relay or a session. Timers (a session's
-warning and end) are the queue's own timeout. Each change is written to the outbox together
-with the node's state in one SQLite transaction, then the publisher is kicked; while the disk
-refuses writes, the ``Recorder`` holds them and the loop retries every few seconds.
+MQTT messages and gpiozero inputs only ``put()`` an event; one thread takes them in order.
+A card read is decided where it was read (``tap()``), so it never waits in the queue behind a
+snapshot or a timer, nor for the worker to be scheduled. One lock, held only for work in
+memory and on the relay, keeps every decision in order: no two events ever race over a relay
+or a session. What they record is queued in that order and written by the worker, outside the
+lock, so a slow or full disk never delays a relay. Timers (a session's warning and end) are
+the queue's own timeout. Each change is written to the outbox together with the node's state
+in one SQLite transaction, then the publisher is kicked; while the disk refuses writes, the
+``Recorder`` holds them and the loop retries every few seconds.
 
 The core loads, installs snapshots and records; what a tap or a button *does* belongs to the
 resource's behaviour (``door.Door``, ``machine.Machine``), picked when a snapshot names the
@@ -48,6 +53,7 @@ from access.node.events import (
     SnapshotArrived,
     Stop,
     Sync,
+    Written,
 )
 from access.node.local_state import OVERRIDES_KEY, LocalOverrides
 from access.node.machine import Machine
@@ -89,19 +95,23 @@ class NodeCore:
         self.overrides = LocalOverrides()
         self.door_closed: bool | None = None  # the door contact's last reading
         self.behaviour = Behaviour(self)
+        self.lock = threading.RLock()  # the decisions, the relay and the order of the records
+        self._unwritten: deque[tuple[list[Message], dict[str, str | None] | None]] = deque()
         self._thread: threading.Thread | None = None
 
     # --- life cycle ---------------------------------------------------------------------------
     def load(self) -> None:
         """Read the last snapshot and the node's state; the behaviour claims the relay as it
         really is (a running machine's session is picked up, see ``Machine.claim``)."""
-        overrides = self.outbox.state(OVERRIDES_KEY)
+        overrides = self.state(OVERRIDES_KEY)
         if overrides is not None:
             self.overrides = LocalOverrides.from_json(overrides)
         base = self.snapshot_file.read()
-        if base is not None:
-            self._install(base)
-        self._record_state()
+        with self.lock:
+            if base is not None:
+                self._install(base)
+            self._record_state()
+        self._write()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name=f"node-{self.node_id}", daemon=True)
@@ -128,6 +138,26 @@ class NodeCore:
                           snapshot_version=self.base.version if self.base else None,
                           recording=self.outbox.recording, unrecorded=self.outbox.unrecorded)
 
+    # --- a tap, on the reader's thread ---------------------------------------------------------
+    def tap(self, uid: str, read_at: float) -> None:
+        """Decide a card read and move the relay now, on the caller's thread (the reader's);
+        the worker records it. Never raises: a bad tap must not stop the reader."""
+        try:
+            self._tap(CardRead(uid, read_at))
+        except Exception:
+            log.exception("the node could not handle a card read")
+        self.queue.put(Written())  # the worker writes what the tap recorded, then re-arms timers
+
+    def _tap(self, event: CardRead) -> None:
+        card = card_hash(event.uid, self.secret)
+        with self.lock:
+            decision = self.behaviour.tap(card, self.clock.now(), event.read_at)
+        # After the relay: one line a volunteer can read, with the card's fingerprint only.
+        log.info("%s: card %s, member %s: %s%s", decision.resource, card[:CARD_FINGERPRINT],
+                 f"#{decision.member_id}" if decision.member_id is not None else "-",
+                 "allowed" if decision.allowed else f"denied, {decision.reason.value}",
+                 f", rule {decision.rule}" if decision.rule else "")
+
     # --- the loop -----------------------------------------------------------------------------
     def _run(self) -> None:
         while True:
@@ -137,28 +167,31 @@ class NodeCore:
                 event = None
             try:
                 if isinstance(event, Stop):
+                    self._write()
                     return
-                if event is not None:
-                    self._handle(event)
-                self.behaviour.on_time(self.clock.now())
-                self.outbox.retry()
-                if isinstance(event, Sync):
-                    event.done.set()  # everything before it handled, timers included
+                if isinstance(event, CardRead):  # put on the queue directly (tests, tools)
+                    self._tap(event)
+                elif isinstance(event, SnapshotArrived):
+                    self._on_snapshot(event.raw)  # decoded and saved outside the lock
+                elif event is not None:
+                    with self.lock:
+                        self._handle(event)
+                with self.lock:
+                    self.behaviour.on_time(self.clock.now())
             except Exception:  # one bad event must never stop the door
                 log.exception("the node could not handle %r", event)
+            try:
+                self._write()
+                self.outbox.retry()
+                self.out.make_spare_ids()
+                if isinstance(event, Sync):
+                    event.done.set()  # everything before it handled and written, timers included
+            except Exception:
+                log.exception("the node could not record %r", event)
 
     def _handle(self, event: NodeEvent) -> None:
-        if isinstance(event, CardRead):
-            card = card_hash(event.uid, self.secret)
-            decision = self.behaviour.tap(card, self.clock.now(), event.read_at)
-            # After the relay: one line a volunteer can read, with the card's fingerprint only.
-            log.info("%s: card %s, member %s: %s%s", decision.resource, card[:CARD_FINGERPRINT],
-                     f"#{decision.member_id}" if decision.member_id is not None else "-",
-                     "allowed" if decision.allowed else f"denied, {decision.reason.value}",
-                     f", rule {decision.rule}" if decision.rule else "")
-        elif isinstance(event, SnapshotArrived):
-            self._on_snapshot(event.raw)
-        elif isinstance(event, CommandArrived):
+        """Under the lock: a button, an input or a command."""
+        if isinstance(event, CommandArrived):
             self._on_command(event.action, event.raw)
         elif isinstance(event, ButtonPressed):
             self.behaviour.press(event.held, self.clock.now())
@@ -168,7 +201,8 @@ class NodeCore:
             self.behaviour.input_changed(event.input, event.active, self.clock.now())
 
     def _seconds_to_next_timer(self) -> float:
-        wake = self.behaviour.next_wake()
+        with self.lock:
+            wake = self.behaviour.next_wake()
         longest = 3600.0 if self.outbox.recording else DISK_RETRY_S
         if wake is None:
             return longest
@@ -198,10 +232,12 @@ class NodeCore:
         if self.base is not None and payload.version == self.base.version:
             return  # the retained copy of the one we have
         self.snapshot_file.keep(raw)  # a full or read-only card: used all the same
-        self._install(base)
+        with self.lock:
+            self._install(base)
+            self._record_state()
         log.info("snapshot %d in use: %d cards, resource %s", base.version, len(base.cards),
                  self.behaviour.resource_name)
-        self._record_state()
+        self._write()
         self.on_snapshot()
 
     def _install(self, base: Snapshot) -> None:
@@ -237,9 +273,29 @@ class NodeCore:
             self.record([message])
 
     def record(self, messages: list[Message], state: dict[str, str | None] | None = None) -> None:
-        """Store ``messages`` and the node's ``state`` in one transaction, then publish."""
+        """Store ``messages`` and the node's ``state`` in one transaction, then publish.
+
+        Called under the lock by a behaviour: queued in decision order, written by the worker
+        (``_write``) once the relay has moved and the lock is free."""
         if messages or state:
+            self._unwritten.append((messages, state))
+
+    def state(self, key: str) -> str | None:
+        """The node's own state as last recorded, written yet or not (a new behaviour reads it
+        in the same turn of the worker as the old one's last record). Worker or ``load`` only:
+        the one thread that also empties the queue."""
+        for _, state in reversed(self._unwritten):
+            if state and key in state:
+                return state[key]
+        return self.outbox.state(key)
+
+    def _write(self) -> None:
+        """Write what was recorded, oldest first; only the worker (or ``load``) calls it."""
+        wrote = False
+        while self._unwritten:
+            messages, state = self._unwritten.popleft()
             self.outbox.record(messages, state)  # never raises: held while the disk refuses
+            wrote = True
+        if wrote:
             self.on_record()
-        self.out.make_spare_ids()
 

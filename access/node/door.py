@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 class Door(Behaviour):
-    """The strike is pulsed by gpiozero itself: the door relocks even if the worker stalls."""
+    """The strike relocks by its own timer (``DoorStrike``): even if the worker stalls."""
 
     def claim(self) -> None:
         self.node.devices.strike()

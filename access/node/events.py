@@ -39,8 +39,13 @@ class Sync:
     done: threading.Event
 
 
+class Written:
+    """A tap was decided on the reader's thread: write what it recorded, re-arm the timers."""
+
+
 class Stop:
     pass
 
 
-NodeEvent = CardRead | SnapshotArrived | CommandArrived | ButtonPressed | InputChanged | Sync | Stop
+NodeEvent = (CardRead | SnapshotArrived | CommandArrived | ButtonPressed | InputChanged | Sync
+             | Written | Stop)

@@ -50,7 +50,7 @@ class Machine(Behaviour):
 
     def __init__(self, node: NodeCore) -> None:
         super().__init__(node)
-        stored = node.outbox.state(SESSION_KEY)
+        stored = node.state(SESSION_KEY)
         self.session = MachineSession.from_json(stored) if stored is not None else None
         self.window: TrainingWindow | None = None
         if self.session is not None:

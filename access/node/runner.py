@@ -19,7 +19,7 @@ from access.lifecycle import run_until_signalled
 from access.node.clock import Clock
 from access.node.core import NodeCore
 from access.node.devices import NodeDevices, keeper_socket_path, open_reader, tap_socket_path
-from access.node.events import ButtonPressed, CardRead, CommandArrived, InputChanged, SnapshotArrived
+from access.node.events import ButtonPressed, CommandArrived, InputChanged, SnapshotArrived
 from access.node.recorder import Recorder
 from access.node.snapshot_file import SnapshotFile
 
@@ -70,7 +70,8 @@ class NodeRunner:
         if self.devices.door_contact is not None:
             put(InputChanged("door", self.devices.door_contact.is_active))
         self.core.start()
-        self.reader.start(lambda uid: put(CardRead(uid, time.perf_counter())))
+        tap = self.core.tap
+        self.reader.start(lambda uid: tap(uid, time.perf_counter()))  # decided on its thread
         self.publisher.start()
         log.info("node %s started (%r)", self.node_id, self.reader)
 
@@ -137,5 +138,6 @@ class NodeRunner:
         run_until_signalled(self.start, self.stop, alive=self.alive)
 
     def alive(self) -> bool:
-        """Every thread that must live does: the worker answers, the publisher runs."""
-        return self.publisher.alive and self.core.sync(ALIVE_TIMEOUT_S)
+        """Every thread that must live does: the worker answers, the publisher runs, and the
+        reader's thread, where taps are decided, still reads."""
+        return self.reader.alive and self.publisher.alive and self.core.sync(ALIVE_TIMEOUT_S)

@@ -231,3 +231,29 @@ def test_offline_a_member_at_the_floor_cannot_run_session_after_session(nodes, w
         assert again.is_on(RELAY)
     finally:
         again.stop()
+
+
+def test_a_machine_renamed_mid_session_ends_the_session_and_the_new_one_does_not_resume_it(
+        nodes, watcher, maker_space, tmp_path, caplog):
+    """The session's end is still on its way to the disk when the new machine reads its state."""
+    import logging
+
+    from tests.integration.cli_helpers import run
+
+    printer = nodes("printer")
+    printer.tap("ada")
+    assert printer.is_on(RELAY)
+    version = printer.core.base.version
+    renamed = tmp_path / "rules.toml"
+    renamed.write_text(maker_space.rules_path.read_text().replace("3d-printer", "resin-printer"))
+    assert run("rules", "apply", str(renamed)).code == 0
+    with caplog.at_level(logging.INFO, logger="access.node.machine"):
+        assert run("snapshot", "publish").code == 0
+        assert wait_until(lambda: printer.core.base.version > version)
+        assert printer.core.sync()
+    assert "resuming session" not in caplog.text
+    assert not printer.is_on(RELAY)
+    assert printer.core.behaviour.session is None
+    assert wait_until(lambda: len(sessions(watcher)) == 2)
+    assert (sessions(watcher)[-1].resource, sessions(watcher)[-1].end_reason) == ("3d-printer",
+                                                                                  "admin")

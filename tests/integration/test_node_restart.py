@@ -37,8 +37,13 @@ class Process:
                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
         return self
 
-    def wait_for(self, text: str, timeout_s: float = 20) -> None:
+    def wait_for(self, text: str, timeout_s: float = 20) -> Process:
         assert wait_until(lambda: text in self.log.read_text(), timeout_s), self.log.read_text()
+        return self
+
+    def wait_for_snapshot(self) -> None:
+        """A first start gets its snapshot from the broker: a card read before it is refused."""
+        self.wait_for("node printer started").wait_for(" in use: ")
 
     def signal(self, signum: int) -> None:
         assert self.process is not None
@@ -67,7 +72,7 @@ def test_a_node_that_holds_its_relay_itself_cuts_the_machine_when_it_dies(maker_
     chip = SimChip(tmp_path / "chip.sock")
     node = Process("tests.support.node_process", site_dir, broker, chip, "node")
     try:
-        node.start().wait_for("node printer started")
+        node.start().wait_for_snapshot()
         _tap(UIDS["ada"])
         assert wait_until(lambda: chip.levels(RELAY) == [0, 1], 10)
         node.signal(signal.SIGKILL)
@@ -88,7 +93,7 @@ def _ada_printing_with_a_keeper(site_dir: Path, broker, watcher, tmp_path: Path)
     node = Process("tests.support.node_process", site_dir, broker, chip, "node")
     keeper.start().wait_for("holding")
     try:
-        node.start().wait_for("node printer started")
+        node.start().wait_for_snapshot()
         _tap(UIDS["ada"])
         assert wait_until(lambda: chip.levels(RELAY) == [0, 1], 10)
         assert wait_until(lambda: len(_sessions(watcher)) == 1, 10)  # the session is on disk
@@ -143,7 +148,7 @@ def test_a_latching_relay_holds_the_machine_through_a_crash_of_the_node(maker_sp
     chip = SimChip(tmp_path / "chip.sock", latching=relay)
     node = Process("tests.support.node_process", site_dir, broker, chip, "node")
     try:
-        node.start().wait_for("node printer started")
+        node.start().wait_for_snapshot()
         _tap(UIDS["ada"])
         assert wait_until(lambda: relay.history == [False, True], 10)
         assert wait_until(lambda: len(_sessions(watcher)) == 1, 10)
