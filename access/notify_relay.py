@@ -15,6 +15,7 @@ Stdlib only, and it imports nothing else of Seuil: it starts before Qt does.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import select
 import signal
@@ -65,6 +66,20 @@ def receive(sock: socket.socket) -> tuple[bytes, int | None]:
 
 
 
+def end_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the relay dies (PR_SET_PDEATHSIG).
+
+    The child is in the login session's scope, out of the unit's cgroup: when systemd kills the
+    relay (a watchdog timeout sends SIGABRT to the unit's cgroup only), cage would live on with
+    a frozen kiosk beside the next start's."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
+
+
+PR_SET_PDEATHSIG = 1
+
+
 class Relay:
     """``command`` run with ``NOTIFY_SOCKET`` pointing at us; what it says is passed on.
 
@@ -90,9 +105,10 @@ class Relay:
         """Until the command exits; its exit status (128 + N when killed by signal N)."""
         sock, path = relay_socket(self.folder)
         try:
-            child = subprocess.Popen(self.command, env={**os.environ, "NOTIFY_SOCKET": str(path)})
-            signal.signal(signal.SIGTERM, self.ask_to_stop)
+            signal.signal(signal.SIGTERM, self.ask_to_stop)  # the child gets the defaults back at exec
             signal.signal(signal.SIGINT, self.ask_to_stop)
+            child = subprocess.Popen(self.command, env={**os.environ, "NOTIFY_SOCKET": str(path)},
+                                     preexec_fn=end_with_parent)
             stopping = False
             while child.poll() is None:
                 if self.stop_asked_at is not None and not stopping:

@@ -135,13 +135,16 @@ signal.signal(signal.SIGTERM, lambda *_: sys.exit(134))
 sys.exit(subprocess.call(sys.argv[1:]))
 """
 # A stand-in for `seuil kiosk`: READY, then a watchdog ping, a line the relay must not pass on,
-# and a clean exit on SIGTERM.
+# and a clean exit on SIGTERM (it lives while its compositor does).
 CLIENT = """
 import os, signal, socket, sys, time
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 def say(message):
-    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
-        s.connect(os.environ["NOTIFY_SOCKET"]); s.sendall(message.encode())
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+            s.connect(os.environ["NOTIFY_SOCKET"]); s.sendall(message.encode())
+    except OSError:  # the relay is gone: go on, as the kiosk would while cage lives
+        pass
 say("READY=1\\nMAINPID=1")
 while True:
     say("WATCHDOG=1")
@@ -175,13 +178,21 @@ def test_the_kiosk_relay_passes_on_what_cages_client_says_and_stops_the_client_f
 def test_the_relay_stops_the_command_itself_when_nobody_said_ready(tmp_path):
     notify = NotifySocket(tmp_path / "notify.sock")
     process = relay(tmp_path, notify, sys.executable, "-c", COMPOSITOR, "sleep", "60")
+    left: list[int] = []
     try:
-        time.sleep(1)
+        deadline = time.monotonic() + 20
+        while not children_of(process.pid) and time.monotonic() < deadline:  # the relay is up
+            time.sleep(0.1)
+        time.sleep(0.5)  # and the compositor's own handler is set
+        left = [pid for child in children_of(process.pid) for pid in children_of(child)]  # sleep
         process.send_signal(signal.SIGTERM)
         assert process.wait(20) == 134 and notify.received == []
     finally:
         if process.poll() is None:
             process.kill()
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         notify.close()
 
 
@@ -191,3 +202,40 @@ def test_the_relay_runs_the_command_as_is_outside_systemd(tmp_path):
                              "import os, sys; print('NOTIFY_SOCKET' in os.environ); sys.exit(3)"],
                             env=env, capture_output=True, text=True, check=False)
     assert (result.returncode, result.stdout) == (3, "False\n")
+
+
+def children_of(pid: int) -> list[int]:
+    listed = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
+    return [int(child) for child in listed.stdout.split()]
+
+
+def alive(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    with contextlib.suppress(FileNotFoundError):
+        return "(zombie)" not in status.read_text()
+    return False
+
+
+def test_cage_and_its_client_end_when_the_relay_is_killed(tmp_path):
+    """A watchdog timeout kills the relay (the unit's cgroup only): the compositor, in the login
+    session's scope, must not live on beside the next start's."""
+    notify = NotifySocket(tmp_path / "notify.sock")
+    process = relay(tmp_path, notify, sys.executable, "-c", COMPOSITOR, sys.executable, "-c", CLIENT)
+    left: list[int] = []
+    try:
+        assert notify.wait_for("READY=1", 20)
+        [compositor] = children_of(process.pid)
+        left = [compositor, *children_of(compositor)]
+        process.kill()
+        process.wait(10)
+        deadline = time.monotonic() + 10
+        while alive(compositor) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(compositor), "the compositor lives on"
+    finally:
+        if process.poll() is None:
+            process.kill()
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        notify.close()
