@@ -65,6 +65,8 @@ def receive(sock: socket.socket) -> tuple[bytes, int | None]:
     return data, None
 
 
+PR_SET_PDEATHSIG = 1  # prctl(2)
+
 
 def end_with_parent() -> None:
     """In the child, before exec: SIGTERM when the relay dies (PR_SET_PDEATHSIG).
@@ -75,9 +77,6 @@ def end_with_parent() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
-
-
-PR_SET_PDEATHSIG = 1
 
 
 class Relay:

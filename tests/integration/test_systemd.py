@@ -190,9 +190,7 @@ def test_the_relay_stops_the_command_itself_when_nobody_said_ready(tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
-        for pid in left:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        kill_all(left)
         notify.close()
 
 
@@ -207,6 +205,13 @@ def test_the_relay_runs_the_command_as_is_outside_systemd(tmp_path):
 def children_of(pid: int) -> list[int]:
     listed = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
     return [int(child) for child in listed.stdout.split()]
+
+
+def kill_all(pids: list[int]) -> None:
+    """What a test left behind (the stand-ins it started), by pid."""
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def alive(pid: int) -> bool:
@@ -235,7 +240,5 @@ def test_cage_and_its_client_end_when_the_relay_is_killed(tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
-        for pid in left:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        kill_all(left)
         notify.close()
