@@ -27,7 +27,7 @@ def test_the_units_pass_systemd_analyze_verify(tmp_path):
     if analyze is None or not (SYSTEM_UNITS / "sysinit.target").exists():
         pytest.skip("systemd is not installed here")
     root = tmp_path / "root"
-    for program in ("opt/seuil/venv/bin/seuil", "usr/bin/cage", "usr/bin/env"):
+    for program in ("opt/seuil/venv/bin/seuil", "opt/seuil/venv/bin/python", "usr/bin/cage", "usr/bin/env"):
         path = root / program
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("#!/bin/sh\n")
@@ -178,3 +178,120 @@ def test_no_unit_names_a_group_the_system_may_lack():
     for unit in UNITS:
         lines = unit.read_text().splitlines()
         assert not [line for line in lines if line.startswith("SupplementaryGroups=")], unit.name
+
+
+# A stand-in for cage: runs its client (argv[1:]), exits with the client's status when the client
+# exits, and aborts (status 134, as cage 0.1.4 does in wl_display_terminate) when sent SIGTERM.
+COMPOSITOR = """
+import signal, subprocess, sys
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(134))
+sys.exit(subprocess.call(sys.argv[1:]))
+"""
+# A stand-in for `seuil kiosk`: READY, then a watchdog ping, a line the relay must not pass on,
+# and a clean exit on SIGTERM (it lives while its compositor does).
+CLIENT = """
+import os, signal, socket, sys, time
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+def say(message):
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+            s.connect(os.environ["NOTIFY_SOCKET"]); s.sendall(message.encode())
+    except OSError:  # the relay is gone: go on, as the kiosk would while cage lives
+        pass
+say("READY=1\\nMAINPID=1")
+while True:
+    say("WATCHDOG=1")
+    time.sleep(0.2)
+"""
+
+
+def relay(tmp_path: Path, notify: NotifySocket, *command: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "NOTIFY_SOCKET": str(notify.path), "XDG_RUNTIME_DIR": str(tmp_path)}
+    return subprocess.Popen([sys.executable, "-m", "access.notify_relay", *command], env=env)
+
+
+def test_the_kiosk_relay_passes_on_what_cages_client_says_and_stops_the_client_first(tmp_path):
+    """Under cage, the kiosk is not the unit's main process: its READY reaches systemd only
+    through the relay (tests/system sees the unit become active). A stop ends the client, whose
+    exit ends the compositor cleanly, instead of making cage abort."""
+    notify = NotifySocket(tmp_path / "notify.sock")
+    process = relay(tmp_path, notify, sys.executable, "-c", COMPOSITOR, sys.executable, "-c", CLIENT)
+    try:
+        assert notify.wait_for("READY=1", 20) and notify.wait_for("WATCHDOG=1", 3)
+        assert not [m for m in notify.received if m.startswith("MAINPID=")]
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(20) == 0  # the client's clean exit, not the compositor's abort (134)
+        assert list(tmp_path.glob("notify-relay-*")) == []  # its socket is gone
+    finally:
+        if process.poll() is None:
+            process.kill()
+        notify.close()
+
+
+def test_the_relay_stops_the_command_itself_when_nobody_said_ready(tmp_path):
+    notify = NotifySocket(tmp_path / "notify.sock")
+    process = relay(tmp_path, notify, sys.executable, "-c", COMPOSITOR, "sleep", "60")
+    left: list[int] = []
+    try:
+        deadline = time.monotonic() + 20
+        while not children_of(process.pid) and time.monotonic() < deadline:  # the relay is up
+            time.sleep(0.1)
+        time.sleep(0.5)  # and the compositor's own handler is set
+        left = [pid for child in children_of(process.pid) for pid in children_of(child)]  # sleep
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(20) == 134 and notify.received == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+        kill_all(left)
+        notify.close()
+
+
+def test_the_relay_runs_the_command_as_is_outside_systemd(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "NOTIFY_SOCKET"}
+    result = subprocess.run([sys.executable, "-m", "access.notify_relay", "--", sys.executable, "-c",
+                             "import os, sys; print('NOTIFY_SOCKET' in os.environ); sys.exit(3)"],
+                            env=env, capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout) == (3, "False\n")
+
+
+def children_of(pid: int) -> list[int]:
+    listed = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
+    return [int(child) for child in listed.stdout.split()]
+
+
+def kill_all(pids: list[int]) -> None:
+    """What a test left behind (the stand-ins it started), by pid."""
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def alive(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    with contextlib.suppress(FileNotFoundError):
+        return "(zombie)" not in status.read_text()
+    return False
+
+
+def test_cage_and_its_client_end_when_the_relay_is_killed(tmp_path):
+    """A watchdog timeout kills the relay (the unit's cgroup only): the compositor, in the login
+    session's scope, must not live on beside the next start's."""
+    notify = NotifySocket(tmp_path / "notify.sock")
+    process = relay(tmp_path, notify, sys.executable, "-c", COMPOSITOR, sys.executable, "-c", CLIENT)
+    left: list[int] = []
+    try:
+        assert notify.wait_for("READY=1", 20)
+        [compositor] = children_of(process.pid)
+        left = [compositor, *children_of(compositor)]
+        process.kill()
+        process.wait(10)
+        deadline = time.monotonic() + 10
+        while alive(compositor) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(compositor), "the compositor lives on"
+    finally:
+        if process.poll() is None:
+            process.kill()
+        kill_all(left)
+        notify.close()
