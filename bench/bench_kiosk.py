@@ -37,7 +37,8 @@ from access.bus.topics import Topics  # noqa: E402
 from access.domain.decide import Reason  # noqa: E402
 from access.hub.intake import Ingestor  # noqa: E402
 from access.services.context import Site  # noqa: E402
-from kiosk.app import KioskWindow, application, make_bus  # noqa: E402
+from kiosk.app import KioskWindow, application  # noqa: E402
+from kiosk.screens import make_bus  # noqa: E402
 from tests.support.broker import Broker  # noqa: E402
 from tests.support.node_events import batches, enroll_fake_cards, workday_stream  # noqa: E402
 from tests.support.sites import bench_site  # noqa: E402
@@ -139,7 +140,7 @@ class Stopwatch:
 
 def open_view(site: Site) -> tuple[KioskWindow, Stopwatch]:
     application()
-    view = KioskWindow(site, bus=make_bus(site), provider=None)
+    view = KioskWindow.over(site, bus=make_bus(site), provider=None)
     view.window.show()
     view.kiosk.start()
     watch = Stopwatch(view)
