@@ -112,7 +112,6 @@ class DashboardModel(ViewModel):
         else:
             room = self.t("dash.full") + " · " + self.plural("dash.over", -free)
         self.publish(
-            siteName=self.ctx.site.config.site.name,
             hoursToday=self._hours(facts.hours, language),
             homeCount=self.plural("home.people_in", board.count, capacity=capacity),
             homeMachines=self.plural("home.machines_in_use", busy),

@@ -9,8 +9,9 @@ from PySide6.QtQml import QQmlApplicationEngine
 
 from access.demo.stack import DemoStack
 from access.payments.fake import FakeProvider
-from kiosk.app import KioskWindow, application, make_bus, quit_on_signals
+from kiosk.app import KioskWindow, application, quit_on_signals
 from kiosk.demo_panel import DemoPanel
+from kiosk.screens import make_bus
 
 PANEL_QML = Path(__file__).parent / "qml" / "DemoPanel.qml"
 
@@ -35,7 +36,7 @@ def run(stack: DemoStack) -> int:
     # The QR code is on the payment screen beside the cash box: it is paid when the panel's
     # "phone" pays it, not by itself.
     provider = FakeProvider(paid_after=None)
-    kiosk = KioskWindow(site, bus=make_bus(site), provider=provider)
+    kiosk = KioskWindow.over(site, bus=make_bus(site), provider=provider)
     kiosk.window.setTitle("Seuil kiosk (demo)")
     kiosk.window.show()
     kiosk.kiosk.start()

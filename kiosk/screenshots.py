@@ -206,7 +206,7 @@ def render_all(site: Site, out: Path, *, scenes: tuple[str, ...] = SCENES) -> li
             update={"contact": SAMPLE_CONTACT})})
     sizes = [(w, h, 0) for w, h in SIZES] + [(SIZES[0][1], SIZES[0][0], 90)]
     for width, height, rotation in sizes:
-        view = KioskWindow(site, bus=None, provider=None, size=(width, height), rotation=rotation)
+        view = KioskWindow.over(site, bus=None, provider=None, size=(width, height), rotation=rotation)
         view.window.show()
         view.kiosk.start()
         folder = f"{height}x{width}-turned-90" if rotation else f"{width}x{height}"

@@ -243,6 +243,7 @@ PLURALS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
 STRINGS.update({
     "home.open_today": ("Ouvert aujourd'hui {hours}", "Open today {hours}"),
     "home.closed_today": ("Fermé aujourd'hui", "Closed today"),
+    "home.loading": ("Un instant…", "One moment…"),
     "dash.full": ("Complet", "Full"),
     "dash.capacity_line": ("{capacity} places", "{capacity} desks"),
     "dash.now": ("maintenant", "now"),

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Property, QObject, Signal
 
 from access import texts
-from access.payments.provider import PaymentProvider
-from access.services.context import Site
 from access.texts import Language
 from kiosk import strings
 from kiosk.background import Background
-from kiosk.bus import KioskBus
+
+if TYPE_CHECKING:  # the home screen draws before these are imported (kiosk.screens)
+    from access.payments.provider import PaymentProvider
+    from access.services.context import Site
+    from kiosk.bus import KioskBus
 
 
 @dataclass

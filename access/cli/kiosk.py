@@ -16,18 +16,20 @@ def kiosk(ctx: CommandContext) -> int:
     if ctx.args.screenshots:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        from kiosk import app, screenshots
+        from kiosk import app
     except ImportError as error:
         raise NotInitialised(f"the kiosk needs PySide6 ({error.name} is missing)",
                              hint="install the kiosk extra: pip install 'seuil[kiosk]' "
                                   "(./install.sh --role kiosk on a Pi)") from None
     logging.getLogger().setLevel(logging.INFO)
-    site = ctx.site()
     if ctx.args.screenshots:
-        written = screenshots.render_all(site, Path(ctx.args.screenshots))
+        from kiosk import screenshots
+
+        written = screenshots.render_all(ctx.site(), Path(ctx.args.screenshots))
         print(f"{plural(len(written), 'screenshot')} written under {ctx.args.screenshots}")
         return 0
-    return app.run(site, windowed=ctx.args.windowed)
+    # the config alone: the kiosk opens the database after its home screen's first frame
+    return app.run(ctx.config(), windowed=ctx.args.windowed)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

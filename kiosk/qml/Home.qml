@@ -7,7 +7,9 @@ Item {
     objectName: "home"
     readonly property var k: kiosk
     readonly property real uu: Math.min(width / 800, height / 480)
-    readonly property var dash: k.dash.state
+    // The screens past home (and their dashboard) come a moment after the first frame: until
+    // then the site's name, the words and the tiles, and "One moment…" where the counts go.
+    readonly property var dash: k.dash ? k.dash.state : ({})
 
     Column {
         id: head
@@ -18,7 +20,7 @@ Item {
             objectName: "siteLine"
             u: home.uu
             width: parent.width
-            text: [home.dash.siteName || "", home.dash.hoursToday || ""].filter(x => x !== "").join(" · ")
+            text: [home.k.siteName, home.dash.hoursToday || ""].filter(x => x !== "").join(" · ")
             color: Theme.muted
             size: 20 * home.uu
             font.bold: true
@@ -55,7 +57,7 @@ Item {
             Label {
                 objectName: "peopleIn"
                 u: home.uu
-                text: home.dash.homeCount || ""
+                text: home.dash.homeCount || home.k.s["home.loading"]
                 size: 24 * home.uu
                 color: Theme.accent
                 font.bold: true

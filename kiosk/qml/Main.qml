@@ -21,20 +21,36 @@ Window {
         height: root.turned ? root.width : root.height
         rotation: root.rotation
 
-        Loader {
+        // Home and the welcome are made once and kept: a tap shows the welcome without making
+        // a screen on its way to the glass. The welcome is made once the screens are attached
+        // (kiosk.ready: the first frame of a cold start is home's alone); the others when opened.
+        Item {
             id: screen
             objectName: "screen"
             anchors.fill: parent
             transform: Translate { y: -keyboard.lift }  // the keyboard lifts, never shrinks, the screen
-            source: {
-                switch (root.kiosk.screen) {
-                case "welcome": return "Welcome.qml";
-                case "pass": return "DayPass.qml";
-                case "topup": return "DayPass.qml";  // the same three screens, for one's credit
-                case "code": return "DoorCode.qml";
-                case "dashboard": return "Dashboard.qml";
-                case "rollcall": return "RollCall.qml";
-                default: return "Home.qml";
+            Loader {
+                anchors.fill: parent
+                visible: root.kiosk.screen === "home"
+                source: "Home.qml"
+            }
+            Loader {
+                anchors.fill: parent
+                active: root.kiosk.ready
+                visible: root.kiosk.screen === "welcome"
+                source: "Welcome.qml"
+            }
+            Loader {
+                anchors.fill: parent
+                source: {
+                    switch (root.kiosk.screen) {
+                    case "pass": return "DayPass.qml";
+                    case "topup": return "DayPass.qml";  // the same three screens, for one's credit
+                    case "code": return "DoorCode.qml";
+                    case "dashboard": return "Dashboard.qml";
+                    case "rollcall": return "RollCall.qml";
+                    default: return "";
+                    }
                 }
             }
         }

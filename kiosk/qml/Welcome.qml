@@ -10,6 +10,7 @@ Item {
     readonly property var w: k.welcome.state
     readonly property bool refused: page.w.allowed === false
     property bool showContact: false
+    onVisibleChanged: if (!visible) showContact = false  // kept between taps: the next person's is closed
 
     Rectangle {
         anchors.fill: parent

@@ -22,7 +22,8 @@ from access.payments.fake import FakeProvider
 from access.services import day_passes
 from access.services.ledger import PaymentMethod
 from access.store.models import AuditEntry, Card, LedgerEntry
-from kiosk.app import KioskWindow, make_bus
+from kiosk.app import KioskWindow
+from kiosk.screens import make_bus
 from kiosk.screenshots import SCENES, stage
 from tests.integration.cli_helpers import apply_day_pass_floor, run
 from tests.support.smtp import SmtpServer
@@ -107,7 +108,7 @@ class Node:
 @pytest.fixture
 def view(qtbot, site):
     provider = FakeProvider(paid_after=2)
-    window = KioskWindow(site, bus=make_bus(site), provider=provider)
+    window = KioskWindow.over(site, bus=make_bus(site), provider=provider)
     window.kiosk.model("pass").online.poll.setInterval(50)
     window.window.show()
     window.kiosk.start()
@@ -384,7 +385,7 @@ def _texts(item: QQuickItem):
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_no_label_is_cut_off_at_800x480(qtbot, site, language):
     """French is the longer language, but English has its own long lines (the receipt's thanks)."""
-    window = KioskWindow(site, bus=None, provider=None, size=(800, 480), language=language)
+    window = KioskWindow.over(site, bus=None, provider=None, size=(800, 480), language=language)
     window.window.show()
     window.kiosk.start()
     problems = []

@@ -211,3 +211,23 @@ def test_a_member_refused_for_credit_tops_up_at_the_kiosk_and_a_door_tap_does_no
     qtbot.waitUntil(lambda: topup.state.get("step") == "done", timeout=5000)
     assert "Nouveau solde\u00a0: 20,00\u00a0€" in _item(view, "topUpDone").property("text")
     assert _ledger(site) == [("payment", 2000, "cash")]
+
+
+def test_the_teams_contact_opened_by_one_refused_member_is_closed_for_the_next(qtbot, view, node, site):
+    """The welcome screen is made once and kept between taps: what one person opened on it
+    must not be open for the next."""
+    from PySide6.QtCore import QMetaObject
+
+    site.config = site.config.model_copy(update={"site": site.config.site.model_copy(
+        update={"contact": "06 12 34 56 78"})})
+    node.decide(2, allowed=False, reason=Reason.MEMBERSHIP_EXPIRED)
+    qtbot.waitUntil(lambda: view.kiosk.screen == "welcome", timeout=5000)
+    qtbot.waitUntil(lambda: _item(view, "way_contact").isVisible(), timeout=3000)
+    QMetaObject.invokeMethod(_item(view, "way_contact"), "take")  # the finger on "Contacter l'équipe"
+    qtbot.waitUntil(lambda: _item(view, "contactBox").isVisible(), timeout=3000)
+    view.kiosk.go_home()
+    node.decide(2, allowed=False, reason=Reason.MEMBERSHIP_EXPIRED)
+    qtbot.waitUntil(lambda: view.kiosk.screen == "welcome", timeout=5000)
+    qtbot.wait(100)
+    assert _item(view, "refusalBand").isVisible()
+    assert not _item(view, "contactBox").isVisible()

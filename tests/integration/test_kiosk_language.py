@@ -13,7 +13,7 @@ def view(qtbot, site_dir):
     from access.bootstrap import open_site
 
     site = open_site()
-    window = KioskWindow(site, bus=None, provider=None)
+    window = KioskWindow.over(site, bus=None, provider=None)
     window.window.show()
     window.kiosk.start()
     yield window

@@ -249,7 +249,7 @@ def _scene_problems(view: KioskWindow, scenes: tuple[str, ...]) -> list[str]:
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_no_text_is_cut_off_or_overlapped_on_any_screen(qtbot, site, size, language):
-    view = KioskWindow(site, bus=None, provider=None, size=size, language=language)
+    view = KioskWindow.over(site, bus=None, provider=None, size=size, language=language)
     view.window.show()
     view.kiosk.start()
     try:
@@ -264,7 +264,7 @@ def test_no_text_is_cut_off_or_overlapped_on_any_screen(qtbot, site, size, langu
 def test_the_busy_screens_hold_a_quarter_larger_text_in_high_contrast(qtbot, site, language):
     kiosk = site.config.kiosk.model_copy(update={"text_scale": 1.25, "theme": "high-contrast"})
     site.config = site.config.model_copy(update={"kiosk": kiosk})
-    view = KioskWindow(site, bus=None, provider=None, size=SIZES[0], language=language)
+    view = KioskWindow.over(site, bus=None, provider=None, size=SIZES[0], language=language)
     view.window.show()
     view.kiosk.start()
     try:
@@ -280,7 +280,7 @@ def test_the_busy_screens_hold_a_quarter_larger_text_in_high_contrast(qtbot, sit
 
 
 def test_the_keyboard_is_azerty_in_french_and_qwerty_in_english_and_follows_the_switch(qtbot, site):
-    view = KioskWindow(site, bus=None, provider=None, size=SIZES[0], language="fr")
+    view = KioskWindow.over(site, bus=None, provider=None, size=SIZES[0], language="fr")
     view.window.show()
     view.kiosk.start()
     try:

@@ -87,10 +87,9 @@ def test_the_chart_is_scaled_to_capacity_with_now_at_twenty_to_four(make_ctx):
     assert [bar["future"] for bar in state["bars"]].index(True) == hours.index("16")
 
 
-def test_home_shows_the_site_name_and_todays_hours(make_ctx, site):
+def test_home_shows_todays_hours(make_ctx, site):
     model = DashboardModel(make_ctx(language="fr"))
     model.refresh()  # the sample site: a Wednesday, doors 08:00-20:00 for day passes
-    assert model.state["siteName"] == "La Ruche"
     assert model.state["hoursToday"] == "Ouvert aujourd'hui 08:00\u201320:00"
 
 
