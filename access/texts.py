@@ -147,22 +147,50 @@ def clock_time(value: datetime, tz: ZoneInfo, language: Language) -> str:
     return str(format_time(value.astimezone(tz), "HH:mm", locale=LOCALES[language]))
 
 
-def when(at: datetime, now: datetime, tz: ZoneInfo, language: Language) -> str:
-    """When something happens next, as a screen says it: ``à 08:00`` today, ``demain à
-    08:00``, ``lundi à 08:00`` within the week, else ``le 3 déc. 2026 à 08:00``."""
-    local, today = at.astimezone(tz), now.astimezone(tz).date()
-    hour = clock_time(at, tz, language)
-    days = (local.date() - today).days
+def on_day(at: datetime, now: datetime, tz: ZoneInfo, language: Language) -> str:
+    """The day of ``at`` as a screen says it from ``now`` (the calendar days of the site's
+    zone): ``aujourd'hui`` / ``today``, ``demain`` / ``tomorrow``, the weekday within the week
+    (``lundi`` / ``on Monday``), else the date (``le 3 déc.`` / ``on 3 Dec``, with the year
+    when it is another).
+
+    >>> from datetime import UTC
+    >>> paris, now = ZoneInfo("Europe/Paris"), datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
+    >>> on_day(datetime(2026, 12, 3, 7, tzinfo=UTC), now, paris, "fr")
+    'demain'
+    >>> on_day(datetime(2026, 12, 7, 7, tzinfo=UTC), now, paris, "en")
+    'on Monday'
+    >>> on_day(datetime(2027, 1, 4, 7, tzinfo=UTC), now, paris, "fr")
+    'le 4 janv. 2027'
+    """
+    local, today = at.astimezone(tz).date(), now.astimezone(tz).date()
+    days = (local - today).days
     fr = language == "fr"
     if days <= 0:
-        return f"à {hour}" if fr else f"at {hour}"
+        return "aujourd'hui" if fr else "today"
     if days == 1:
-        return f"demain à {hour}" if fr else f"tomorrow at {hour}"
+        return "demain" if fr else "tomorrow"
     if days < 7:
-        weekday = str(format_date(local.date(), "EEEE", locale=LOCALES[language]))
-        return f"{weekday} à {hour}" if fr else f"on {weekday} at {hour}"
-    on = day(local.date(), language)
-    return f"le {on} à {hour}" if fr else f"on {on} at {hour}"
+        weekday = str(format_date(local, "EEEE", locale=LOCALES[language]))
+        return weekday if fr else f"on {weekday}"
+    on = short_day(local, language) if local.year == today.year else day(local, language)
+    return f"le {on}" if fr else f"on {on}"
+
+
+def when(at: datetime, now: datetime, tz: ZoneInfo, language: Language) -> str:
+    """When something happens next, as every screen says it (the refusal, the code screen,
+    the day pass, the home screen's hours): :func:`on_day` and the time, ``demain à 08:00`` /
+    ``tomorrow at 08:00``, ``lundi à 08:00`` / ``on Monday at 08:00``.
+
+    >>> from datetime import UTC
+    >>> paris, now = ZoneInfo("Europe/Paris"), datetime(2026, 12, 2, 6, 0, tzinfo=UTC)
+    >>> when(datetime(2026, 12, 2, 7, tzinfo=UTC), now, paris, "fr")
+    "aujourd'hui à 08:00"
+    >>> when(datetime(2026, 12, 3, 7, tzinfo=UTC), now, paris, "en")
+    'tomorrow at 08:00'
+    """
+    hour = clock_time(at, tz, language)
+    return f"{on_day(at, now, tz, language)} {'à' if language == 'fr' else 'at'} {hour}"
+
 
 def first_name(name: str) -> str:
     """What a screen calls a member: the first word of their name, its control characters

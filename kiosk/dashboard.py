@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import Slot
 
 from access import texts
 from access.bus.schemas import BackupStatus, ResourceState
+from access.errors import SeuilError
+from access.services import day_passes
 from access.services.rules import current as current_rules
 from access.services.screens import dashboard
 from access.services.screens.dashboard import Dashboard, HourBar
@@ -26,6 +28,8 @@ class Facts:
     """What to call each node on screen (the description of the resource it drives)."""
     hours: tuple[tuple[int, int], ...] = ()
     """Today's opening hours for visitors (minutes of the day); none: closed today."""
+    opens_at: datetime | None = None
+    """When the door next opens for a visitor, when it is closed now (the day pass's rule)."""
 
 
 def gather(ctx: KioskContext) -> Facts:
@@ -34,8 +38,12 @@ def gather(ctx: KioskContext) -> Facts:
     machines = [(r.name, r.description or r.name) for r in rules.resources if r.kind.value == "machine"]
     nodes = {node_id: node.description for node_id, node in site.config.nodes.items()}
     hours = dashboard.opening_hours(rules, site.config.kiosk.day_pass_plan, site.today())
+    try:
+        opens_at = day_passes.offer(site).opens_at
+    except SeuilError:  # no day-pass plan: the hours alone
+        opens_at = None
     return Facts(dashboard.dashboard(site), dashboard.hourly(site), machines,
-                 dashboard.node_names(rules, nodes), hours)
+                 dashboard.node_names(rules, nodes), hours, opens_at)
 
 
 class DashboardModel(ViewModel):
@@ -112,7 +120,7 @@ class DashboardModel(ViewModel):
         else:
             room = self.t("dash.full") + " · " + self.plural("dash.over", -free)
         self.publish(
-            hoursToday=self._hours(facts.hours, language),
+            hoursToday=self._hours(facts, language),
             homeCount=self.plural("home.people_in", board.count, capacity=capacity),
             homeMachines=self.plural("home.machines_in_use", busy),
             countBig=f"{board.count} / {capacity}",
@@ -130,7 +138,13 @@ class DashboardModel(ViewModel):
         names = self.facts.node_names if self.facts is not None else {}
         return names.get(node, node)
 
-    def _hours(self, spans: tuple[tuple[int, int], ...], language: Language) -> str:
+    def _hours(self, facts: Facts, language: Language) -> str:
+        """Today's hours while open; closed now, when it opens next (as every screen says it)."""
+        spans = facts.hours
+        if facts.opens_at is not None:
+            site = self.ctx.site
+            return self.t("home.closed_now", when=texts.when(facts.opens_at, site.now(), site.clock.tz,
+                                                              language))
         if not spans:
             return self.t("home.closed_today")
         shown = ", ".join(f"{_hm(start)}\u2013{_hm(end)}" for start, end in spans)

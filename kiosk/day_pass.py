@@ -66,9 +66,9 @@ class DayPassModel(SaleFlow):
         self.code_qr = ""
         self.card_bound = False
         self.at_door: CodeCheck | None = None
-        self.opens_at: datetime | None = None
+        self.later: CodeCheck | None = None
+        """The door is closed to the pass now: when it opens (``opens_at``) and until when."""
         self.shut_now = False
-        """The pass does not open the door at this hour (``opens_at``: when it does, if today)."""
         self.error = ""
         self.error_key = ""
         self.email_sent = ""
@@ -175,7 +175,7 @@ class DayPassModel(SaleFlow):
 
     def _not_now(self, error: Exception) -> None:
         if isinstance(error, CodeRefused):
-            self.shut_now, self.opens_at = True, error.answer.opening.change_at
+            self.shut_now, self.later = True, error.check
             self.render()
         else:
             self._failed(error)
@@ -284,11 +284,10 @@ class DayPassModel(SaleFlow):
         if sold is None:
             return []
         language = self.ctx.language()
-        tz = self.ctx.site.clock.tz
         name = sold.name if sold.name != day_passes.VISITOR_NAME else self.t("pass.visitor")
         lines = [self.t("pass.receipt_number", number=sold.id),
-                 self.t("pass.receipt_line", name=name,
-                        date=texts.long_day(sold.sold_at.astimezone(tz).date(), language))]
+                 self.t("pass.receipt_line", name=name,  # its day: tomorrow's, bought tonight
+                        date=texts.long_day(self.ctx.site.clock.last_day(sold.valid_until), language))]
         if sold.cents:
             lines.append(self.t("pass.receipt_paid", amount=self.money(sold.cents),
                                 method=self.t(f"pass.method_{sold.method}")))
@@ -298,20 +297,50 @@ class DayPassModel(SaleFlow):
 
     def _door_text(self) -> str:
         if self.shut_now:
-            site = self.ctx.site
-            if self.opens_at is None:
+            opens_at = self.later.opens_at if self.later is not None else None
+            if opens_at is None:
                 return self.t("code.closed")
-            return self.t("pass.door_later", when=texts.when(self.opens_at, site.now(), site.clock.tz,
-                                                             self.ctx.language()))
+            return self.t("pass.door_closed_now", when=self._when(opens_at))
         return {Door.OPENING: self.t("code.opening"), Door.OPENED: self.t("pass.door_opened"),
                 Door.NO_ANSWER: self.t("pass.door_no_answer")}.get(self.door.state, "")
+
+    def _when(self, at: datetime) -> str:
+        site = self.ctx.site
+        return texts.when(at, site.now(), site.clock.tz, self.ctx.language())
+
+    def _its_day(self, opens_at: datetime, until: datetime | None) -> dict[str, str]:
+        """The fields of "valid tomorrow, from 08:00 to 20:00" (``day``, ``start``, ``end``)."""
+        site, language = self.ctx.site, self.ctx.language()
+        tz = site.clock.tz
+        return {"day": texts.on_day(opens_at, site.now(), tz, language),
+                "start": texts.clock_time(opens_at, tz, language),
+                "end": texts.clock_time(until, tz, language) if until else ""}
+
+    def _before_payment(self) -> str:
+        """Said before anyone pays, when the door is closed now: when it opens, and the day the
+        pass is for (the next opening day: a pass never opens nothing)."""
+        offer = self.offer
+        if offer is None or self.sold is not None or not offer.closed_now:
+            return ""
+        if offer.opens_at is None or offer.opens_until is None:
+            return self.t("pass.shut_now")
+        return (self.t("pass.door_closed_now", when=self._when(offer.opens_at)) + " "
+                + self.t("pass.valid_on", **self._its_day(offer.opens_at, offer.opens_until)))
+
+    def _hint(self, key: str, until: str) -> str:
+        """The code's (or the badge's) hours: until tonight's closing, or on its next day."""
+        later = self.later
+        if later is not None and later.opens_at is not None and later.opens_until is not None:
+            return self.t(f"{key}_later", **self._its_day(later.opens_at, later.opens_until))
+        return self.t(key, time=until)
 
     def render(self) -> None:
         offer = self.offer
         language = self.ctx.language()
         tz = self.ctx.site.clock.tz
         # the closing time for the plan (the badge's and code's rule), not the day's cut-off
-        opens_until = (offer.opens_until or offer.valid_until) if offer else None
+        opens_until = ((self.at_door.opens_until if self.at_door else None)
+                       or (offer.opens_until or offer.valid_until if offer else None))
         until = texts.clock_time(opens_until, tz, language) if opens_until else ""
         amount = self.money(self.cents) if self.cents is not None else ""
         presets = ([{"cents": c, "label": self.money(c) if c else self.t("pass.amount_zero"),
@@ -334,11 +363,10 @@ class DayPassModel(SaleFlow):
             onlineHint=self.t("pass.online_hint", amount=amount), qr=self.online.qr,
             onlineError=self.online.error,
             code=self.code or "", codeGrouped=group_code(self.code or ""), codeQr=self.code_qr,
-            codeHint=self.t("pass.code_hint", time=until),
-            cardBound=self.t("pass.card_bound", time=until) if self.card_bound else "",
+            codeHint=self._hint("pass.code_hint", until),
+            cardBound=self._hint("pass.card_bound", until) if self.card_bound else "",
             door="later" if self.shut_now else self.door.state.value, doorText=self._door_text(),
-            shutNow=(self.t("pass.shut_now") if offer is not None and offer.opens_until is None
-                     and self.sold is None else ""),
+            shutNow=self._before_payment(),
             receipt=self.receipt_lines(), canEmail=self.can_email,
             emailSent=self.t("pass.email_sent", email=self.email_sent) if self.email_sent else "",
             error=self.error or (self.t(self.error_key, amount=self.money(offer.floor_cents))

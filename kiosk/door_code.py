@@ -70,7 +70,7 @@ class DoorCodeModel(ViewModel):
 
     def _refused(self, error: Exception) -> None:
         if isinstance(error, CodeRefused):  # a right code at the wrong hour: not a wrong try
-            change = error.answer.opening.change_at
+            change = error.check.opens_at
             site = self.ctx.site
             self.opens_at = "" if change is None else texts.when(change, site.now(), site.clock.tz,
                                                                   self.ctx.language())

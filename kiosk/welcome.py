@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from babel.dates import format_date
 from PySide6.QtCore import Signal
 
 from access import texts
@@ -87,6 +86,9 @@ class WelcomeModel(ViewModel):
         elif w.presence is Presence.OUT:  # refused at the door, but on the way out: out
             headline = self.t("welcome.out")
             lines.append(self.t("welcome.out_closed"))
+        elif self._pass_not_begun(w) and w.opens_at is not None:  # bought after the hours
+            headline = self.t("denied.title")
+            lines.append(self.t("welcome.pass_later", when=self._when(w.opens_at)))
         else:
             headline = self.t("denied.title")
             lines.append(self._reason(w))
@@ -108,7 +110,7 @@ class WelcomeModel(ViewModel):
             online = "online" in self.ctx.site.config.kiosk.payment and self.ctx.provider is not None
             ways.append({"action": "topup", "label": self.t("denied.top_up"),  # the kiosk takes it
                          "hint": self.t("denied.top_up_here" if online else "denied.top_up_cash")})
-        elif w.tap.reason in DAY_PASS_HELPS:
+        elif w.tap.reason in DAY_PASS_HELPS and not self._pass_not_begun(w):
             ways.append({"action": "pass", "label": self.t("denied.day_pass"), "hint": ""})
         if self.ctx.site.config.site.contact:
             ways.append({"action": "contact", "label": self.t("denied.contact"), "hint": ""})
@@ -116,16 +118,17 @@ class WelcomeModel(ViewModel):
         return ways
 
     def _opens(self, at: datetime) -> str:
-        """"Opens tomorrow at 08:00": today, tomorrow, or the weekday and date."""
-        clock, language = self.ctx.site.clock, self.ctx.language()
-        local, now = clock.local(at), clock.local(self.ctx.site.now())
-        time_text = texts.clock_time(at, clock.tz, language)
-        if local.date() == now.date():
-            return self.t("denied.opens_today", time=time_text)
-        if local.date() == now.date() + timedelta(days=1):
-            return self.t("denied.opens_tomorrow", time=time_text)
-        day = str(format_date(local.date(), "EEEE d MMM", locale=texts.LOCALES[language]))
-        return self.t("denied.opens_on", day=day, time=time_text)
+        """"Opens tomorrow at 08:00", in the words of every screen (``texts.when``)."""
+        return self.t("denied.opens", when=self._when(at))
+
+    def _when(self, at: datetime) -> str:
+        site = self.ctx.site
+        return texts.when(at, site.now(), site.clock.tz, self.ctx.language())
+
+    @staticmethod
+    def _pass_not_begun(w: Welcome) -> bool:
+        """A day pass bought after the hours is the next opening day's: not another pass to buy."""
+        return w.visitor and w.tap.reason is Reason.MEMBERSHIP_NOT_STARTED
 
     def _reason(self, w: Welcome) -> str:
         """What the node decided, in the words ``seuil rules explain`` uses."""

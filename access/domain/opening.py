@@ -9,9 +9,9 @@ tomorrow at 08:00"), never the day's cut-off, which is only when the pass ends.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from access.domain.schedule import next_change
+from access.domain.schedule import SiteClock, next_change
 from access.domain.snapshot import MemberView, Snapshot
 
 
@@ -53,3 +53,25 @@ def opening(snapshot: Snapshot, member: MemberView, resource: str, now: datetime
     if change is not None and end is not None and change >= end:
         return Opening(False, None)
     return Opening(False, change)
+
+
+def pass_day(clock: SiteClock, now: datetime, door: Opening) -> date:
+    """The service day a day pass bought at ``now`` is for, from ``door``: when the entrance
+    opens for a visitor over the coming days (an open-ended probe, not one day). Today when
+    the door is open now or opens again before today's cut-off; else the day it opens next,
+    so a pass bought after the hours, or on a closed day, is the next opening day's and is
+    never a pass that opens nothing. Today too when it never opens within the look-ahead
+    (the screen says so before anyone pays).
+
+    >>> from datetime import UTC
+    >>> clock = SiteClock("UTC")
+    >>> evening = datetime(2026, 12, 2, 21, 0, tzinfo=UTC)  # after the 08:00-20:00 hours
+    >>> pass_day(clock, evening, Opening(False, datetime(2026, 12, 3, 8, 0, tzinfo=UTC)))
+    datetime.date(2026, 12, 3)
+    >>> pass_day(clock, evening.replace(hour=7), Opening(False, evening.replace(hour=8)))
+    datetime.date(2026, 12, 2)
+    """
+    today = clock.service_day(now)
+    if door.open_now or door.change_at is None:
+        return today
+    return max(today, clock.service_day(door.change_at))

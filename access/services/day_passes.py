@@ -15,7 +15,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from access.domain import membership
 from access.domain.cards import CARD_HASH
 from access.domain.money import Money
-from access.domain.opening import opening
+from access.domain.opening import opening, pass_day
 from access.domain.plain_text import NAME_LENGTH, UNSAFE
 from access.domain.ruleset import PlanDef, PlanPeriod, RuleSet
 from access.domain.snapshot import MembershipWindow, MemberView, Snapshot
@@ -52,10 +52,20 @@ class Offer:
     presets_cents: tuple[int, ...]
     currency: str
     valid_until: datetime
-    """When a pass sold now ends (the day's cut-off)."""
+    """When a pass sold now ends (the cut-off that ends its day)."""
     opens_until: datetime | None = None
-    """When its badge and code stop opening the entrance today (the door's closing time for
-    the plan, capped by ``valid_until``); None when the entrance does not open for it now."""
+    """When its badge and code stop opening the entrance on its day (the door's closing time
+    for the plan, capped by ``valid_until``); None when the entrance does not open for it."""
+    valid_from: datetime | None = None
+    """When a pass sold now starts: now, or the cut-off that starts the next opening day when
+    the door does not open again today (``opens_at``)."""
+    opens_at: datetime | None = None
+    """When the entrance next opens for a pass sold now, when it is closed now (after the
+    hours, a closed day, a holiday); None when it is open now."""
+
+    @property
+    def closed_now(self) -> bool:
+        return self.opens_until is None or self.opens_at is not None
 
     def check(self, cents: int) -> None:
         if cents < self.floor_cents:
@@ -95,15 +105,30 @@ def offer(site: Site) -> Offer:
         return _offer(site, _plan(site, session), applied_rules(session).rules)
 
 
+LOOK_AHEAD = timedelta(days=15)
+"""How far ahead a pass sold now looks for the door's next opening (a fortnight's closure)."""
+
+
 def _offer(site: Site, plan: PlanDef, rules: RuleSet) -> Offer:
+    """The price, and the pass a sale now makes: its day is the next one the door opens on
+    (``opening.pass_day``), by the same rules the door decides with."""
     suggested = plan.suggested_cents if plan.suggested_cents is not None else plan.price_cents
     presets = tuple(sorted({p for p in plan.preset_cents if p >= plan.floor_cents}))
-    now, ends = site.now(), site.clock.day_end(site.today())
-    visitor = MemberView(0, "", memberships=(MembershipWindow(plan.name, now, ends),))
+    now, resource = site.now(), entrance_resource(site, rules)
+    probe = MemberView(0, "", memberships=(MembershipWindow(plan.name, now, now + LOOK_AHEAD),))
+    snapshot = Snapshot.build(version=0, clock=site.clock, rules=rules, members=[probe], cards={})
+    door = opening(snapshot, probe, resource, now)
+    valid_from, valid_until = membership.window(plan, site.clock, now,
+                                                first_day=pass_day(site.clock, now, door))
+    visitor = MemberView(1, "", memberships=(MembershipWindow(plan.name, valid_from, valid_until),))
     snapshot = Snapshot.build(version=0, clock=site.clock, rules=rules, members=[visitor], cards={})
-    door = opening(snapshot, visitor, entrance_resource(site, rules), now)
+    opens_at = None if door.open_now else door.change_at
+    if opens_at is not None and opens_at >= valid_until:
+        opens_at = None  # it never opens within the look-ahead
+    on_its_day = opening(snapshot, visitor, resource, opens_at or now)
     return Offer(plan.name, plan.description, max(suggested, plan.floor_cents), plan.floor_cents,
-                 presets, site.currency, ends, door.change_at if door.open_now else None)
+                 presets, site.currency, valid_until,
+                 on_its_day.change_at if on_its_day.open_now else None, valid_from, opens_at)
 
 
 def code_hash(site: Site, code: str) -> str:
@@ -138,9 +163,11 @@ def sell(site: Site, *, cents: int, method: PaymentMethod, name: str = "",
     now = site.now()
     with site.store.write() as session:
         plan = _plan(site, session)
-        _offer(site, plan, applied_rules(session).rules).check(cents)
+        made = _offer(site, plan, applied_rules(session).rules)
+        made.check(cents)
         check_reference(session, payment_reference)
-        valid_from, valid_until = membership.window(plan, site.clock, now)
+        # the day the offer showed: the next one the door opens on (tomorrow, after the hours)
+        valid_from, valid_until = made.valid_from or now, made.valid_until
         visitor = Member(name=name, email=None, note="day-pass visitor", show_on_dashboard=False,
                          created_at=now)
         visitor.memberships.append(Membership(plan=plan.name, valid_from=valid_from, valid_until=valid_until,
@@ -261,7 +288,10 @@ class CodeCheck:
     """The door it opens (the kiosk's entrance)."""
     rule: str | None
     opens_until: datetime | None
-    """When the door stops opening for this pass today (closing time, or the pass's end)."""
+    """When the door stops opening for this pass: today's closing time (or the pass's end),
+    or, when it is closed now, the closing time of its next opening (``opens_at``)."""
+    opens_at: datetime | None = None
+    """When the door next opens for this pass, when it is closed to it now."""
 
 
 class CodeRefused(Conflict):
@@ -313,8 +343,14 @@ def _at_door(site: Site, pass_id: int, member_id: int, name: str, valid_until: d
              now: datetime) -> CodeCheck:
     resource = entrance_resource(site)
     answer = door_for(site, member_id, resource, now)
-    check = CodeCheck(pass_id, member_id, name, valid_until, resource, answer.decision.rule,
-                      answer.opening.change_at if answer.opening.open_now else None)
+    door = answer.opening
+    opens_at = None if door.open_now else door.change_at
+    until = door.change_at if door.open_now else None
+    if opens_at is not None:  # closed now: until when it opens, once it does
+        later = door_for(site, member_id, resource, opens_at).opening
+        until = later.change_at if later.open_now else None
+    check = CodeCheck(pass_id, member_id, name, valid_until, resource, answer.decision.rule, until,
+                      opens_at)
     if not answer.decision.allowed:
         raise CodeRefused(check, answer)
     return check

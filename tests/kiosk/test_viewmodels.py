@@ -291,10 +291,10 @@ def test_a_refusal_outside_hours_says_when_the_door_opens_next(make_ctx, site):
     saturday_evening = datetime(2026, 11, 21, 18, 0, tzinfo=MORNING.tzinfo)  # 19:00 in Paris
     site.now = lambda: saturday_evening
     model.tap(decision(ADA, allowed=False, reason=Reason.OUTSIDE_HOURS, at=saturday_evening))
-    assert model.state["lines"][1] == "Ouvre lundi 23 nov. à 08:00"
+    assert model.state["lines"][1] == "Ouvre lundi à 08:00"
     site.now = lambda: saturday_evening.replace(hour=21)  # 22:00 on Saturday: Sunday is closed too
     model.tap(decision(ADA, allowed=False, reason=Reason.OUTSIDE_HOURS, at=site.now()))
-    assert model.state["lines"][1] == "Ouvre lundi 23 nov. à 08:00"
+    assert model.state["lines"][1] == "Ouvre lundi à 08:00"
 
 
 def test_every_refusal_has_a_way_out_sized_for_it(make_ctx, site):
@@ -390,7 +390,7 @@ def test_a_code_follows_the_badge_rule_and_says_when_the_door_opens_next(make_ct
     bus = FakeBus(now=site.now)
     model = DoorCodeModel(make_ctx(bus=bus))
     model.submit(sold.code)
-    assert model.state["message"] == "Your pass does not open the door at this hour: it opens at 08:00."
+    assert model.state["message"] == "The door is closed to your pass: it opens today at 08:00."
     site.now = bus.now = lambda: EVENING
     for _ in range(MAX_TRIES + 1):  # a right code at the wrong hour is not a wrong try
         model.submit(sold.code)
@@ -576,12 +576,13 @@ def test_the_done_screen_opens_by_the_passs_rule_and_checks_the_visitor_in(make_
     evening = MORNING + timedelta(hours=12)  # 21:00 in Paris: the day-pass door closed at 20:00
     site.now = lambda: evening
     model.start()
-    assert model.state["shutNow"] == "At this hour, a day pass does not open the door."  # said first
+    assert model.state["shutNow"] == ("The door is closed: it opens tomorrow at 08:00. "  # said first
+                                      "Your pass will be valid tomorrow, from 08:00 to 20:00.")
     model.choose(500)
     model.cashDone()
-    assert model.sold is not None and len(bus.unlocks) == 1  # sold anyway: the door stays shut
+    assert model.sold is not None and len(bus.unlocks) == 1  # sold for tomorrow: the door stays shut
     assert model.state["door"] == "later"
-    assert model.state["doorText"] == "Your pass does not open the door any more today."
+    assert model.state["doorText"] == "The door is closed: it opens tomorrow at 08:00."
 
 
 def test_a_nameless_day_pass_receipt_says_visiteur_in_french(make_ctx):
@@ -592,3 +593,13 @@ def test_a_nameless_day_pass_receipt_says_visiteur_in_french(make_ctx):
     assert model.sold is not None and model.state["step"] == "done"
     assert any(line.startswith("Visiteur·se — pass journée") for line in model.state["receipt"])
     assert "Visitor" not in " ".join(model.state["receipt"])
+
+
+def test_a_visitor_whose_pass_is_tomorrows_is_told_when_it_opens_not_sold_another(make_ctx, site):
+    evening = MORNING + timedelta(hours=12)  # 21:00 in Paris, a Wednesday: closed since 20:00
+    site.now = lambda: evening
+    sold = day_passes.sell(site, cents=500, method=PaymentMethod.CASH, name="Camille")
+    model = WelcomeModel(make_ctx(language="fr"))
+    model.tap(decision(sold.member_id, allowed=False, reason=Reason.MEMBERSHIP_NOT_STARTED, at=evening))
+    assert model.state["lines"] == ["Votre pass journée ouvre la porte demain à 08:00."]
+    assert [w["action"] for w in model.state["ways"]] == ["ok"]  # no second pass to buy

@@ -135,7 +135,8 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
                         label, (plan_def.description or plan_def.name) if plan_def else None)
     if tap.reason is Reason.HOLIDAY:
         shown = replace(shown, closed_on=_closed_on(rules, site.clock.local(tap.ts), tap.resource))
-    if tap.reason in (Reason.OUTSIDE_HOURS, Reason.HOLIDAY) and tap.member_id is not None:
+    not_yet = tap.reason is Reason.MEMBERSHIP_NOT_STARTED and shown.visitor  # tomorrow's pass
+    if (tap.reason in (Reason.OUTSIDE_HOURS, Reason.HOLIDAY) or not_yet) and tap.member_id is not None:
         # when the door opens for them next, by their own rules (as a code's refusal says it)
         answer = door_for(site, tap.member_id, tap.resource, tap.ts)
         shown = replace(shown, opens_at=None if answer.opening.open_now else answer.opening.change_at)
