@@ -62,6 +62,8 @@ class DayPassModel(SaleFlow):
         self.offer: Offer | None = None
         self.cents: int | None = None
         self.sold: SoldPass | None = None
+        self.paid_twice_cents = 0
+        """The visitor paid a second time (cash, then the QR code): kept, no second pass."""
         self.code: str | None = None
         self.code_qr = ""
         self.card_bound = False
@@ -134,6 +136,10 @@ class DayPassModel(SaleFlow):
             self._sell(PaymentMethod.CASH)
 
     def _paid_online(self, checkout: CheckoutView) -> None:
+        if checkout.paid_before and self.sold is not None:  # cash first, then the phone too
+            self.paid_twice_cents = checkout.second_cents or checkout.cents
+            self.render()
+            return
         pass_id = checkout.day_pass_id
         if pass_id is None or self.sold is not None or self.selling:
             return
@@ -144,10 +150,13 @@ class DayPassModel(SaleFlow):
         cents = self.cents or 0
         self.selling = True
         self.render()
-        self._run(lambda: day_passes.sell(self.ctx.site, cents=cents, method=method), self._sold)
+        others = list(self.online.watching)  # set aside: paid too, a second payment, not a pass
+        self._run(lambda: day_passes.sell(self.ctx.site, cents=cents, method=method,
+                                          other_checkouts=others), self._sold)
 
     def _sold(self, sold: SoldPass) -> None:
         self.sold, self.selling = sold, False
+        self.paid_twice_cents = sold.paid_twice_cents
         if "code" in self.credentials:
             pass_id = sold.id
             self._run(lambda: day_passes.issue_code(self.ctx.site, pass_id), self._coded)
@@ -327,6 +336,10 @@ class DayPassModel(SaleFlow):
         return (self.t("pass.door_closed_now", when=self._when(offer.opens_at)) + " "
                 + self.t("pass.valid_on", **self._its_day(offer.opens_at, offer.opens_until)))
 
+    def _closed(self) -> bool:
+        """The door will not open at the end of this sale: step 3 is not "come in"."""
+        return self.shut_now or (self.sold is None and self.offer is not None and self.offer.closed_now)
+
     def _hint(self, key: str, until: str) -> str:
         """The code's (or the badge's) hours: until tonight's closing, or on its next day."""
         later = self.later
@@ -349,7 +362,8 @@ class DayPassModel(SaleFlow):
         sold_name = self.sold.name if self.sold and self.sold.name != day_passes.VISITOR_NAME else ""
         self.publish(
             step=self.step, stepIndex=STEP_OF.get(self.step, 0),
-            steps=[self.t(f"pass.stage_{s}") for s in STEPS],
+            steps=[self.t(f"pass.stage_{s}_later" if s == "done" and self._closed() else f"pass.stage_{s}")
+                   for s in STEPS],
             busy=self.busy or self.selling, sold=self.sold is not None, name=sold_name,
             amount=self.t("pass.amount_chosen", amount=amount) if amount else "",
             suggested=self.t("pass.suggested", amount=self.money(offer.suggested_cents)) if offer else "",
@@ -367,6 +381,8 @@ class DayPassModel(SaleFlow):
             cardBound=self._hint("pass.card_bound", until) if self.card_bound else "",
             door="later" if self.shut_now else self.door.state.value, doorText=self._door_text(),
             shutNow=self._before_payment(),
+            paidTwice=(self.t("pass.paid_twice", amount=self.money(self.paid_twice_cents))
+                       if self.paid_twice_cents else ""),
             receipt=self.receipt_lines(), canEmail=self.can_email,
             emailSent=self.t("pass.email_sent", email=self.email_sent) if self.email_sent else "",
             error=self.error or (self.t(self.error_key, amount=self.money(offer.floor_cents))

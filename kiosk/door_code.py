@@ -11,6 +11,7 @@ is not a wrong try.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from PySide6.QtCore import Slot
 
@@ -40,7 +41,9 @@ class DoorCodeModel(ViewModel):
         """A message of its own (wrong, locked, closed); else the door's."""
         self.name = ""
         self.check: CodeCheck | None = None
-        self.opens_at = ""
+        self.opens_at: datetime | None = None
+        """When the door opens for a right code typed at the wrong hour (worded at render:
+        the language may change meanwhile)."""
         self.door.reset()
         self.render()
 
@@ -70,10 +73,7 @@ class DoorCodeModel(ViewModel):
 
     def _refused(self, error: Exception) -> None:
         if isinstance(error, CodeRefused):  # a right code at the wrong hour: not a wrong try
-            change = error.check.opens_at
-            site = self.ctx.site
-            self.opens_at = "" if change is None else texts.when(change, site.now(), site.clock.tz,
-                                                                  self.ctx.language())
+            self.opens_at = error.check.opens_at
             self.message_key = "code.closed_until" if self.opens_at else "code.closed"
         elif not isinstance(error, SeuilError):
             self.message_key = "code.offline"
@@ -90,5 +90,8 @@ class DoorCodeModel(ViewModel):
         seconds = max(int(self.locked_until - time.monotonic()), 0)
         key = self.message_key or DOOR_MESSAGES.get(self.door.state, "")
         opened = self.door.state is Door.OPENED
-        message = self.t(key, name=self.name, seconds=seconds, when=self.opens_at) if key else ""
+        site = self.ctx.site
+        when = (texts.when(self.opens_at, site.now(), site.clock.tz, self.ctx.language())
+                if self.opens_at else "")
+        message = self.t(key, name=self.name, seconds=seconds, when=when) if key else ""
         self.publish(message=message, opened=opened, error=bool(key) and not opened)

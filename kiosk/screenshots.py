@@ -18,7 +18,7 @@ from PySide6.QtQuick import QQuickItem
 from access.domain.decide import Reason
 from access.domain.membership import MembershipStatus
 from access.services.context import Site
-from access.services.day_passes import SoldPass
+from access.services.day_passes import CodeCheck, SoldPass
 from access.services.rules import current as current_rules
 from access.services.screens.welcome import Presence, TapSeen, Welcome
 from access.services.top_ups import TopUp
@@ -67,9 +67,10 @@ def _plan_label(site: Site, plan: str) -> str:
 
 
 SCENES = ("home", "welcome", "welcome-out", "denied-expired", "denied-starts", "denied-credit",
-          "denied-hours", "pass-amount", "pass-pay", "pass-card", "pass-done", "pass-done-nodoor",
+          "denied-hours", "pass-amount", "pass-closed", "pass-pay", "pass-card", "pass-done",
+          "pass-done-nodoor", "pass-done-later", "pass-done-twice",
           "pass-details", "pass-details-mail", "pass-banner", "pass-idle", "topup-amount", "topup-pay",
-          "topup-done", "code", "code-wrong",
+          "topup-done", "topup-twice", "code", "code-wrong", "code-closed",
           "dashboard", "dashboard-crowded", "rollcall", "rollcall-crowded")
 SAMPLE_CONTACT = "06 12 34 56 78 · bonjour@laruche.example"
 """The team's contact on the screenshots of a site that has not set ``[site] contact``."""
@@ -151,9 +152,16 @@ def stage(view: KioskWindow, scene: str) -> None:
         flow = kiosk.model("pass")
         kiosk.go("pass")
         wait_idle(kiosk)
-        step = scene.removeprefix("pass-").removesuffix("-mail").removesuffix("-nodoor")
+        step = scene.removeprefix("pass-")
+        for suffix in ("-mail", "-nodoor", "-later", "-twice"):
+            step = step.removesuffix(suffix)
+        tomorrow = site.today() + timedelta(days=1)
+        opens, closes = (site.clock.at(datetime.combine(tomorrow, time(8, 0))),
+                         site.clock.at(datetime.combine(tomorrow, time(20, 0))))
         flow.show_email = scene.endswith("-mail")  # the e-mail form, as on a site with [mail]
         flow.show_methods = ("cash", "online")  # side by side, as on a site with HelloAsso
+        if step == "closed" and flow.offer is not None:  # after the hours: said before payment
+            flow.offer = replace(flow.offer, opens_at=opens, opens_until=closes)
         if step in ("pay", "banner"):
             flow.cents, flow.step = 1000, "pay"
             flow.online.qr = qr_data_url("https://www.helloasso.com/associations/example/checkout/123")
@@ -164,6 +172,12 @@ def stage(view: KioskWindow, scene: str) -> None:
                                  site.clock.day_end(site.today()), None)
             flow.code, flow.code_qr = "482913", qr_data_url("482913")
             flow.door.state = Door.NO_ANSWER if scene.endswith("-nodoor") else Door.OPENED
+            if scene.endswith("-later"):  # sold after the hours: tomorrow's pass
+                flow.door.state, flow.shut_now = Door.IDLE, True
+                flow.later = CodeCheck(42, 1, "Camille", site.clock.day_end(tomorrow), "front-door",
+                                       "visitors-door", closes, opens)
+            if scene.endswith("-twice"):  # cash, then the QR code too
+                flow.paid_twice_cents = 1000
         flow.render()
         if step == "banner":  # a member taps at the door while the visitor pays
             kiosk.model("welcome").facts = sample_welcome(site)
@@ -179,15 +193,20 @@ def stage(view: KioskWindow, scene: str) -> None:
         if scene != "topup-amount":
             topup.cents, topup.step = 2000, "pay"
             topup.online.qr = qr_data_url("https://www.helloasso.com/associations/example/checkout/124")
-        if scene == "topup-done":
+        if scene in ("topup-done", "topup-twice"):
             topup._topped(TopUp(1, "Camille", 2000, "cash", 7, 1650))
+        if scene == "topup-twice":
+            topup.paid_twice_cents, topup.balance_cents = 2000, 3650
         topup.render()
     elif scene.startswith("code"):
         kiosk.go("code")
+        model = kiosk.model("code")
         if scene == "code-wrong":
-            model = kiosk.model("code")
             model.message_key = "code.wrong"
-            model.render()
+        elif scene == "code-closed":  # tomorrow's pass typed tonight
+            model.message_key = "code.closed_until"
+            model.opens_at = site.clock.at(datetime.combine(site.today() + timedelta(days=1), time(8, 0)))
+        model.render()
     else:
         kiosk.go(scene.removesuffix("-crowded"))
     wait_idle(kiosk)

@@ -116,6 +116,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pass.stage_amount": ("Montant", "Amount"),
     "pass.stage_pay": ("Paiement", "Payment"),
     "pass.stage_done": ("C'est ouvert", "Come in"),
+    "pass.stage_done_later": ("Votre pass", "Your pass"),
     "pass.amount_chosen": ("Montant : {amount}", "Amount: {amount}"),
     "pass.own_amount": ("Prix libre", "Other amount"),
     "pass.suggested_short": ("suggéré", "suggested"),
@@ -137,6 +138,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pass.valid_on": ("Votre pass sera valable {day}, de {start} à {end}.",
                       "Your pass will be valid {day}, from {start} to {end}."),
     "pass.code_title": ("Votre code pour la porte", "Your door code"),
+    "pass.paid_twice": ("Vous avez aussi payé {amount} : pas de second pass, c'est noté. "
+                        "Un·e bénévole vous le rend ou le garde en don.",
+                        "You also paid {amount}: no second pass, it is recorded. "
+                        "A volunteer gives it back or keeps it as a gift."),
     "pass.details": ("Mon prénom, mon reçu", "My name, my receipt"),
     "pass.save": ("Enregistrer", "Save"),
     "pass.card_instead": ("Un badge prêté plutôt", "A spare badge instead"),
@@ -161,6 +166,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "topup.stage_done": ("Rechargé", "Topped up"),
     "topup.done": ("Merci ! {amount} ajoutés. Nouveau solde : {balance}",
                    "Thank you! {amount} added. New balance: {balance}"),
+    "topup.paid_twice": ("Vous avez aussi payé {amount} : c'est ajouté à votre solde ({balance}). "
+                         "Un·e bénévole peut vous le rendre.",
+                         "You also paid {amount}: it is added to your balance ({balance}). "
+                         "A volunteer can give it back."),
     "topup.bad_amount": ("Choisissez un montant jusqu'à {amount}.", "Choose an amount up to {amount}."),
     "code.auto": ("Le code part tout seul au 6e chiffre", "The code goes at the 6th digit"),
     # door code

@@ -34,6 +34,8 @@ class TopUpModel(SaleFlow):
         self.step = "amount"
         self.cents: int | None = None
         self.done: TopUp | None = None
+        self.paid_twice_cents = 0
+        """Paid a second time (cash, then the QR code): on their balance too, flagged."""
         self.error = ""
 
     def sold_already(self) -> bool:
@@ -70,10 +72,17 @@ class TopUpModel(SaleFlow):
         member, cents = self.member_id, self.cents or 0
         self.selling = True
         self.render()
-        self._run(lambda: top_ups.top_up(self.ctx.site, member, cents, PaymentMethod.CASH), self._topped)
+        others = list(self.online.watching)  # set aside: paid too, a second payment, flagged
+        self._run(lambda: top_ups.top_up(self.ctx.site, member, cents, PaymentMethod.CASH,
+                                         other_checkouts=others), self._topped)
 
     def _paid_online(self, checkout: CheckoutView) -> None:
-        if self.member_id is None or self.done is not None:
+        if self.member_id is None:
+            return
+        if self.done is not None:
+            if checkout.paid_before:  # cash first, then the phone too: on the balance, flagged
+                member, self.paid_twice_cents = self.member_id, checkout.second_cents or checkout.cents
+                self._run(lambda: top_ups.balance(self.ctx.site, member), self._rebalanced)
             return
         member, cents = self.member_id, checkout.cents
         entry = int((checkout.outcome or "entry:0").split(":")[1])
@@ -84,6 +93,12 @@ class TopUpModel(SaleFlow):
     def _topped(self, done: TopUp) -> None:
         self.done, self.selling, self.step = done, False, "done"
         self.balance_cents = done.balance_cents
+        if done.paid_twice:
+            self.paid_twice_cents = done.cents
+        self.render()
+
+    def _rebalanced(self, balance: int) -> None:
+        self.balance_cents = balance
         self.render()
 
     @Slot()
@@ -116,4 +131,6 @@ class TopUpModel(SaleFlow):
             qr=self.online.qr, onlineError=self.online.error,
             doneText=(self.t("topup.done", amount=self.money(self.done.cents),
                              balance=self.money(self.done.balance_cents)) if self.done else ""),
+            paidTwice=(self.t("topup.paid_twice", amount=self.money(self.paid_twice_cents),
+                              balance=balance) if self.paid_twice_cents else ""),
             error=self.error)

@@ -1,4 +1,4 @@
-"""``seuil payments pending|orphans``: online checkouts the treasurer keeps an eye on."""
+"""``seuil payments pending|orphans|twice``: online checkouts the treasurer keeps an eye on."""
 
 from __future__ import annotations
 
@@ -29,6 +29,18 @@ def orphans(ctx: CommandContext) -> int:
     return _listing(ctx, checkouts.orphans(ctx.site()), "every paid checkout made a pass or a top-up")
 
 
+def twice(ctx: CommandContext) -> int:
+    """Second payments for one pass or top-up (cash, then the QR code): on the payer's ledger."""
+    rows = checkouts.paid_twice(ctx.site())
+    clock = ctx.site().clock
+    print_rows(rows, as_json=ctx.args.json,
+               headers=["id", "paid", "for", "paid before", "second payment", "order", "problem"],
+               cells=lambda c: [c.id, local_time(c.started_at, clock), c.purpose, c.paid_before,
+                                admin_money(c.second_cents, c.currency), c.order_reference, c.problem],
+               empty="nobody paid twice")
+    return 0
+
+
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "payments", help="online checkouts: still pending, or paid with nothing to show",
@@ -42,3 +54,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                        "enter them by hand")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=orphans)
+    p = sub.add_parser("twice", help="second payments for one pass or top-up (cash, then the QR "
+                       "code): kept on the payer's ledger; refund them or keep them as a gift")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=twice)

@@ -133,7 +133,8 @@ def month(ctx: CommandContext) -> int:
                                   "cents": x.cents} for x in report.machines],
                     "visits": sum(d.visits for d in report.days), "joined": report.joined,
                     "left": report.left, "members_active": report.members_active,
-                    "volunteer_seconds": report.volunteer_seconds})
+                    "volunteer_seconds": report.volunteer_seconds,
+                    "paid_twice": len(report.paid_twice), "paid_twice_cents": sum(report.paid_twice)})
         return 0
     print(f"{report.site_name}, {report.month}: net income {admin_money(report.income_cents, m)}")
     print_table(["kind", "entries", "charged", "waived"],
@@ -141,6 +142,9 @@ def month(ctx: CommandContext) -> int:
                  for i in report.income], empty="no charges")
     print(f"{len(report.day_passes)} day passes, {sum(d.visits for d in report.days)} visits, "
           f"{report.members_active} active members ({len(report.joined)} joined, {len(report.left)} left)")
+    if report.paid_twice:
+        print(f"{len(report.paid_twice)} paid twice: {admin_money(sum(report.paid_twice), m)} held on "
+              "their ledgers, to refund or keep as a gift (seuil payments twice)")
     return 0
 
 

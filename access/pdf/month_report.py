@@ -50,6 +50,11 @@ WORDS: dict[str, dict[Language, str]] = {
     "cash": {"fr": "Espèces", "en": "Cash"}, "transfer": {"fr": "Virement", "en": "Transfer"},
     "cheque": {"fr": "Chèque", "en": "Cheque"}, "online": {"fr": "En ligne", "en": "Online"},
     "card": {"fr": "Carte", "en": "Card"},
+    "paid_twice": {"fr": "Dont payé deux fois pour un même pass ou une recharge : {n} ({amount}), "
+                         "gardé au compte du payeur : à rembourser ou à garder en don "
+                         "(seuil payments twice).",
+                   "en": "Of which paid twice for one pass or top-up: {n} ({amount}), held on the "
+                         "payer's account: refund it or keep it as a gift (seuil payments twice)."},
     "passes": {"fr": "Pass journée : prix libre", "en": "Day passes: pay what you can"},
     "passes_line": {"fr": "{n} pass vendus ; minimum {min}, médiane {median}, moyenne {mean}, maximum {max}",
                     "en": "{n} passes sold; lowest {min}, median {median}, mean {mean}, highest {max}"},
@@ -347,6 +352,9 @@ def _first_page(pdf: MonthPdf, r: MonthReport) -> None:
     pdf.heading(pdf.word("received"))
     pdf.hbars([(pdf.word(method) if method in WORDS else method, cents, pdf.money(cents))
                for method, cents in r.received.items()], colour=(16, 185, 129))
+    if r.paid_twice:
+        pdf.paragraph(pdf.word("paid_twice", n=len(r.paid_twice), amount=pdf.money(sum(r.paid_twice))),
+                      size=8.5, color=MUTED)
 
     pdf.heading(pdf.word("passes"))
     if not r.day_passes:

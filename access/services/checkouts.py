@@ -12,22 +12,33 @@ once: the provider's order id is the ledger reference, which is unique, so the s
 what the first made instead of selling twice. What cannot be made (the rules changed, the
 member is gone) stays paid with a ``problem``: ``seuil payments orphans`` lists it for the
 treasurer, who refunds it or enters it by hand.
+
+A payer may pay twice for one thing: the cash box, then the QR code on their phone (the
+checkout stays watched after a cash sale, so a phone payment is never lost). The cash sale
+marks the payer's pending checkouts with what it made (``set_aside``, in the sale's
+transaction); one of them paid later makes no second pass or top-up: its money is kept as a
+payment on the payer's ledger (a credit the association owes them) and the checkout keeps a
+``problem`` saying so, listed by ``seuil payments twice`` and counted in the month's report,
+for the treasurer to refund or keep as a gift. The two may also cross (the phone's payment was
+fulfilled a moment before the cash): then the cash is the second payment, recorded the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from access.errors import Conflict, SeuilError
 from access.payments.provider import PaymentError, PaymentProvider, PaymentState
 from access.services import day_passes, top_ups
 from access.services.context import Site
-from access.services.ledger import PaymentMethod
+from access.services.ledger import EntryKind, PaymentMethod, Posting, post
 from access.store.models import DayPass, LedgerEntry, OnlineCheckout
 
 EXPIRES_AFTER = timedelta(hours=2)
@@ -61,6 +72,11 @@ class CheckoutView:
     outcome: str | None
     problem: str
     url: str = ""
+    paid_before: str = ""
+    """What the payer had already paid another way when this was paid (``daypass:12``):
+    this payment is a second one, kept on their ledger, not a second pass."""
+    second_cents: int = 0
+    """The second payment's amount (this checkout's, or the cash that crossed it)."""
 
     @property
     def day_pass_id(self) -> int | None:
@@ -75,9 +91,54 @@ class CheckoutView:
                 "problem": self.problem}
 
 
+PAID_BEFORE = "paid_before"
+"""``details`` key: what a cash sale made for this checkout's payer while it was pending."""
+SECOND = "second_payment"
+"""``details`` key: the second payment kept on the payer's ledger (entry id, cents, method)."""
+TWICE = "paid twice"
+"""How a second payment's ``problem`` begins (``seuil payments twice`` lists them)."""
+
+
 def _view(row: OnlineCheckout, url: str = "") -> CheckoutView:
+    second = row.details.get(SECOND) or {}
     return CheckoutView(row.id, row.provider, row.checkout_id, row.purpose, row.cents, row.currency,
-                        row.state, row.started_at, row.order_reference, row.outcome, row.problem, url)
+                        row.state, row.started_at, row.order_reference, row.outcome, row.problem, url,
+                        str(row.details.get(PAID_BEFORE, "")), int(second.get("cents", 0)))
+
+
+def set_aside(session: Session, ids: Collection[int], made: str) -> None:
+    """In a cash sale's transaction: the payer's pending checkouts (``ids``) are marked with
+    what the cash made (``daypass:12``, ``entry:40``), so a phone payment that arrives later
+    is kept as a second payment, not made into a second pass or top-up."""
+    for row in _rows(session, ids):
+        if row.state == State.PENDING.value:
+            row.details = {**row.details, PAID_BEFORE: made}
+
+
+def crossed(session: Session, ids: Collection[int]) -> OnlineCheckout | None:
+    """Among the payer's checkouts, one already paid and fulfilled (the phone's payment crossed
+    the cash): the cash is then the second payment."""
+    return next((r for r in _rows(session, ids) if r.state == State.PAID.value and r.outcome), None)
+
+
+def keep_second(session: Session, row: OnlineCheckout, member_id: int, cents: int, method: PaymentMethod,
+                reference: str, now: datetime, actor: str) -> LedgerEntry:
+    """A second payment for what ``row``'s payer already has: a payment on their ledger (money
+    the association holds for them), flagged on ``row`` for the treasurer."""
+    made = str(row.details.get(PAID_BEFORE) or row.outcome or "")
+    entry = post(session, Posting(member_id, EntryKind.PAYMENT, cents, row.currency, now, actor, reference,
+                                  f"Paid twice for {made}: refund it or keep it as a gift", method))
+    row.details = {**row.details, PAID_BEFORE: made,
+                   SECOND: {"entry": entry.id, "cents": cents, "method": method.value}}
+    row.problem = (f"{TWICE}: {made} was already paid; the {method.value} payment is kept on the "
+                   f"payer's ledger (entry #{entry.id}): refund it or keep it as a gift")
+    return entry
+
+
+def _rows(session: Session, ids: Collection[int]) -> list[OnlineCheckout]:
+    if not ids:
+        return []
+    return list(session.scalars(select(OnlineCheckout).where(OnlineCheckout.id.in_(list(ids)))))
 
 
 def start(site: Site, provider: PaymentProvider, purpose: Purpose, cents: int, label: str,
@@ -122,6 +183,8 @@ def _fulfil(site: Site, checkout: int, order: str) -> CheckoutView:
     with site.store.read() as session:
         row = session.get_one(OnlineCheckout, checkout)
         purpose, cents, details = Purpose(row.purpose), row.cents, dict(row.details)
+    if details.get(PAID_BEFORE):
+        return _second(site, checkout, order)
     outcome, problem = _made_already(site, order), ""
     if outcome is None:
         try:
@@ -136,6 +199,34 @@ def _fulfil(site: Site, checkout: int, order: str) -> CheckoutView:
         row.final_at = row.final_at or site.now()
         row.outcome, row.problem = outcome, "" if outcome else (problem or "nothing was made")
         return _view(row)
+
+
+def _second(site: Site, checkout: int, order: str) -> CheckoutView:
+    """A checkout paid after its payer paid cash: kept as a second payment, once (the order id
+    is the entry's unique reference: the other poller finds it)."""
+    now = site.now()
+    with site.store.write() as session:
+        row = session.get_one(OnlineCheckout, checkout)
+        if row.state == State.PENDING.value:
+            made = str(row.details[PAID_BEFORE])
+            member_id = _payer(session, made, row.details)
+            if member_id is None:
+                row.problem = f"{TWICE}: {made} was already paid and its payer is gone: refund it"
+            else:
+                entry = keep_second(session, row, member_id, row.cents, PaymentMethod.ONLINE, order, now,
+                                    "kiosk")
+                row.outcome = f"entry:{entry.id}"
+            row.state, row.order_reference, row.checked_at = State.PAID.value, order, now
+            row.final_at = row.final_at or now
+        return _view(row)
+
+
+def _payer(session: Session, made: str, details: dict[str, Any]) -> int | None:
+    """Whose ledger a second payment goes on: the day pass's visitor, the topped-up member."""
+    if made.startswith("daypass:"):
+        return session.scalar(select(DayPass.member_id).where(DayPass.id == int(made.split(":")[1])))
+    member = details.get("member_id")
+    return int(member) if member is not None else None
 
 
 def _make(site: Site, purpose: Purpose, cents: int, details: dict[str, Any], order: str) -> str:
@@ -174,6 +265,18 @@ def pending(site: Site) -> list[CheckoutView]:
 def orphans(site: Site) -> list[CheckoutView]:
     """Paid checkouts that made nothing: money received that no pass or top-up accounts for."""
     return _listed(site, (OnlineCheckout.state == State.PAID.value) & OnlineCheckout.outcome.is_(None))
+
+
+def paid_twice(site: Site, start: datetime | None = None, end: datetime | None = None
+               ) -> list[CheckoutView]:
+    """Second payments for one pass or top-up (paid when final between ``start`` and ``end``):
+    money kept on the payer's ledger, for the treasurer to refund or keep as a gift."""
+    condition = (OnlineCheckout.state == State.PAID.value) & OnlineCheckout.problem.startswith(TWICE)
+    if start is not None:
+        condition &= OnlineCheckout.final_at >= start
+    if end is not None:
+        condition &= OnlineCheckout.final_at < end
+    return _listed(site, condition)
 
 
 def _listed(site: Site, condition: Any) -> list[CheckoutView]:

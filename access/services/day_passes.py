@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,11 +29,11 @@ from access.domain.plain_text import NAME_LENGTH, UNSAFE
 from access.domain.ruleset import PlanDef, PlanPeriod, RuleSet
 from access.domain.snapshot import MembershipWindow, MemberView, Snapshot
 from access.errors import Conflict, InvalidInput, NotFound
-from access.services import audit
+from access.services import audit, checkouts
 from access.services.context import Site
 from access.services.ledger import EntryKind, PaymentMethod, Posting, check_reference, post
 from access.services.rules import DoorAnswer, applied_rules, door_for, entrance_resource
-from access.store.models import Card, DayPass, Member, Membership
+from access.store.models import Card, DayPass, Member, Membership, OnlineCheckout
 
 CODE_DIGITS = 6
 DAY_PASS_CARD_LABEL = "day pass"
@@ -87,6 +88,9 @@ class SoldPass:
     valid_until: datetime
     code: str | None
     """The door code in clear: shown once on the receipt, only its hash is kept."""
+    paid_twice_cents: int = 0
+    """The cash just paid was a second payment for this pass (its phone payment came first):
+    kept on the visitor's ledger, flagged for the treasurer, no second pass."""
 
 
 def _plan(site: Site, session: Session) -> PlanDef:
@@ -154,8 +158,14 @@ def _new_code(site: Site, session: Session, now: datetime) -> tuple[str, str]:
 
 
 def sell(site: Site, *, cents: int, method: PaymentMethod, name: str = "",
-         payment_reference: str | None = None, with_code: bool = False) -> SoldPass:
-    """Record a day pass: visitor, membership until the cut-off, charge and payment, audit."""
+         payment_reference: str | None = None, with_code: bool = False,
+         other_checkouts: Collection[int] = ()) -> SoldPass:
+    """Record a day pass: visitor, membership until the cut-off, charge and payment, audit.
+
+    ``other_checkouts``: the online checkouts this visitor opened before paying cash. Still
+    pending, they are set aside (paid later, their money is a second payment, not a second
+    pass); one already paid made the pass already: the cash is then the second payment.
+    """
     if method not in (PaymentMethod.CASH, PaymentMethod.ONLINE):
         raise InvalidInput("a day pass is paid in the cash box or online")
     # Typed at the kiosk by anyone: controls are dropped (the visitor cannot see them to fix).
@@ -163,6 +173,9 @@ def sell(site: Site, *, cents: int, method: PaymentMethod, name: str = "",
     now = site.now()
     with site.store.write() as session:
         plan = _plan(site, session)
+        crossed = checkouts.crossed(session, other_checkouts) if method is PaymentMethod.CASH else None
+        if crossed is not None and cents and (crossed.outcome or "").startswith("daypass:"):
+            return _paid_twice(site, session, crossed, cents, now)
         made = _offer(site, plan, applied_rules(session).rules)
         made.check(cents)
         check_reference(session, payment_reference)
@@ -188,11 +201,25 @@ def sell(site: Site, *, cents: int, method: PaymentMethod, name: str = "",
                                   payment_reference or f"{reference}:payment",
                                   "Cash box" if method is PaymentMethod.CASH else "Online payment",
                                   method))
+        checkouts.set_aside(session, other_checkouts, reference)
         audit.record(session, site, "daypass.sell", f"{name} (#{visitor.id})", actor=KIOSK_ACTOR,
                      day_pass=sold.id, cents=cents, method=method.value, reference=payment_reference,
                      code=with_code)
         return SoldPass(sold.id, visitor.id, name, cents, site.currency, method.value, reference, now,
                         valid_until, code)
+
+
+def _paid_twice(site: Site, session: Session, crossed: OnlineCheckout, cents: int, now: datetime
+                ) -> SoldPass:
+    """The cash came after the phone's payment made the pass: the cash is kept, flagged."""
+    sold = session.get_one(DayPass, int((crossed.outcome or "").split(":")[1]))
+    member = session.get_one(Member, sold.member_id)
+    entry = checkouts.keep_second(session, crossed, member.id, cents, PaymentMethod.CASH,
+                                  f"daypass:{sold.id}:cash-twice", now, KIOSK_ACTOR)
+    audit.record(session, site, "daypass.paid_twice", f"day pass #{sold.id}", actor=KIOSK_ACTOR,
+                 entry=entry.id, cents=cents, method="cash")
+    return SoldPass(sold.id, member.id, member.name, sold.amount_cents, sold.currency, sold.method,
+                    f"daypass:{sold.id}", sold.sold_at, sold.valid_until, None, cents)
 
 
 def sold_pass(site: Site, pass_id: int) -> SoldPass:

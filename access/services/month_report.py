@@ -8,13 +8,13 @@ years of history cost no more than one); ``access/pdf/month_report.py`` draws it
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from access.domain.books import ChargeFor
-from access.services import accounts, cash_box, reports, volunteering
+from access.services import accounts, cash_box, checkouts, reports, volunteering
 from access.services.books import charge_for
 from access.services.context import Site
 from access.store.models import DayPass, Member, Membership, OccupancySample, Visit
@@ -72,6 +72,9 @@ class MonthReport:
     volunteers: int
     timezone: str = "Europe/Paris"
     """The site's: times on the report are local."""
+    paid_twice: list[int] = field(default_factory=list)
+    """Second payments for one pass or top-up in the month (cents each): money held on the
+    payers' ledgers until the treasurer refunds it or keeps it as a gift."""
 
     @property
     def income_cents(self) -> int:
@@ -173,4 +176,4 @@ def month(site: Site, month_text: str) -> MonthReport:
         income, received, sorted(passes), cash_box.book(site, start, end),
         sum(d.cents for d in cash_box.deposits(site, start, end)), days, _occupancy(site, start, end),
         machines, joined, left, active, sum(h.seconds for h in hours), len({h.member_id for h in hours}),
-        site.clock.timezone_name)
+        site.clock.timezone_name, [c.second_cents for c in checkouts.paid_twice(site, start, end)])

@@ -12,6 +12,7 @@ poll and the hub's never enter it twice; a paid checkout that cannot be posted i
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from access.domain.money import Money
@@ -37,6 +38,9 @@ class TopUp:
     entry_id: int
     balance_cents: int
     """The member's machine credit after the top-up."""
+    paid_twice: bool = False
+    """The member's phone payment for it came first: this cash is a second payment (kept as
+    their credit all the same, flagged for the treasurer)."""
 
     @property
     def member(self) -> str:
@@ -51,8 +55,12 @@ def check_amount(cents: int, currency: str) -> None:
 
 
 def top_up(site: Site, member_id: int, cents: int, method: PaymentMethod,
-           reference: str | None = None) -> TopUp:
-    """Record the payment (``reference``: the online order id; cash gets one of its own)."""
+           reference: str | None = None, other_checkouts: Collection[int] = ()) -> TopUp:
+    """Record the payment (``reference``: the online order id; cash gets one of its own).
+
+    ``other_checkouts``: the member's online checkouts still open when they paid cash: set
+    aside (paid later, a second payment, flagged); one already paid makes this cash the second.
+    """
     if method not in (PaymentMethod.CASH, PaymentMethod.ONLINE):
         raise InvalidInput("a top-up at the kiosk is paid in the cash box or online")
     check_amount(cents, site.currency)
@@ -60,14 +68,20 @@ def top_up(site: Site, member_id: int, cents: int, method: PaymentMethod,
         member = session.get(Member, member_id)
         if member is None:
             raise NotFound(f"no member #{member_id}")
-        entry = post(session, Posting(
-            member_id, EntryKind.PAYMENT, cents, site.currency, site.now(), KIOSK_ACTOR,
-            reference or f"topup:{uuid.uuid4().hex}",
-            f"{DESCRIPTION} (cash box)" if method is PaymentMethod.CASH else DESCRIPTION, method))
+        crossed = checkouts.crossed(session, other_checkouts) if method is PaymentMethod.CASH else None
+        if crossed is not None:  # the phone's top-up came first: this cash is the second one
+            entry = checkouts.keep_second(session, crossed, member_id, cents, method,
+                                          f"topup:{uuid.uuid4().hex}", site.now(), KIOSK_ACTOR)
+        else:
+            entry = post(session, Posting(
+                member_id, EntryKind.PAYMENT, cents, site.currency, site.now(), KIOSK_ACTOR,
+                reference or f"topup:{uuid.uuid4().hex}",
+                f"{DESCRIPTION} (cash box)" if method is PaymentMethod.CASH else DESCRIPTION, method))
+            checkouts.set_aside(session, other_checkouts, f"entry:{entry.id}")
         audit.record(session, site, f"topup.{method.value}", f"{member.name} (#{member.id})",
                      actor=KIOSK_ACTOR, entry=entry.id, cents=cents)
         balance = balances(session, member_id).get(member_id, 0)
-        return TopUp(member_id, member.name, cents, method.value, entry.id, balance)
+        return TopUp(member_id, member.name, cents, method.value, entry.id, balance, crossed is not None)
 
 
 def top_up_cash(site: Site, member_id: int, cents: int) -> TopUp:

@@ -55,7 +55,7 @@ Item {
                 Label { u: page.uu; width: parent.width; text: page.p.floor || ""; visible: text !== ""
                         color: Theme.muted; maximumLineCount: 1 }
                 Label { objectName: "shutNow"; u: page.uu; width: parent.width; text: page.p.shutNow || ""
-                        visible: text !== ""; color: Theme.bad; font.bold: true; maximumLineCount: 2 }
+                        visible: text !== ""; color: Theme.bad; font.bold: true; maximumLineCount: 3 }
                 Flow {
                     width: parent.width
                     spacing: 10 * page.uu
@@ -203,6 +203,8 @@ Item {
             spacing: 16 * page.uu
             Label { objectName: "topUpDone"; u: page.uu; width: parent.width; text: page.p.doneText || ""
                     font.pixelSize: 30 * page.uu; font.bold: true; color: Theme.accent; maximumLineCount: 3 }
+            Label { objectName: "topUpTwice"; u: page.uu; width: parent.width; text: page.p.paidTwice || ""
+                    visible: text !== ""; font.bold: true; maximumLineCount: 3 }
             BigButton { objectName: "topUpFinished"; u: page.uu; width: body.width * 0.4; primary: true
                         text: page.k.s["common.done"]; onClicked: page.k.go_home() }
         }
@@ -235,7 +237,11 @@ Item {
                         minimumPixelSize: 28
                     }
                     Label { u: page.uu; width: parent.width; text: page.p.codeHint || ""
-                            color: Theme.muted; maximumLineCount: 4 }
+                            color: Theme.muted; maximumLineCount: 6 }
+                    // paid a second time (cash, then the QR code): said where there is room
+                    Label { objectName: "paidTwice"; u: page.uu; width: parent.width + codeQr.width
+                            text: page.p.paidTwice || ""; visible: text !== ""; font.bold: true
+                            maximumLineCount: 4 }
                 }
                 Image {
                     id: codeQr

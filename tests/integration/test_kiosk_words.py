@@ -13,11 +13,13 @@ pytest.importorskip("PySide6.QtQuick")
 
 from sqlalchemy import select
 
+from access.hub.jobs import HubJobs
 from access.services import day_passes
 from access.services.day_passes import CodeRefused
-from access.store.models import DayPass, Membership
+from access.store.models import DayPass, LedgerEntry, Membership
 from tests.integration import test_kiosk
 from tests.integration.cli_helpers import run
+from tests.integration.test_treasurer_month_report import pdf_text
 
 site, view, node = test_kiosk.site, test_kiosk.view, test_kiosk.node
 PARIS = ZoneInfo("Europe/Paris")
@@ -125,3 +127,143 @@ def test_a_pass_sold_before_opening_is_todays_and_says_when_the_door_opens(qtbot
                       "Votre pass sera valable aujourd'hui, de 08:00 à 20:00.")
     valid_from, valid_until = _pass_row(site, flow.sold.id)
     assert valid_from == site.now() and valid_until == datetime(2026, 12, 3, 3, 0, tzinfo=UTC)
+
+
+# --- paid twice: the cash box, then the QR code on the phone ------------------------------------
+
+NOVEMBER = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)  # the CLI's fixed clock (cli_clock)
+
+
+def _ledger(site) -> list[tuple[int | None, str, int, str | None]]:
+    with site.store.read() as session:
+        return [tuple(row) for row in session.execute(select(
+            LedgerEntry.member_id, LedgerEntry.kind, LedgerEntry.cents, LedgerEntry.method)
+            .order_by(LedgerEntry.id))]
+
+
+def _passes(site) -> list[int]:
+    with site.store.read() as session:
+        return list(session.scalars(select(DayPass.id)))
+
+
+def _to_qr(qtbot, view, flow, cents: int) -> str:
+    view.kiosk.go(flow)
+    model = view.kiosk.model(flow)
+    qtbot.waitUntil(lambda: model.state.get("step") == "amount" and not model.state.get("busy")
+                    and bool(model.state.get("presets")), timeout=5000)
+    model.choose(cents)
+    qtbot.waitUntil(lambda: model.state.get("qr", "").startswith("data:image/png"), timeout=5000)
+    (checkout_id, _, _), = view.kiosk.ctx.provider.created
+    return checkout_id
+
+
+def _paying(site, view):
+    """The CLI's fixed clock on the kiosk too; a provider whose payer pays when the test says."""
+    _at(site, NOVEMBER)
+    provider = view.kiosk.ctx.provider
+    provider.paid_after = None
+    return provider
+
+
+def _hub_asks(site, provider, rounds: int = 1) -> None:
+    """The hub's job that confirms pending checkouts, asking the provider the kiosk used."""
+    jobs = HubJobs(site, lambda name, run: run())
+    jobs.provider = provider
+    for _ in range(rounds):
+        jobs.confirm_checkouts()
+
+
+def _month_twice() -> tuple[int, int, str]:
+    import json
+
+    month = run("report", "month", "2026-11", "--json")
+    assert month.code == 0, month.err
+    figures = json.loads(month.out)
+    listing = run("payments", "twice")
+    assert listing.code == 0, listing.err
+    return figures["paid_twice"], figures["paid_twice_cents"], listing.out
+
+
+def test_cash_then_the_qr_code_makes_one_pass_and_keeps_the_second_payment_for_the_treasurer(
+        qtbot, view, node, site, cli_clock, tmp_path):
+    provider = _paying(site, view)
+    checkout = _to_qr(qtbot, view, "pass", 1000)
+    flow = view.kiosk.model("pass")
+    flow.cashDone()  # the cash is in the box...
+    qtbot.waitUntil(lambda: flow.state.get("step") == "done" and bool(flow.state.get("code")), timeout=5000)
+    provider.pay(checkout)  # ...and the phone's payment goes through as well
+    qtbot.waitUntil(lambda: bool(flow.state.get("paidTwice")), timeout=5000)
+    assert flow.state["paidTwice"] == ("Vous avez aussi payé 10,00\u00a0€\u00a0: pas de second pass, "
+                                       "c'est noté. Un·e bénévole vous le rend ou le garde en don.")
+    visitor = flow.sold.member_id
+    assert _passes(site) == [flow.sold.id]  # one pass
+    # nothing lost, nothing counted twice: the second payment is the visitor's credit
+    assert _ledger(site) == [(visitor, "charge", -1000, None), (visitor, "payment", 1000, "cash"),
+                             (visitor, "payment", 1000, "online")]
+    _hub_asks(site, provider)  # the hub asks too: nothing more
+    assert len(_ledger(site)) == 3 and _passes(site) == [flow.sold.id]
+    count, cents, listing = _month_twice()
+    assert (count, cents) == (1, 1000)
+    assert f"daypass:{flow.sold.id}" in listing and "€10.00" in listing and "refund" in listing
+    pdf = tmp_path / "2026-11.pdf"  # the board's report says it too
+    assert run("report", "month", "2026-11", "--pdf", str(pdf)).code == 0
+    assert "Dont payé deux fois pour un même pass ou une recharge : 1 (10,00 €)" in pdf_text(pdf)
+
+
+def test_a_visitor_who_paid_cash_and_left_then_paid_on_the_phone_is_kept_by_the_hub(
+        qtbot, view, node, site, cli_clock):
+    provider = _paying(site, view)
+    checkout = _to_qr(qtbot, view, "pass", 800)
+    flow = view.kiosk.model("pass")
+    flow.cashDone()
+    qtbot.waitUntil(lambda: flow.state.get("step") == "done", timeout=5000)
+    pass_id = flow.sold.id
+    view.kiosk.go_home()  # they walk away; the checkout is left to the slow poll and the hub
+    provider.pay(checkout)
+    _hub_asks(site, provider, rounds=2)  # a second round finds it final
+    assert _passes(site) == [pass_id]
+    assert [kind for _, kind, _, _ in _ledger(site)] == ["charge", "payment", "payment"]
+    assert sum(c for _, _, c, _ in _ledger(site)) == 800  # the visitor's credit: held for them
+    count, cents, listing = _month_twice()
+    assert (count, cents) == (1, 800) and "online" in listing
+
+
+def test_the_phone_payment_crossing_the_cash_keeps_the_cash_as_the_second_payment(
+        qtbot, view, node, site, cli_clock):
+    provider = _paying(site, view)
+    checkout = _to_qr(qtbot, view, "pass", 1200)
+    flow = view.kiosk.model("pass")
+    flow.online.poll.stop()  # the screen has not asked yet...
+    flow.online.poll.setInterval(60_000)
+    provider.pay(checkout)
+    _hub_asks(site, provider)  # ...when the hub makes the pass from the phone's payment
+    (online_pass,) = _passes(site)
+    flow.cashDone()  # and the visitor touches "I put 12,00 € in the box"
+    qtbot.waitUntil(lambda: flow.state.get("step") == "done" and bool(flow.state.get("paidTwice")),
+                    timeout=5000)
+    assert flow.sold.id == online_pass and _passes(site) == [online_pass]
+    assert [(kind, cents, method) for _, kind, cents, method in _ledger(site)] == [
+        ("charge", -1200, None), ("payment", 1200, "online"), ("payment", 1200, "cash")]
+    count, cents, listing = _month_twice()
+    assert (count, cents) == (1, 1200) and "cash" in listing
+
+
+def test_a_top_up_paid_in_cash_then_on_the_phone_is_on_the_balance_once_each_and_flagged(
+        qtbot, view, node, site, cli_clock):
+    from access.services import top_ups
+
+    provider = _paying(site, view)
+    view.kiosk.model("topup").start(1, "Ada", 0)
+    checkout = _to_qr(qtbot, view, "topup", 2000)
+    topup = view.kiosk.model("topup")
+    topup.cashDone()
+    qtbot.waitUntil(lambda: topup.state.get("step") == "done", timeout=5000)
+    provider.pay(checkout)
+    qtbot.waitUntil(lambda: bool(topup.state.get("paidTwice")), timeout=5000)
+    assert topup.state["paidTwice"] == ("Vous avez aussi payé 20,00 € : c'est ajouté à votre "
+                                        "solde (40,00 €). Un·e bénévole peut vous le rendre.")
+    assert top_ups.balance(site, 1) == 4000  # both are hers, neither counted twice
+    assert [(kind, cents, method) for _, kind, cents, method in _ledger(site)] == [
+        ("payment", 2000, "cash"), ("payment", 2000, "online")]
+    count, cents, listing = _month_twice()
+    assert (count, cents) == (1, 2000) and "entry:" in listing
