@@ -68,8 +68,9 @@ class WelcomeModel(ViewModel):
             headline = {Presence.IN: self.t("welcome.in"), Presence.OUT: self.t("welcome.out")}.get(
                 w.presence, self.t("welcome.door_open"))
             if w.visitor and w.valid_until is not None:
+                # the door's closing time for the pass (its rule), not the cut-off that ends it
                 lines.append(self.t("welcome.day_pass_until",
-                                    time=texts.clock_time(w.valid_until, tz, language)))
+                                    time=texts.clock_time(w.opens_until or w.valid_until, tz, language)))
             elif w.plan and w.last_day is not None and w.days_left is not None:
                 lines.append(self.t("welcome.membership_until", plan=plan,
                                     date=texts.short_day(w.last_day, language),

@@ -603,3 +603,10 @@ def test_a_visitor_whose_pass_is_tomorrows_is_told_when_it_opens_not_sold_anothe
     model.tap(decision(sold.member_id, allowed=False, reason=Reason.MEMBERSHIP_NOT_STARTED, at=evening))
     assert model.state["lines"] == ["Votre pass journée ouvre la porte demain à 08:00."]
     assert [w["action"] for w in model.state["ways"]] == ["ok"]  # no second pass to buy
+
+
+def test_a_visitor_let_in_reads_until_when_the_door_opens_for_the_pass_not_the_cut_off(make_ctx, site):
+    sold = day_passes.sell(site, cents=500, method=PaymentMethod.CASH, name="Camille")
+    model = WelcomeModel(make_ctx(language="fr"))
+    model.tap(decision(sold.member_id))  # 09:00 on a Wednesday: open until 20:00, the pass until 04:00
+    assert "Pass journée jusqu'à 20:00" in model.state["lines"]

@@ -82,6 +82,9 @@ class Welcome:
     """A refusal for a holiday: the closed date (a node's decision says only "holiday")."""
     opens_at: datetime | None = None
     """Refused outside hours or on a holiday: when the door next opens for this member."""
+    opens_until: datetime | None = None
+    """A day-pass visitor let in: when the door stops opening for their pass today (the
+    closing time, not the cut-off that ends the pass)."""
     helpers: tuple[Helper, ...] = ()
     """Who is in and happy to help with a machine this member is not trained on (arrivals)."""
 
@@ -140,6 +143,9 @@ def welcome(site: Site, tap: TapSeen) -> Welcome:
         # when the door opens for them next, by their own rules (as a code's refusal says it)
         answer = door_for(site, tap.member_id, tap.resource, tap.ts)
         shown = replace(shown, opens_at=None if answer.opening.open_now else answer.opening.change_at)
+    if shown.visitor and tap.allowed and tap.member_id is not None:
+        door = door_for(site, tap.member_id, tap.resource, tap.ts).opening
+        shown = replace(shown, opens_until=door.change_at if door.open_now else None)
     if presence is Presence.IN:
         shown = replace(shown, helpers=_helpers(site, member_id, skills))
         reminder = forgotten_checkout(site, member_id)
