@@ -72,12 +72,24 @@ class Container:
     """(host folder, container path), mounted read-only inside the container's namespace only."""
     process: subprocess.Popen[bytes] | None = None
     leader: int = 0
+    machine: str = ""
+    """nspawn's machine name (it names the container's veth on the host): unique on this machine."""
+    hostname: str = ""
+    """The host name inside, as a Pi's imager sets it (``seuil-hub``); empty: the machine name."""
+    network_zone: str = ""
+    """A private network shared with the other containers of this zone (``--network-zone``: a
+    bridge ``vz-<zone>`` on the host, ``host0`` inside, no address until ``address()`` gives one)."""
 
     def boot(self, timeout_s: float = 180) -> str:
         """Boot and wait for systemd to finish starting up; its state (``running``, ``degraded``)."""
         command = ["systemd-nspawn", "--register=no", "--keep-unit", "--quiet", "-D", str(self.directory),
                    "--console=read-only", "-b"]
         command += [f"--bind-ro={host}:{inside}" for host, inside in self.binds]
+        if self.hostname:  # systemd sets the name from /etc/hostname at boot, as on a Pi
+            self.write("/etc/hostname", f"{self.hostname}\n")
+        command += [f"--{option}={value}" for option, value in (
+            ("machine", self.machine), ("hostname", self.hostname), ("network-zone", self.network_zone))
+            if value]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
                                             stderr=subprocess.STDOUT)
@@ -108,6 +120,15 @@ class Container:
             raise AssertionError(f"{shlex.join(command)} exited {result.returncode}:\n"
                                  f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
         return result
+
+    def address(self, cidr: str) -> None:
+        """Give the zone's ``host0`` an address, with the host's own ``ip`` (a minimal Debian has
+        none) run in the container's network namespace alone."""
+        assert self.leader, "boot() first"
+        for command in (["ip", "address", "replace", cidr, "dev", "host0"],
+                        ["ip", "link", "set", "host0", "up"]):
+            subprocess.run(["nsenter", "-t", str(self.leader), "-n", "--", *command], check=True,
+                           capture_output=True)
 
     def shell(self, script: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
         return self.run("/bin/bash", "-euo", "pipefail", "-c", script, **kwargs)  # type: ignore[arg-type]
