@@ -18,8 +18,8 @@ from access import tls as site_tls
 from access.bus.client import authenticate, mqtt_login
 from access.config import load_config
 from tests.integration.cli_helpers import run
-from tests.integration.test_broker_tls import _wait_tls
-from tests.support.broker import Broker, free_port
+from tests.integration.test_broker_tls import start_broker
+from tests.support.broker import free_port
 
 
 @pytest.fixture
@@ -35,10 +35,7 @@ def hub(tmp_path, monkeypatch):
     result = run("mqtt", "setup", str(tmp_path / "broker"), "--port", str(port), "--tls", "--tls-port",
                  str(tls_port), "--tls-host", "localhost", "--tls-host", "seuil-hub.local")
     assert result.code == 0, result.err
-    (tmp_path / "mosquitto").mkdir()
-    broker = Broker(tmp_path / "mosquitto", include_dir=tmp_path / "broker", port=port)
-    broker.start()
-    _wait_tls(tls_port)
+    broker = start_broker(tmp_path, port, tls_port)
     yield site, tls_port
     broker.stop()
 
