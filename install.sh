@@ -20,7 +20,14 @@
 #                             or a USB reader that types the UID; the pins of docs/wiring.md
 #        --wheelhouse DIR     install the Python packages from the wheels in DIR, offline
 #                             (python3 -m tests.system.wheelhouse DIR --arch aarch64 fills it)
-#        --tls-cert F --tls-key F   the hub's broker also listens with TLS on 8883
+#        --tls                the hub's broker also listens with TLS on 8883, with a certificate
+#                             signed by the site's own CA (kept in /etc/seuil/tls): for other Pis
+#        --tls-host NAME      a name the other Pis reach the hub by (repeat; default: its host
+#                             name and NAME.local); a later run keeps the names it had
+#        --tls-cert F --tls-key F   TLS with your own certificate instead
+#        --join FILE          a Pi without the hub: take its seuil.toml, the site secret, the site
+#                             CA and its nodes' broker passwords from FILE, which
+#                             `sudo seuil mqtt join NODE` wrote on the hub (docs/install-pi.md)
 #        --force              restart a node even while its machine runs a session (else it
 #                             says so and waits for the session to end)
 #        --restore-from TARGET   a new SD card for a site that died: after the install, bring
@@ -250,12 +257,17 @@ as_seuil() { act runuser -u seuil -- env SEUIL_CONFIG="$etc_dir/seuil.toml" "$pi
 
 pi_config() {
   act install -d -m 0750 -o seuil -g seuil "$data_dir"
-  if exists "$etc_dir/seuil.toml"; then
+  if [ -n "$join" ]; then
+    local join_nodes=() node
+    for node in "${nodes[@]}"; do join_nodes+=(--node "$node"); done
+    say "joining the site: seuil.toml, the site secret, the site CA and the broker password from $join"
+    act "$pi_venv/bin/seuil" mqtt unpack "$join" "$etc_dir" "${join_nodes[@]}"
+  elif exists "$etc_dir/seuil.toml"; then
     say "keeping $etc_dir; migrating the database if the new version needs it"
     has_role hub && as_seuil db upgrade
   elif ! has_role hub; then
-    die "no $etc_dir/seuil.toml: on a Pi without the hub, copy seuil.toml, secret.key and mqtt/node-ID
-from the hub's $etc_dir first (docs/install-pi.md, \"More than one Pi\"), then run this again"
+    die "no $etc_dir/seuil.toml: on a Pi without the hub, run \"sudo seuil mqtt join ID\" on the hub, copy
+the file it writes here and add --join FILE (docs/install-pi.md, \"More than one Pi\")"
   else
     say "first install: a sample site in $etc_dir, its data in $data_dir (edit seuil.toml, rules.toml)"
     local here_nodes=() node
@@ -269,7 +281,11 @@ from the hub's $etc_dir first (docs/install-pi.md, \"More than one Pi\"), then r
   fi
   act chown -R root:seuil "$etc_dir"
   act chmod 0750 "$etc_dir"
-  act chmod 0640 "$etc_dir/seuil.toml" "$etc_dir/rules.toml"
+  if has_role hub || exists "$etc_dir/rules.toml"; then
+    act chmod 0640 "$etc_dir/seuil.toml" "$etc_dir/rules.toml"
+  else  # a joined Pi has no rules.toml: its nodes decide from the hub's snapshot
+    act chmod 0640 "$etc_dir/seuil.toml"
+  fi
   act chown seuil:seuil "$etc_dir/secret.key"
   act chmod 0600 "$etc_dir/secret.key"
   if exists "$etc_dir/mqtt"; then  # copied from the hub onto a node's Pi: systemd hands each
@@ -337,9 +353,12 @@ ReadWritePaths=-$folder
 }
 
 pi_mosquitto() {
-  local tls=()
+  local tls=() host
   if [ -n "$tls_cert" ]; then
     tls=(--tls-cert "$tls_cert" --tls-key "$tls_key")
+  elif [ "$want_tls" -eq 1 ] || exists "$mosquitto_dir/broker.pem"; then  # an upgrade keeps TLS on
+    tls=(--tls)
+    for host in "${tls_hosts[@]}"; do tls+=(--tls-host "$host"); done
   fi
   say "mosquitto: a password per program, an ACL, no anonymous clients"
   act env SEUIL_CONFIG="$etc_dir/seuil.toml" "$pi_venv/bin/seuil" mqtt setup "$mosquitto_dir" "${tls[@]}"
@@ -446,6 +465,9 @@ install_pi() {
     die "--role node needs --node ID (a [nodes.ID] of seuil.toml), once per reader on this Pi"
   fi
   if [ -n "$tls_cert" ] && [ -z "$tls_key" ]; then die "--tls-cert needs --tls-key"; fi
+  if [ -n "$tls_cert" ] && [ "$want_tls" -eq 1 ]; then die "--tls makes the certificate: give it or --tls-cert, not both"; fi
+  if [ "$want_tls" -eq 1 ] && ! has_role hub; then die "--tls is for the hub's broker: add --role hub"; fi
+  if [ -n "$join" ] && has_role hub; then die "--join is for a Pi without the hub: --role node or kiosk"; fi
   if [ -n "$restore_from" ] && ! has_role hub; then die "--restore-from restores a hub: add --role hub"; fi
   if [ "$dry_run" -eq 0 ] && [ "$(id -u)" -ne 0 ]; then
     die "run it as root: sudo ./install.sh --role $roles ... (or --dry-run to see what it would do)"
@@ -509,6 +531,9 @@ reader="mfrc522"
 wheelhouse=""
 tls_cert=""
 tls_key=""
+want_tls=0
+tls_hosts=()
+join=""
 restore_from=""
 recovery_key_file=""
 ssh_key=""
@@ -531,6 +556,10 @@ while [ "$#" -gt 0 ]; do
     --wheelhouse) [ "$#" -ge 2 ] || die "--wheelhouse needs a folder of wheels"
                   wheelhouse="$(cd "$2" 2>/dev/null && pwd)" || die "--wheelhouse $2: no such folder"
                   shift ;;
+    --tls) want_tls=1 ;;
+    --tls-host) [ "$#" -ge 2 ] || die "--tls-host needs a name"; want_tls=1; tls_hosts+=("$2"); shift ;;
+    --join) [ "$#" -ge 2 ] || die "--join needs the file from seuil mqtt join"
+            join="$(realpath -e "$2" 2>/dev/null)" || die "--join $2: no such file"; shift ;;
     --tls-cert) [ "$#" -ge 2 ] || die "--tls-cert needs a file"; tls_cert="$2"; shift ;;
     --tls-key) [ "$#" -ge 2 ] || die "--tls-key needs a file"; tls_key="$2"; shift ;;
     --restore-from) [ "$#" -ge 2 ] || die "--restore-from needs a target"; restore_from="$2"; shift ;;

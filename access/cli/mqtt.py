@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from access import join as joining
 from access import mosquitto
 from access import tls as site_tls
 from access.cli.context import CommandContext
@@ -13,6 +14,8 @@ from access.services.rules import entrance_node
 
 TLS_DIR = "tls"
 """The site CA's folder, beside seuil.toml (its key never leaves the hub)."""
+BROKER_DIR = "/etc/mosquitto/seuil"
+"""Where install.sh has ``seuil mqtt setup`` write the broker's files (its certificate too)."""
 
 
 def setup(ctx: CommandContext) -> int:
@@ -32,7 +35,9 @@ def setup(ctx: CommandContext) -> int:
         ca = site_tls.site_ca(site.config.path(TLS_DIR), site.config.site.name)
         into.mkdir(mode=0o755, parents=True, exist_ok=True)
         tls = mosquitto.Tls(into / "broker.pem", into / "broker.key", args.tls_port)
-        hosts = args.tls_host or site_tls.default_hosts()
+        # Run again (an upgrade) without --tls-host, the certificate keeps the names it had.
+        hosts = args.tls_host or (site_tls.certificate_hosts(tls.cert) if tls.cert.is_file()
+                                  else site_tls.default_hosts())
         site_tls.issue_server_certificate(ca, hosts, tls.cert, tls.key)
     files = mosquitto.setup(site, into, listen=args.listen, port=args.port, tls=tls)
     for role in files.new_passwords:
@@ -43,8 +48,80 @@ def setup(ctx: CommandContext) -> int:
               f"for {', '.join(site_tls.certificate_hosts(tls.cert))}")
         print(f'on every other Pi: copy {ca.cert.name} next to its seuil.toml and set, under [mqtt], '
               f'url = "mqtts://<one of those names>:{tls.port}" and ca_file = "{ca.cert.name}"')
+        print("  (or in one step: sudo seuil mqtt join NODE writes one file with all of it, for "
+              "install.sh --join on that Pi)")
     print("next: make mosquitto read it (install.sh does this):")
     print(f"  ln -sf {files.conf} /etc/mosquitto/conf.d/seuil.conf && systemctl restart mosquitto")
+    return 0
+
+
+def _join_host(hosts: list[str], asked: str | None) -> str:
+    """The name the joining Pi will reach the hub by: one the broker's certificate holds."""
+    if asked:
+        if asked not in hosts:
+            raise InvalidInput(f"the broker's certificate is not valid for {asked}, only for "
+                               f"{', '.join(hosts)}",
+                               hint=f"give one of those, or add it: sudo ./install.sh --role hub ... --tls "
+                                    f"--tls-host {asked}")
+        return asked
+    local = [h for h in hosts if h.endswith(".local") and h != "localhost.local"]
+    remote = [h for h in hosts if h not in ("localhost", "127.0.0.1", "::1")]
+    if not (local or remote):
+        raise InvalidInput(f"the broker's certificate names only this machine ({', '.join(hosts)})",
+                           hint="sudo ./install.sh --role hub ... --tls --tls-host NAME-OTHER-PIS-USE")
+    return (local or remote)[0]
+
+
+def _secret(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except PermissionError:
+        raise InvalidInput(f"cannot read {what} ({path})",
+                           hint="run it as root: sudo seuil mqtt join ...") from None
+    except FileNotFoundError:
+        raise InvalidInput(f"no {what} at {path}",
+                           hint="add the node to seuil.toml, then run install.sh (or seuil mqtt setup) "
+                                "again") from None
+
+
+def join(ctx: CommandContext) -> int:
+    """The one file another Pi needs to run ``nodes`` against this hub, over TLS."""
+    config = ctx.config()
+    nodes = sorted(set(ctx.args.node))
+    for node in nodes:
+        config.node(node)
+    if config.mqtt.password_dir != "mqtt" or config.paths.secret != joining.SECRET:
+        raise InvalidInput(f'a join bundle needs [mqtt] password_dir = "mqtt" and [paths] secret = '
+                           f'"{joining.SECRET}" (what install.sh writes) in {config.source}')
+    cert = Path(ctx.args.broker_dir) / "broker.pem"
+    ca = config.path(TLS_DIR) / "ca.pem"
+    if not (cert.is_file() and ca.is_file()):
+        raise InvalidInput(f"the broker has no TLS listener with the site CA yet (no {cert} or {ca})",
+                           hint="sudo ./install.sh --role hub ... --tls")
+    host = _join_host(site_tls.certificate_hosts(cert), ctx.args.host)
+    url = f"mqtts://{host}:{ctx.args.tls_port}"
+    text = Path(config.source).read_text(encoding="utf-8")
+    files = {joining.CONFIG: joining.node_config_text(text, url).encode("utf-8"),
+             joining.SECRET: _secret(config.secret_path, "the site secret"),
+             joining.CA: ca.read_bytes()}
+    for node in nodes:
+        files[f"mqtt/node-{node}"] = _secret(config.path(f"mqtt/node-{node}"),
+                                             f"the broker password of node-{node}")
+    out = Path(ctx.args.out or f"seuil-join-{'-'.join(nodes)}.tar")
+    joining.write_bundle(joining.Bundle(files), out)
+    flags = " ".join(f"--node {node}" for node in nodes)
+    print(f"wrote {out} (mode 0600: it holds the site secret and the broker password of "
+          f"{', '.join(f'node-{n}' for n in nodes)}); the other Pi will reach the broker at {url}")
+    print("next: copy it to the other Pi, install there, then delete both copies:")
+    print(f"  scp {out} you@OTHER-PI.local:")
+    print(f"  (on the other Pi) sudo ./install.sh --role node {flags} --join ~/{out.name}")
+    return 0
+
+
+def unpack(ctx: CommandContext) -> int:
+    bundle = joining.read_bundle(Path(ctx.args.bundle))
+    written = joining.unpack(bundle, Path(ctx.args.dir), ctx.args.node or None)
+    print(f"wrote {', '.join(str(p) for p in written)}")
     return 0
 
 
@@ -82,6 +159,30 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     s.add_argument("--tls-key", metavar="FILE", help="its private key")
     s.add_argument("--tls-port", type=int, default=8883, help="TLS port (default 8883)")
     s.set_defaults(handler=setup)
+    j = sub.add_parser("join", help="one file with what another Pi needs to run a node over TLS",
+                       description="On the hub (as root, after install.sh --tls): write a private file "
+                                   "with seuil.toml pointed at this broker's TLS listener, the site "
+                                   "secret, the site CA's certificate and the broker password of each "
+                                   "NODE. Carry it to the other Pi and run install.sh --role node "
+                                   "--node NODE --join FILE there.")
+    j.add_argument("node", nargs="+", metavar="NODE",
+                   help="a [nodes.<id>] of seuil.toml that the other Pi runs")
+    j.add_argument("--host", metavar="NAME",
+                   help="the hub's name as the other Pi reaches it, one the broker's certificate holds "
+                        "(default: its NAME.local)")
+    j.add_argument("--out", metavar="FILE", help="where to write it (default: seuil-join-NODE.tar here)")
+    j.add_argument("--tls-port", type=int, default=8883, help="the broker's TLS port (default 8883)")
+    j.add_argument("--broker-dir", default=BROKER_DIR, metavar="DIR",
+                   help=f"the broker's files, with its certificate (default {BROKER_DIR})")
+    j.set_defaults(handler=join)
+    u = sub.add_parser("unpack", help="put a join bundle's files in place (install.sh --join does it)",
+                       description="Check FILE (from seuil mqtt join on the hub) and write its files into "
+                                   "DIR (/etc/seuil), each private from its first byte.")
+    u.add_argument("bundle", metavar="FILE")
+    u.add_argument("dir", metavar="DIR")
+    u.add_argument("--node", action="append", metavar="ID",
+                   help="a node this Pi runs: the bundle must be for exactly these")
+    u.set_defaults(handler=unpack)
     a = sub.add_parser("acl", help="print the ACL that setup would write",
                        description="Print mosquitto's ACL for this config, to review it.")
     a.set_defaults(handler=acl)

@@ -48,12 +48,18 @@ def tls_site(tmp_path, monkeypatch):
                  "--tls-port", str(tls_port), "--tls-host", "localhost")
     assert result.code == 0, result.err
     assert "valid for localhost" in result.out and 'ca_file = "ca.pem"' in result.out
+    broker = start_broker(tmp_path, port, tls_port)
+    yield site, tls_port
+    broker.stop()
+
+
+def start_broker(tmp_path: Path, port: int, tls_port: int) -> Broker:
+    """mosquitto on the files `seuil mqtt setup` wrote in tmp_path/broker, once TLS answers."""
     (tmp_path / "mosquitto").mkdir()
     broker = Broker(tmp_path / "mosquitto", include_dir=tmp_path / "broker", port=port)
     broker.start()
     _wait_tls(tls_port)
-    yield site, tls_port
-    broker.stop()
+    return broker
 
 
 def _use_tls(site: Path, monkeypatch, url: str, ca_file: str | None) -> None:

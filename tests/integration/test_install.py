@@ -78,7 +78,7 @@ def test_every_file_the_installer_copies_is_in_the_repository():
 
 def test_a_machine_only_pi_gets_no_broker_and_no_kiosk_and_needs_the_hubs_config():
     result = dry_run("--role", "node", "--node", "printer")
-    assert result.returncode == 2 and "copy seuil.toml, secret.key and mqtt/node-ID" in result.stderr
+    assert result.returncode == 2 and "seuil mqtt join ID" in result.stderr and "--join FILE" in result.stderr
     steps = actions(result.stdout)
     assert "mosquitto" not in steps[index(steps, "apt-get install")].split()
     # cage as a word (a package, a program), not inside the checkout's path (a clone in .../wt-cage)
@@ -86,9 +86,30 @@ def test_a_machine_only_pi_gets_no_broker_and_no_kiosk_and_needs_the_hubs_config
                    for word in step.split())
 
 
+def test_a_second_pi_joins_with_the_hubs_file_before_anything_reads_its_config(tmp_path):
+    bundle = tmp_path / "seuil-join-printer.tar"
+    bundle.write_bytes(b"")
+    result = dry_run("--role", "node", "--node", "printer", "--join", str(bundle))
+    assert result.returncode == 0, result.stderr
+    steps = actions(result.stdout)
+    unpack = index(steps, "seuil mqtt unpack")
+    assert steps[unpack].endswith(f"mqtt unpack {bundle} /etc/seuil --node printer")
+    assert index(steps, "python3 -m venv") < unpack < index(steps, "systemctl enable seuil-keeper@printer")
+    assert not any("mosquitto" in step for step in steps)  # the broker is the hub's
+
+
+def test_a_hub_for_several_pis_gets_the_tls_listener_of_the_site_ca():
+    steps = actions(dry_run("--role", "hub", "--tls", "--tls-host", "seuil-hub.lan").stdout)
+    setup = steps[index(steps, "mqtt setup")]
+    assert setup.endswith("mqtt setup /etc/mosquitto/seuil --tls --tls-host seuil-hub.lan")
+
+
 def test_mistakes_on_the_command_line_exit_2_and_change_nothing():
     for args in (("--role", "router"), ("--role", "node"), ("--role", "hub", "--tls-cert", "a.pem"),
-                 ("--frobnicate",)):
+                 ("--frobnicate",), ("--role", "hub", "--join", "install.sh"),
+                 ("--role", "node", "--node", "printer", "--join", "no-such-bundle.tar"),
+                 ("--role", "node", "--node", "printer", "--tls"),
+                 ("--role", "hub", "--tls", "--tls-cert", "a.pem", "--tls-key", "a.key")):
         result = dry_run(*args)
         assert result.returncode == 2, args
         assert not actions(result.stdout), args

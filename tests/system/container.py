@@ -87,6 +87,13 @@ class Container:
     process: subprocess.Popen[bytes] | None = None
     leader: int = 0
     forwarder: socket.socket | None = None
+    machine: str = ""
+    """nspawn's machine name (it names the container's veth on the host): unique on this machine."""
+    hostname: str = ""
+    """The host name inside, as a Pi's imager sets it (``seuil-hub``); empty: the machine name."""
+    network_zone: str = ""
+    """A private network shared with the other containers of this zone (``--network-zone``: a
+    bridge ``vz-<zone>`` on the host, ``host0`` inside, no address until ``address()`` gives one)."""
 
     def boot(self, timeout_s: float = 180) -> str:
         """Boot and wait for systemd to finish starting up; its state (``running``, ``degraded``)."""
@@ -98,6 +105,11 @@ class Container:
             command.append("--private-network")
             self.write("/etc/apt/apt.conf.d/99seuil-test-proxy",
                        f'Acquire::http::Proxy "http://127.0.0.1:{APT_PROXY}";\n')
+        if self.hostname:  # systemd sets the name from /etc/hostname at boot, as on a Pi
+            self.write("/etc/hostname", f"{self.hostname}\n")
+        command += [f"--{option}={value}" for option, value in (
+            ("machine", self.machine), ("hostname", self.hostname), ("network-zone", self.network_zone))
+            if value]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
                                             stderr=subprocess.STDOUT)
@@ -130,6 +142,15 @@ class Container:
             raise AssertionError(f"{shlex.join(command)} exited {result.returncode}:\n"
                                  f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
         return result
+
+    def address(self, cidr: str) -> None:
+        """Give the zone's ``host0`` an address, with the host's own ``ip`` (a minimal Debian has
+        none) run in the container's network namespace alone."""
+        assert self.leader, "boot() first"
+        for command in (["ip", "address", "replace", cidr, "dev", "host0"],
+                        ["ip", "link", "set", "host0", "up"]):
+            subprocess.run(["nsenter", "-t", str(self.leader), "-n", "--", *command], check=True,
+                           capture_output=True)
 
     def shell(self, script: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
         return self.run("/bin/bash", "-euo", "pipefail", "-c", script, **kwargs)  # type: ignore[arg-type]
