@@ -72,12 +72,15 @@ class Container:
     """(host folder, container path), mounted read-only inside the container's namespace only."""
     process: subprocess.Popen[bytes] | None = None
     leader: int = 0
+    options: list[str] = field(default_factory=list)
+    """More systemd-nspawn options (``--private-network``: a loopback of its own, no port shared)."""
 
     def boot(self, timeout_s: float = 180) -> str:
         """Boot and wait for systemd to finish starting up; its state (``running``, ``degraded``)."""
         command = ["systemd-nspawn", "--register=no", "--keep-unit", "--quiet", "-D", str(self.directory),
                    "--console=read-only", "-b"]
         command += [f"--bind-ro={host}:{inside}" for host, inside in self.binds]
+        command += self.options
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
                                             stderr=subprocess.STDOUT)

@@ -29,6 +29,7 @@ qemu-aarch64`` if /proc/sys/fs/binfmt_misc/qemu-aarch64 is absent.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -39,6 +40,7 @@ import pytest
 
 import tests.system.test_install_system as system
 from tests.system.container import CACHE, DEBIAN_ARCH, PYTHON, Container, fresh_container, missing_tools
+from tests.system.loopback_tunnel import APT_DROP_IN, tunnel
 from tests.system.wheelhouse import fill
 
 BINFMT = Path("/proc/sys/fs/binfmt_misc/qemu-aarch64")
@@ -74,10 +76,31 @@ TTYPath=
 StandardInput=null
 TimeoutStartSec=600
 """
-EMULATED = "[Service]\nTimeoutStartSec=600\n"
+# systemd under qemu-user cannot set up a unit's credentials (its own systemd-sysusers fails the
+# same way: "Failed to set up credentials: Invalid argument", status 243/CREDENTIALS), so the
+# test hands each program its broker password as LoadCredential= would: a copy readable by
+# seuil alone, in a folder named by CREDENTIALS_DIRECTORY. A Pi's systemd runs natively.
+CREDENTIALS = "/root/test-credentials.sh"
+COPY_CREDENTIAL = r"""#!/bin/sh
+# $1: the unit (seuil-node@entrance.service); its broker password, as LoadCredential= would.
+name=${1%.service}; name=${name#seuil-}; role=$(printf %s "$name" | tr @ -)
+case $role in hub|kiosk|node-*) ;; *) exit 0 ;; esac
+dir=/run/seuil-test-credentials/$1
+install -d -m 0700 -o seuil -g seuil "$dir"
+install -m 0400 -o seuil -g seuil "/etc/seuil/mqtt/$role" "$dir/mqtt-password"
+"""
+EMULATED = f"""[Service]
+TimeoutStartSec=600
+LoadCredential=
+Environment=CREDENTIALS_DIRECTORY=/run/seuil-test-credentials/%n
+ExecStartPre=+/bin/sh {CREDENTIALS} %n
+"""
 DROP_INS = {**{path: text for path, text in system.DROP_INS.items() if "kiosk" not in path},
             "/etc/systemd/system/seuil-kiosk.service.d/50-test-screen.conf": TEST_OFFSCREEN,
-            "/etc/systemd/system/seuil-node@.service.d/60-test-emulated.conf": EMULATED}
+            # seuil-.service.d: every seuil-* unit (the hub's own folder is the install's)
+            "/etc/systemd/system/seuil-.service.d/60-test-emulated.conf": EMULATED,
+            "/etc/systemd/system/seuil-node@.service.d/60-test-emulated.conf": EMULATED,
+            CREDENTIALS: COPY_CREDENTIAL}
 # Imports a node and a kiosk make on a Pi, run by the installed venv as the seuil user.
 IMPORTS = r"""
 import json, platform, sys
@@ -126,6 +149,7 @@ def rss_mb(box: Container, unit: str) -> float:
 @pytest.fixture(scope="module", params=[("bookworm", "arm64")],
                 ids=lambda p: f"{p[0]}_{p[1]}")
 def site(request: pytest.FixtureRequest) -> Iterator[system.Site]:
+    exits = contextlib.ExitStack()
     suite, arch = request.param
     python, machine = PYTHON[suite], DEBIAN_ARCH[arch]
     wheels = fill(CACHE / f"wheels-{python}-{machine}", python=python, arch=machine)
@@ -134,9 +158,13 @@ def site(request: pytest.FixtureRequest) -> Iterator[system.Site]:
     started = time.monotonic()
     box = fresh_container(suite, arch, f"{suite}-{arch}")
     box.binds += [(wheels, "/wheelhouse"), (stand_ins, "/pi-os-stand-ins")]
+    # Its own loopback: other containers booted meanwhile in the host's network have a broker
+    # on 127.0.0.1:1883 too ("Address already in use"); apt reaches the mirror by a tunnel.
+    box.options.append("--private-network")
     FIGURES.clear()
     try:
         figure("container boot (s)", f"{box.boot(timeout_s=600)}, {time.monotonic() - started:.0f}")
+        box.write(APT_DROP_IN, exits.enter_context(tunnel(box.leader)))
         for path, text in DROP_INS.items():
             box.write(path, text)
         before = system.files(box)
@@ -151,6 +179,7 @@ def site(request: pytest.FixtureRequest) -> Iterator[system.Site]:
             journal = box.run("journalctl", "-b", "--no-pager", "-o", "short-iso", check=False)
             (CACHE / f"{suite}-{arch}.journal.log").write_text(journal.stdout)
         box.stop()
+        exits.close()
 
 
 def test_the_install_leaves_every_unit_active_on_arm64(site: system.Site) -> None:
