@@ -49,6 +49,15 @@ def _pipe(source: socket.socket, target: socket.socket) -> None:
         target.shutdown(socket.SHUT_WR)
 
 
+def _both_ways(inside: socket.socket, outside: socket.socket) -> None:
+    back = threading.Thread(target=_pipe, args=(outside, inside), daemon=True)
+    back.start()
+    _pipe(inside, outside)
+    back.join()
+    inside.close()
+    outside.close()
+
+
 def _serve(server: socket.socket, upstream: tuple[str, int]) -> None:
     with contextlib.suppress(OSError):  # closed: the tunnel is done
         while True:
@@ -59,8 +68,7 @@ def _serve(server: socket.socket, upstream: tuple[str, int]) -> None:
                 inside.close()
                 continue
             outside.settimeout(None)
-            for a, b in ((inside, outside), (outside, inside)):
-                threading.Thread(target=_pipe, args=(a, b), daemon=True).start()
+            threading.Thread(target=_both_ways, args=(inside, outside), daemon=True).start()
 
 
 @contextlib.contextmanager
