@@ -209,8 +209,13 @@ def test_the_packages_a_pi_needs_install_and_import(site: system.Site) -> None:
     assert said in site.install_log
     box.run("/opt/seuil/venv/bin/python", "-m", "pip", "install", "--quiet", "--no-index",
             "--find-links", "/pi-os-stand-ins", *PI_OS_STAND_INS.values(), timeout=600)
-    shown = json.loads(box.run("runuser", "-u", "seuil", "--", "/opt/seuil/venv/bin/python", "-c",
-                               IMPORTS, timeout=600).stdout)
+    # in the node's environment (lgpio writes in $LG_WD at import), from "/" as systemd starts it
+    environment = box.run("systemctl", "show", "-p", "Environment", "--value",
+                          "seuil-node@entrance.service").stdout.split()
+    # rpi-lgpio reads the board's revision from the device tree, which a container lacks: a Pi 5's
+    environment.append("RPI_LGPIO_REVISION=d04170")
+    shown = json.loads(box.shell(f"cd / && runuser -u seuil -- env {' '.join(environment)} "
+                                 f"/opt/seuil/venv/bin/python -c '{IMPORTS}'", timeout=600).stdout)
     print(shown)
     assert shown["machine"] == "aarch64"
     assert shown["qt"] == "6.8.0" and shown["keyboard"]
