@@ -18,7 +18,7 @@ platform (a test-only drop-in), because no frame comes under cage's headless bac
 The figures (install time, start to READY of the node and of the kiosk, tap to relay, RSS of
 each service) are printed and written to .cache/system/<suite>-arm64.figures.txt; under
 emulation they are a rough proxy for a Pi's speed (docs/install-pi.md has them). About
-25 minutes on the 2-core development machine; never run by .ci/run:
+40 minutes on the 2-core development machine (the install alone 15); never run by .ci/run:
 
     sudo .venv/bin/python -m pytest -m system tests/system -k bookworm_arm64 -s
 
@@ -104,7 +104,10 @@ DROP_INS = {**{path: text for path, text in system.DROP_INS.items() if "kiosk" n
             # error", 225/NETWORK): the keeper, which needs no network, keeps the container's
             "/etc/systemd/system/seuil-keeper@.service.d/60-test-emulated.conf":
                 "[Service]\nPrivateNetwork=no\n",
-            CREDENTIALS: COPY_CREDENTIAL}
+            CREDENTIALS: COPY_CREDENTIAL,
+            # what Raspberry Pi OS has and minbase lacks: without it the kiosk's login session logs
+            # "pam_env(login:session): Unable to open env file: /etc/default/locale" as an error
+            "/etc/default/locale": "LANG=C.UTF-8\n"}
 # Imports a node and a kiosk make on a Pi, run by the installed venv as the seuil user.
 IMPORTS = r"""
 import json, platform, sys
