@@ -94,6 +94,8 @@ class Container:
     network_zone: str = ""
     """A private network shared with the other containers of this zone (``--network-zone``: a
     bridge ``vz-<zone>`` on the host, ``host0`` inside, no address until ``address()`` gives one)."""
+    options: list[str] = field(default_factory=list)
+    """More systemd-nspawn options (``--private-network``: a loopback of its own, no port shared)."""
 
     def boot(self, timeout_s: float = 180) -> str:
         """Boot and wait for systemd to finish starting up; its state (``running``, ``degraded``)."""
@@ -110,6 +112,7 @@ class Container:
         command += [f"--{option}={value}" for option, value in (
             ("machine", self.machine), ("hostname", self.hostname), ("network-zone", self.network_zone))
             if value]
+        command += self.options
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
                                             stderr=subprocess.STDOUT)

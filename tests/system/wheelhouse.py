@@ -41,9 +41,12 @@ def missing(directory: Path, wanted: list[str]) -> list[str]:
     return [pin for pin in wanted if wheel_name(pin) not in present]
 
 
-def fill(directory: Path, *, python: str = "3.11", arch: str = "x86_64") -> Path:
+def fill(directory: Path, *, python: str = "3.11", arch: str = "x86_64",
+         wanted: list[str] | None = None) -> Path:
+    """DIR with a wheel of each pin of ``wanted`` (constraints.txt's by default)."""
+    wanted = pins() if wanted is None else wanted
     directory.mkdir(parents=True, exist_ok=True)
-    todo = missing(directory, pins())
+    todo = missing(directory, wanted)
     if not todo:
         return directory
     # pip takes a --platform literally: name every manylinux a wheel of that system may carry
@@ -54,7 +57,7 @@ def fill(directory: Path, *, python: str = "3.11", arch: str = "x86_64") -> Path
     for platform in platforms:
         command += ["--platform", platform]
     subprocess.run([*command, *todo], check=True)
-    still = missing(directory, pins())
+    still = missing(directory, wanted)
     if still:
         raise SystemExit(f"no wheel for {', '.join(still)} (Python {python}, {arch})")
     return directory
