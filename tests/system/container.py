@@ -9,16 +9,16 @@ it with ``nsenter``. Needs root, debootstrap and systemd-container (both Debian 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import shlex
 import shutil
 import socket
 import subprocess
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.system.loopback_tunnel import open_tunnel
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "system"
@@ -29,7 +29,6 @@ MIRROR = ("deb.debian.org", 80)
 """debootstrap's mirror, the only one the root file system's sources.list names."""
 APT_PROXY = 3142
 """Where apt finds the mirror inside a container with a network of its own (``private_network``)."""
-CLONE_NEWNET = 0x40000000
 
 
 def missing_tools() -> str:
@@ -200,64 +199,11 @@ class Container:
                 self.process.wait()
 
 
-def _listen_in(leader: int, port: int) -> socket.socket:
-    """A socket listening on 127.0.0.1:``port`` in the network namespace of process ``leader``,
-    made by a thread that enters it (a socket stays in the namespace it was made in; the
-    thread that made it ends there, and this process's other threads never left the host's)."""
-    made: list[socket.socket] = []
-    failed: list[OSError] = []
-
-    def make() -> None:
-        libc = ctypes.CDLL(None, use_errno=True)
-        with open(f"/proc/{leader}/ns/net", "rb") as namespace:
-            if libc.setns(namespace.fileno(), CLONE_NEWNET) != 0:
-                failed.append(OSError(ctypes.get_errno(), "setns into the container's network"))
-                return
-        made.append(socket.create_server(("127.0.0.1", port)))
-
-    thread = threading.Thread(target=make)
-    thread.start()
-    thread.join()
-    if failed:
-        raise failed[0]
-    return made[0]
-
-
-def _pump(source: socket.socket, sink: socket.socket) -> None:
-    with contextlib.suppress(OSError):
-        while data := source.recv(65536):
-            sink.sendall(data)
-    with contextlib.suppress(OSError):
-        sink.shutdown(socket.SHUT_WR)
-
-
 def mirror_forwarder(leader: int) -> socket.socket:
     """Every connection to the container's 127.0.0.1:3142 goes on to the Debian mirror, from the
     host (apt sends it absolute URLs for that mirror, which the mirror serves). Close the
     returned socket to stop it."""
-    listening = _listen_in(leader, APT_PROXY)
-
-    def connect(inside: socket.socket) -> None:
-        with inside:
-            try:
-                outside = socket.create_connection(MIRROR, timeout=30)
-            except OSError:
-                return
-            with outside:
-                outside.settimeout(None)
-                back = threading.Thread(target=_pump, args=(outside, inside), daemon=True)
-                back.start()
-                _pump(inside, outside)
-                back.join()
-
-    def serve() -> None:
-        with contextlib.suppress(OSError):
-            while True:
-                inside, _ = listening.accept()
-                threading.Thread(target=connect, args=(inside,), daemon=True).start()
-
-    threading.Thread(target=serve, daemon=True).start()
-    return listening
+    return open_tunnel(leader, APT_PROXY, MIRROR)
 
 
 def destroy(box: Container) -> None:

@@ -71,10 +71,9 @@ def _serve(server: socket.socket, upstream: tuple[str, int]) -> None:
             threading.Thread(target=_both_ways, args=(inside, outside), daemon=True).start()
 
 
-@contextlib.contextmanager
-def tunnel(leader: int, port: int = 3142,
-           upstream: tuple[str, int] = ("deb.debian.org", 80)) -> Iterator[str]:
-    """While open, 127.0.0.1:port inside leads to ``upstream``; yields the apt.conf line."""
+def open_tunnel(leader: int, port: int, upstream: tuple[str, int]) -> socket.socket:
+    """127.0.0.1:port inside the namespace of process ``leader`` now leads to ``upstream``;
+    closing the returned socket ends it."""
     made: list[socket.socket] = []
     failed: list[BaseException] = []
 
@@ -91,6 +90,14 @@ def tunnel(leader: int, port: int = 3142,
         raise failed[0]
     server = made[0]
     threading.Thread(target=_serve, args=(server, upstream), daemon=True).start()
+    return server
+
+
+@contextlib.contextmanager
+def tunnel(leader: int, port: int = 3142,
+           upstream: tuple[str, int] = ("deb.debian.org", 80)) -> Iterator[str]:
+    """While open, 127.0.0.1:port inside leads to ``upstream``; yields the apt.conf line."""
+    server = open_tunnel(leader, port, upstream)
     try:
         yield f'Acquire::http::Proxy "http://127.0.0.1:{port}/";\n'
     finally:
