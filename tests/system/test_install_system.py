@@ -87,12 +87,18 @@ def files(box: Container) -> set[str]:
     return {p for p in listed if not p.startswith(UNWATCHED) and p not in UNWATCHED}
 
 
-def install(box: Container, *extra: str, roles: str = "hub,node") -> tuple[float, str]:
+def timed_install(box: Container, *args: str, env: dict[str, str] | None = None) -> tuple[float, str]:
+    """``install.sh ARGS`` from the bind-mounted wheelhouse: its seconds and its output."""
     started = time.monotonic()
-    result = box.run("/root/seuil/install.sh", "--role", roles, *(a for n in NODES
-                     for a in ("--node", n)), "--site-name", "La Ruche", "--wheelhouse", "/wheelhouse",
-                     *extra, timeout=1500)
+    result = box.run("/root/seuil/install.sh", *args, "--wheelhouse", "/wheelhouse", timeout=1500, env=env)
     return time.monotonic() - started, result.stdout + result.stderr
+
+
+def install(box: Container, *extra: str, roles: str = "hub,node",
+            env: dict[str, str] | None = None) -> tuple[float, str]:
+    """The one-Pi install every role test starts from: both nodes, the sample site's name."""
+    return timed_install(box, "--role", roles, *(a for n in NODES for a in ("--node", n)),
+                         "--site-name", "La Ruche", *extra, env=env)
 
 
 def active(box: Container, unit: str) -> str:

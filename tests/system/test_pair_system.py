@@ -34,7 +34,16 @@ import pytest
 
 from tests.system.apt_proxy import APT_DROP_IN, AptProxy
 from tests.system.container import CACHE, DEBIAN_ARCH, PYTHON, Container, fresh_container, missing_tools
-from tests.system.test_install_system import CARD, DROP_INS, SEUIL, SEUIL_AS_ROOT, journal_errors, wait_for
+from tests.system.test_install_system import (
+    CARD,
+    DROP_INS,
+    SEUIL,
+    SEUIL_AS_ROOT,
+    active,
+    journal_errors,
+    wait_for,
+)
+from tests.system.test_install_system import timed_install as install
 from tests.system.wheelhouse import fill
 
 pytestmark = [pytest.mark.system, pytest.mark.slow,
@@ -70,10 +79,6 @@ def free_subnet() -> ipaddress.IPv4Network:
     raise RuntimeError("no free 10.x.y.0/24 here")
 
 
-def active(box: Container, unit: str) -> str:
-    return box.run("systemctl", "is-active", unit, check=False).stdout.strip()
-
-
 def all_active(box: Container, units: tuple[str, ...], timeout_s: float = 90) -> bool:
     return wait_for(lambda: all(active(box, u) == "active" for u in units), timeout_s)
 
@@ -94,12 +99,6 @@ def node_journal(pair: Pair, since: str) -> list[str]:
 
 def box_time(box: Container) -> str:
     return box.run("date", "+%Y-%m-%d %H:%M:%S").stdout.strip()
-
-
-def install(box: Container, *args: str) -> tuple[float, str]:
-    started = time.monotonic()
-    result = box.run("/root/seuil/install.sh", *args, "--wheelhouse", "/wheelhouse", timeout=1500)
-    return time.monotonic() - started, result.stdout + result.stderr
 
 
 @pytest.fixture(scope="module", params=[("bookworm", "amd64")], ids=lambda p: f"pair_{p[0]}_{p[1]}")

@@ -40,7 +40,6 @@ from tests.system.container import (
 )
 from tests.system.test_install_system import (
     DROP_INS,
-    NODES,
     SEUIL,
     SEUIL_AS_ROOT,
     UNITS,
@@ -48,6 +47,7 @@ from tests.system.test_install_system import (
     wait_active,
     wait_for,
 )
+from tests.system.test_install_system import install as system_install
 from tests.system.wheelhouse import fill
 
 pytestmark = [pytest.mark.system, pytest.mark.slow,
@@ -143,11 +143,7 @@ def boot(name: str, wheels: Path, stick: Path) -> Container:
 
 
 def install(box: Container, *extra: str) -> tuple[float, str]:
-    started = time.monotonic()
-    result = box.run("/root/seuil/install.sh", "--role", "hub,node",
-                     *(a for n in NODES for a in ("--node", n)), "--site-name", "La Ruche",
-                     "--wheelhouse", "/wheelhouse", *extra, timeout=1500, env=ADMIN_ENV)
-    return time.monotonic() - started, result.stdout + result.stderr
+    return system_install(box, *extra, env=ADMIN_ENV)
 
 
 def keep_journal(box: Container, name: str) -> None:
