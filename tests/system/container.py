@@ -17,6 +17,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tests.system.loopback_tunnel import open_tunnel
 
@@ -25,8 +26,6 @@ CACHE = ROOT / ".cache" / "system"
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 DEBIAN_ARCH = {"amd64": "x86_64", "arm64": "aarch64"}
 PYTHON = {"bookworm": "3.11", "trixie": "3.13"}
-MIRROR = ("deb.debian.org", 80)
-"""debootstrap's mirror, the only one the root file system's sources.list names."""
 APT_PROXY = 3142
 """Where apt finds the mirror inside a container with a network of its own (``private_network``)."""
 
@@ -124,7 +123,7 @@ class Container:
             if children:
                 self.leader = int(children[0])
                 if self.private_network and self.forwarder is None:
-                    self.forwarder = mirror_forwarder(self.leader)
+                    self.forwarder = mirror_forwarder(self.leader, self.directory)
                 state = self.run("systemctl", "is-system-running", "--wait", check=False,
                                  timeout=deadline - time.monotonic()).stdout.strip()
                 if state in ("running", "degraded"):
@@ -199,11 +198,22 @@ class Container:
                 self.process.wait()
 
 
-def mirror_forwarder(leader: int) -> socket.socket:
-    """Every connection to the container's 127.0.0.1:3142 goes on to the Debian mirror, from the
+def mirror(root: Path) -> tuple[str, int]:
+    """The Debian mirror the root file system's sources.list names: debootstrap's own default,
+    written there when it made the root file system (so no mirror is named in this code)."""
+    for line in (root / "etc/apt/sources.list").read_text().splitlines():
+        words = line.split()
+        if len(words) > 1 and words[0] == "deb" and words[1].startswith("http://"):
+            url = urlsplit(words[1])
+            return url.hostname or "", url.port or 80
+    raise AssertionError(f"no http mirror in {root}/etc/apt/sources.list")
+
+
+def mirror_forwarder(leader: int, root: Path) -> socket.socket:
+    """Every connection to the container's 127.0.0.1:3142 goes on to its Debian mirror, from the
     host (apt sends it absolute URLs for that mirror, which the mirror serves). Close the
     returned socket to stop it."""
-    return open_tunnel(leader, APT_PROXY, MIRROR)
+    return open_tunnel(leader, APT_PROXY, mirror(root))
 
 
 def destroy(box: Container) -> None:

@@ -94,8 +94,7 @@ def open_tunnel(leader: int, port: int, upstream: tuple[str, int]) -> socket.soc
 
 
 @contextlib.contextmanager
-def tunnel(leader: int, port: int = 3142,
-           upstream: tuple[str, int] = ("deb.debian.org", 80)) -> Iterator[str]:
+def tunnel(leader: int, upstream: tuple[str, int], port: int = 3142) -> Iterator[str]:
     """While open, 127.0.0.1:port inside leads to ``upstream``; yields the apt.conf line."""
     server = open_tunnel(leader, port, upstream)
     try:

@@ -39,7 +39,15 @@ from pathlib import Path
 import pytest
 
 import tests.system.test_install_system as system
-from tests.system.container import CACHE, DEBIAN_ARCH, PYTHON, Container, fresh_container, missing_tools
+from tests.system.container import (
+    CACHE,
+    DEBIAN_ARCH,
+    PYTHON,
+    Container,
+    fresh_container,
+    mirror,
+    missing_tools,
+)
 from tests.system.loopback_tunnel import APT_DROP_IN, tunnel
 from tests.system.wheelhouse import fill
 
@@ -171,7 +179,7 @@ def site(request: pytest.FixtureRequest) -> Iterator[system.Site]:
     FIGURES.clear()
     try:
         figure("container boot (s)", f"{box.boot(timeout_s=600)}, {time.monotonic() - started:.0f}")
-        box.write(APT_DROP_IN, exits.enter_context(tunnel(box.leader)))
+        box.write(APT_DROP_IN, exits.enter_context(tunnel(box.leader, mirror(box.directory))))
         for path, text in DROP_INS.items():
             box.write(path, text)
         before = system.files(box)
