@@ -7,12 +7,14 @@ keyed hash.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+import msgspec
+from msgspec import Meta
 
 from access.domain.cards import CARD_HASH
 from access.domain.decide import Reason
@@ -30,85 +32,92 @@ COMMAND_VALID_S = 10.0
 MAX_CLOCK_AHEAD_S = 5.0
 """How far a sender's clock may run ahead of a node's before its commands are refused."""
 
-M = TypeVar("M", bound=BaseModel)
+Slug = Annotated[str, Meta(pattern=SLUG)]
+CardHash = Annotated[str, Meta(pattern=CARD_HASH)]
+AwareDatetime = Annotated[datetime, Meta(tz=True)]
+"""A time with its offset: a node's and the hub's clocks are compared across the network."""
+Count = Annotated[int, Meta(ge=0)]
 
 
 class PayloadError(ValueError):
     """A message that is not what its topic promises: logged and set aside, never fatal."""
 
 
-class _Payload(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Payload(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Every message: its fields are checked when it is decoded (``decode``)."""
 
     v: Literal[1] = 1
 
 
-class Event(_Payload):
+M = TypeVar("M", bound=Payload)
+
+
+class Event(Payload, kw_only=True):
     event_id: UUID
     ts: AwareDatetime
-    node: str = Field(pattern=SLUG)
-    seq: int = Field(ge=0)
+    node: Slug
+    seq: Count
 
 
-class TapEvent(Event):
+class TapEvent(Event, kw_only=True):
     """A card was read at a resource (published before the decision)."""
 
-    resource: str = Field(pattern=SLUG)
-    card: str = Field(pattern=CARD_HASH)
+    resource: Slug
+    card: CardHash
 
 
-class DecisionEvent(Event):
+class DecisionEvent(Event, kw_only=True):
     """What the node decided for a tap, from the snapshot it held."""
 
     tap_id: UUID
-    resource: str = Field(pattern=SLUG)
-    card: str = Field(pattern=CARD_HASH)
+    resource: Slug
+    card: CardHash
     allowed: bool
     reason: Reason
     rule: str | None = None
     member_id: int | None = None
     until: AwareDatetime | None = None  # the Decision's until: membership end or start
-    skill: str | None = Field(default=None, pattern=SLUG)  # training_required: which one
-    snapshot_version: int = Field(ge=0)
+    skill: Slug | None = None  # training_required: which one
+    snapshot_version: Count
 
 
-class SessionEvent(Event):
+class SessionEvent(Event, kw_only=True):
     """A machine session started, was extended, or ended (with how long it really ran)."""
 
     action: SessionAction
     session_id: UUID
-    resource: str = Field(pattern=SLUG)
+    resource: Slug
     member_id: int
     started_at: AwareDatetime
     ended_at: AwareDatetime | None = None
-    active_seconds: int | None = Field(default=None, ge=0)
+    active_seconds: Count | None = None
     end_reason: EndReason | None = None
-    extensions: int = Field(default=0, ge=0, le=1000)  # extended so far (the hub bounds its length)
+    extensions: Annotated[int, Meta(ge=0, le=1000)] = 0  # extended so far (the hub bounds its length)
 
 
-class TrainingEvent(Event):
+class TrainingEvent(Event, kw_only=True):
     """A trainer inducted a member on a machine (trainer's tap, then the trainee's)."""
 
-    resource: str = Field(pattern=SLUG)
-    skill: str = Field(pattern=SLUG)
+    resource: Slug
+    skill: Slug
     member_id: int
     trainer_id: int
 
 
-class ServiceEvent(Event):
+class ServiceEvent(Event, kw_only=True):
     """A machine was marked out of service (long press, admin) or put back (maintainer, admin)."""
 
-    resource: str = Field(pattern=SLUG)
+    resource: Slug
     out_of_service: bool
     member_id: int | None = None
     source: ServiceSource
 
 
-class ResourceState(_Payload):
+class ResourceState(Payload, kw_only=True):
     """Retained: what a door or machine is doing now (the kiosk's dashboard reads it)."""
 
-    resource: str = Field(pattern=SLUG)
-    node: str = Field(pattern=SLUG)
+    resource: Slug
+    node: Slug
     ts: AwareDatetime
     state: Literal["locked", "unlocked", "idle", "in_use", "out_of_service"]
     member_id: int | None = None
@@ -118,7 +127,7 @@ class ResourceState(_Payload):
     door_closed: bool | None = None
 
 
-class Command(_Payload):
+class Command(Payload, kw_only=True):
     """What every command carries: who sent it, when, and for how long it holds.
 
     A node drops a command older than ``valid_s`` (or from more than ``MAX_CLOCK_AHEAD_S`` in
@@ -126,43 +135,43 @@ class Command(_Payload):
     the door when the node comes back with nobody there.
     """
 
-    actor: str = Field(min_length=1, max_length=100)
+    actor: Annotated[str, Meta(min_length=1, max_length=100)]
     issued_at: AwareDatetime
-    valid_s: float = Field(default=COMMAND_VALID_S, gt=0, le=300)
+    valid_s: Annotated[float, Meta(gt=0, le=300)] = COMMAND_VALID_S
 
     def expired(self, now: datetime) -> bool:
         age_s = (now - self.issued_at).total_seconds()
         return age_s > self.valid_s or age_s < -MAX_CLOCK_AHEAD_S
 
 
-class UnlockCommand(Command):
+class UnlockCommand(Command, kw_only=True):
     """``cmd/<node>/unlock``: open the door now (the kiosk's button, an admin)."""
 
-    seconds: float | None = Field(default=None, gt=0, le=60)
+    seconds: Annotated[float, Meta(gt=0, le=60)] | None = None
 
 
-class ServiceCommand(Command):
+class ServiceCommand(Command, kw_only=True):
     """``cmd/<node>/service``: mark the machine out of service, or back."""
 
     out_of_service: bool
 
 
-class StopSessionCommand(Command):
+class StopSessionCommand(Command, kw_only=True):
     """``cmd/<node>/stop-session``: end the running session (someone forgot to tap out)."""
 
 
-class NodeStatus(_Payload):
-    node: str = Field(pattern=SLUG)
+class NodeStatus(Payload, kw_only=True):
+    node: Slug
     state: Literal["online", "offline"]
     ts: datetime | None = None
     snapshot_version: int | None = None
     recording: bool = True
     """False while the node's disk refuses writes (full, read-only): it decides, but holds events."""
-    unrecorded: int = Field(default=0, ge=0)
+    unrecorded: Count = 0
     """Events decided but not on disk yet, or lost past the memory limit."""
 
 
-class Receipt(_Payload):
+class Receipt(Payload, kw_only=True):
     """From the hub to one node: the seqs of its events the hub has stored (``ranges``,
     inclusive), so the node may forget them; ``hello``: the hub (re)started, send again what
     I never receipted (the broker may have lost it)."""
@@ -184,18 +193,37 @@ def seq_ranges(seqs: Iterable[int]) -> tuple[tuple[int, int], ...]:
         else:
             ranges.append((seq, seq))
     return tuple(ranges)
-class BackupStatus(_Payload):
+class BackupStatus(Payload, kw_only=True):
     """``hub/backup`` (retained): how fresh the off-site copy is, as the hub last read it."""
 
     state: Literal["ok", "late", "unreachable", "off"]
     checked_at: AwareDatetime
     last_copy_at: AwareDatetime | None = None
     """When the newest file reached the target."""
-    max_delay_minutes: int = Field(ge=1)
+    max_delay_minutes: Annotated[int, Meta(ge=1)]
 
 
-def encode(payload: BaseModel) -> bytes:
-    return payload.model_dump_json(exclude_none=False).encode()
+_ENCODER = msgspec.json.Encoder()
+_WHERE = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+
+
+def encode(payload: Payload) -> bytes:
+    return _ENCODER.encode(payload)
+
+
+def with_changes(payload: M, **changes: object) -> M:
+    """A copy of ``payload`` with some fields changed (payloads are frozen)."""
+    return msgspec.structs.replace(payload, **changes)
+
+
+def _problem(error: msgspec.ValidationError) -> tuple[str, str]:
+    """(where, what) of msgspec's "Expected ... - at `$.a.b[0]`", as ("a.b.0", "Expected ...")."""
+    text = str(error)
+    found = _WHERE.search(text)
+    if found is None:
+        return "payload", text
+    where = re.sub(r"\[(\d+)\]", r".\1", found["path"]).strip(".") or "payload"
+    return where, text[: found.start()]
 
 
 def decode(model: type[M], raw: bytes, *, max_bytes: int = MAX_EVENT_BYTES) -> M:
@@ -203,8 +231,9 @@ def decode(model: type[M], raw: bytes, *, max_bytes: int = MAX_EVENT_BYTES) -> M
     if len(raw) > max_bytes:
         raise PayloadError(f"payload of {len(raw)} bytes exceeds the {max_bytes}-byte limit")
     try:
-        return model.model_validate_json(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "payload"
-        raise PayloadError(f"not a valid {model.__name__}: {where}: {first['msg']}") from None
+        return msgspec.json.decode(raw, type=model)
+    except msgspec.ValidationError as error:
+        where, what = _problem(error)
+        raise PayloadError(f"not a valid {model.__name__}: {where}: {what}") from None
+    except msgspec.DecodeError as error:
+        raise PayloadError(f"not a valid {model.__name__}: not JSON ({error})") from None
