@@ -52,21 +52,21 @@ class Payload(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
 M = TypeVar("M", bound=Payload)
 
 
-class Event(Payload, kw_only=True):
+class Event(Payload, frozen=True, kw_only=True):
     event_id: UUID
     ts: AwareDatetime
     node: Slug
     seq: Count
 
 
-class TapEvent(Event, kw_only=True):
+class TapEvent(Event, frozen=True, kw_only=True):
     """A card was read at a resource (published before the decision)."""
 
     resource: Slug
     card: CardHash
 
 
-class DecisionEvent(Event, kw_only=True):
+class DecisionEvent(Event, frozen=True, kw_only=True):
     """What the node decided for a tap, from the snapshot it held."""
 
     tap_id: UUID
@@ -81,7 +81,7 @@ class DecisionEvent(Event, kw_only=True):
     snapshot_version: Count
 
 
-class SessionEvent(Event, kw_only=True):
+class SessionEvent(Event, frozen=True, kw_only=True):
     """A machine session started, was extended, or ended (with how long it really ran)."""
 
     action: SessionAction
@@ -95,7 +95,7 @@ class SessionEvent(Event, kw_only=True):
     extensions: Annotated[int, Meta(ge=0, le=1000)] = 0  # extended so far (the hub bounds its length)
 
 
-class TrainingEvent(Event, kw_only=True):
+class TrainingEvent(Event, frozen=True, kw_only=True):
     """A trainer inducted a member on a machine (trainer's tap, then the trainee's)."""
 
     resource: Slug
@@ -104,7 +104,7 @@ class TrainingEvent(Event, kw_only=True):
     trainer_id: int
 
 
-class ServiceEvent(Event, kw_only=True):
+class ServiceEvent(Event, frozen=True, kw_only=True):
     """A machine was marked out of service (long press, admin) or put back (maintainer, admin)."""
 
     resource: Slug
@@ -113,7 +113,7 @@ class ServiceEvent(Event, kw_only=True):
     source: ServiceSource
 
 
-class ResourceState(Payload, kw_only=True):
+class ResourceState(Payload, frozen=True, kw_only=True):
     """Retained: what a door or machine is doing now (the kiosk's dashboard reads it)."""
 
     resource: Slug
@@ -127,7 +127,7 @@ class ResourceState(Payload, kw_only=True):
     door_closed: bool | None = None
 
 
-class Command(Payload, kw_only=True):
+class Command(Payload, frozen=True, kw_only=True):
     """What every command carries: who sent it, when, and for how long it holds.
 
     A node drops a command older than ``valid_s`` (or from more than ``MAX_CLOCK_AHEAD_S`` in
@@ -144,23 +144,23 @@ class Command(Payload, kw_only=True):
         return age_s > self.valid_s or age_s < -MAX_CLOCK_AHEAD_S
 
 
-class UnlockCommand(Command, kw_only=True):
+class UnlockCommand(Command, frozen=True, kw_only=True):
     """``cmd/<node>/unlock``: open the door now (the kiosk's button, an admin)."""
 
     seconds: Annotated[float, Meta(gt=0, le=60)] | None = None
 
 
-class ServiceCommand(Command, kw_only=True):
+class ServiceCommand(Command, frozen=True, kw_only=True):
     """``cmd/<node>/service``: mark the machine out of service, or back."""
 
     out_of_service: bool
 
 
-class StopSessionCommand(Command, kw_only=True):
+class StopSessionCommand(Command, frozen=True, kw_only=True):
     """``cmd/<node>/stop-session``: end the running session (someone forgot to tap out)."""
 
 
-class NodeStatus(Payload, kw_only=True):
+class NodeStatus(Payload, frozen=True, kw_only=True):
     node: Slug
     state: Literal["online", "offline"]
     ts: datetime | None = None
@@ -171,7 +171,7 @@ class NodeStatus(Payload, kw_only=True):
     """Events decided but not on disk yet, or lost past the memory limit."""
 
 
-class Receipt(Payload, kw_only=True):
+class Receipt(Payload, frozen=True, kw_only=True):
     """From the hub to one node: the seqs of its events the hub has stored (``ranges``,
     inclusive), so the node may forget them; ``hello``: the hub (re)started, send again what
     I never receipted (the broker may have lost it)."""
@@ -193,7 +193,7 @@ def seq_ranges(seqs: Iterable[int]) -> tuple[tuple[int, int], ...]:
         else:
             ranges.append((seq, seq))
     return tuple(ranges)
-class BackupStatus(Payload, kw_only=True):
+class BackupStatus(Payload, frozen=True, kw_only=True):
     """``hub/backup`` (retained): how fresh the off-site copy is, as the hub last read it."""
 
     state: Literal["ok", "late", "unreachable", "off"]
@@ -204,11 +204,18 @@ class BackupStatus(Payload, kw_only=True):
 
 
 _ENCODER = msgspec.json.Encoder()
+_UNKNOWN = re.compile(r"Object contains unknown field `(?P<name>[^`]*)`")
 _WHERE = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 
 
 def encode(payload: Payload) -> bytes:
     return _ENCODER.encode(payload)
+
+
+def checked(payload: M) -> M:
+    """``payload`` itself once its fields fit their types and bounds, else ``PayloadError``."""
+    decode(type(payload), encode(payload))
+    return payload
 
 
 def with_changes(payload: M, **changes: object) -> M:
@@ -218,12 +225,15 @@ def with_changes(payload: M, **changes: object) -> M:
 
 def _problem(error: msgspec.ValidationError) -> tuple[str, str]:
     """(where, what) of msgspec's "Expected ... - at `$.a.b[0]`", as ("a.b.0", "Expected ...")."""
-    text = str(error)
-    found = _WHERE.search(text)
-    if found is None:
-        return "payload", text
-    where = re.sub(r"\[(\d+)\]", r".\1", found["path"]).strip(".") or "payload"
-    return where, text[: found.start()]
+    what, where = str(error), ""
+    found = _WHERE.search(what)
+    if found is not None:
+        where = re.sub(r"\[(\d+)\]", r".\1", found["path"]).strip(".")
+        what = what[: found.start()]
+    unknown = _UNKNOWN.fullmatch(what)
+    if unknown:
+        where, what = ".".join(filter(None, (where, unknown["name"]))), "unknown field"
+    return where or "payload", what
 
 
 def decode(model: type[M], raw: bytes, *, max_bytes: int = MAX_EVENT_BYTES) -> M:

@@ -10,46 +10,49 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+import msgspec
 
-from access.bus.schemas import MAX_SNAPSHOT_BYTES, PayloadError, decode, encode
-from access.domain.cards import CARD_HASH, CardStatus
+from access.bus.schemas import (
+    MAX_SNAPSHOT_BYTES,
+    AwareDatetime,
+    CardHash,
+    Count,
+    Payload,
+    PayloadError,
+    decode,
+    encode,
+)
+from access.domain.cards import CardStatus
 from access.domain.schedule import ScheduleError, SiteClock, parse_time_of_day
 from access.domain.snapshot import CardView, MembershipWindow, MemberView, Snapshot
 from access.errors import FileInvalid
 from access.rules_file import parse_rules
 
 
-class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class MembershipPart(_Part):
+class MembershipPart(Payload, frozen=True, kw_only=True):
     plan: str
     valid_from: AwareDatetime
     valid_until: AwareDatetime | None = None
 
 
-class MemberPart(_Part):
+class MemberPart(Payload, frozen=True, kw_only=True):
     id: int
     name: str
-    groups: list[str] = []
-    memberships: list[MembershipPart] = []
-    trainings: dict[str, AwareDatetime | None] = {}
+    groups: tuple[str, ...] = ()
+    memberships: tuple[MembershipPart, ...] = ()
+    trainings: dict[str, AwareDatetime | None] = msgspec.field(default_factory=dict)
     balance_cents: int = 0
     suspended: bool = False
 
 
-class CardPart(_Part):
+class CardPart(Payload, frozen=True, kw_only=True):
     member: int
     status: CardStatus = CardStatus.ACTIVE
 
 
-class SnapshotPayload(_Part):
-    v: int = Field(1, ge=1, le=1)
-    version: int = Field(ge=0)
+class SnapshotPayload(Payload, frozen=True, kw_only=True):
+    version: Count
     """Grows with every snapshot the hub builds; a node never swaps in an older one."""
     generated_at: AwareDatetime
     timezone: str
@@ -58,9 +61,9 @@ class SnapshotPayload(_Part):
     rules_file: str = "rules.toml"
     rules: str
     """The applied rules.toml, whole."""
-    out_of_service: list[str] = []
-    members: list[MemberPart] = []
-    cards: dict[Annotated[str, StringConstraints(pattern=CARD_HASH)], CardPart] = {}
+    out_of_service: tuple[str, ...] = ()
+    members: tuple[MemberPart, ...] = ()
+    cards: dict[CardHash, CardPart] = msgspec.field(default_factory=dict)
 
 
 def snapshot_payload(*, version: int, generated_at: datetime, clock: SiteClock, rules_file: str,
@@ -70,16 +73,16 @@ def snapshot_payload(*, version: int, generated_at: datetime, clock: SiteClock, 
     return SnapshotPayload(
         version=version, generated_at=generated_at, timezone=clock.timezone_name,
         day_cutoff=clock.cutoff.strftime("%H:%M"), credit_floor_cents=credit_floor_cents,
-        rules_file=rules_file, rules=rules_source, out_of_service=sorted(out_of_service),
-        members=[
-            MemberPart(id=m.id, name=m.name, groups=sorted(m.groups),
-                       memberships=[MembershipPart(plan=w.plan, valid_from=w.valid_from,
-                                                   valid_until=w.valid_until)
-                                    for w in m.memberships],
+        rules_file=rules_file, rules=rules_source, out_of_service=tuple(sorted(out_of_service)),
+        members=tuple(
+            MemberPart(id=m.id, name=m.name, groups=tuple(sorted(m.groups)),
+                       memberships=tuple(MembershipPart(plan=w.plan, valid_from=w.valid_from,
+                                                        valid_until=w.valid_until)
+                                         for w in m.memberships),
                        trainings=dict(m.trainings), balance_cents=m.balance_cents,
                        suspended=m.suspended)
             for m in members
-        ],
+        ),
         cards={h: CardPart(member=c.member_id, status=c.status) for h, c in cards.items()},
     )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from access.bootstrap import open_site
-from access.bus.schemas import DecisionEvent, SessionEvent, TapEvent, encode
+from access.bus.schemas import DecisionEvent, SessionEvent, TapEvent, encode, with_changes
 from access.bus.topics import Topics
 from access.domain.decide import Reason
 from access.hub.intake import Incoming, Ingestor
@@ -132,13 +132,14 @@ def _history(site: Site) -> int:
 
     def session(member_id: int, start: datetime, minutes: int) -> None:
         session_id, end = uuid.uuid4(), start + timedelta(minutes=minutes)
-        for action, at, extra in (("start", start, {}),
-                                  ("stop", end, {"ended_at": end, "active_seconds": minutes * 60,
-                                                 "end_reason": "tap"})):
-            seq["printer"] += 1
-            event = SessionEvent(event_id=uuid.uuid4(), ts=at, node="printer", seq=seq["printer"],
-                                 action=action, session_id=session_id, resource="3d-printer",
-                                 member_id=member_id, started_at=start, **extra)
+        started = SessionEvent(event_id=uuid.uuid4(), ts=start, node="printer", seq=seq["printer"] + 1,
+                               action="start", session_id=session_id, resource="3d-printer",
+                               member_id=member_id, started_at=start)
+        stopped = with_changes(started, event_id=uuid.uuid4(), ts=end, seq=seq["printer"] + 2,
+                               action="stop", ended_at=end, active_seconds=minutes * 60,
+                               end_reason="tap")
+        seq["printer"] += 2
+        for event in (started, stopped):
             messages.append(Incoming(topics.node_session("printer"), encode(event)))
 
     with site.store.read() as db:

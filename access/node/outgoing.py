@@ -1,7 +1,8 @@
 """The messages a node sends, built eagerly with typed constructors.
 
-Each builder validates its payload at once (a pydantic model), before the node moves a relay,
-so a bad field fails before anything happens. Only the per-node ``seq`` is filled in later,
+Each builder validates its payload at once (``checked``: msgspec checks a Struct when it is
+decoded, not when it is built), before the node moves a relay, so a bad field fails before
+anything happens. Only the per-node ``seq`` is filled in later,
 by the outbox, in the transaction that stores the message.
 """
 
@@ -11,13 +12,12 @@ from collections import deque
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel
-
 from access.bus.outbox import Message
 from access.bus.schemas import (
     DecisionEvent,
     EndReason,
     Event,
+    Payload,
     ResourceState,
     ServiceEvent,
     ServiceSource,
@@ -25,7 +25,9 @@ from access.bus.schemas import (
     SessionEvent,
     TapEvent,
     TrainingEvent,
+    checked,
     encode,
+    with_changes,
 )
 from access.bus.topics import Topics
 from access.domain.decide import Decision
@@ -33,14 +35,16 @@ from access.domain.machine_session import MachineSession
 
 
 def _event(topic: str, event: Event) -> Message:
+    checked(event)
+
     def build(seq: int) -> bytes:
-        return encode(event.model_copy(update={"seq": seq}))
+        return encode(with_changes(event, seq=seq))
 
     return Message(topic, build)
 
 
-def _retained(topic: str, payload: BaseModel) -> Message:
-    data = encode(payload)
+def _retained(topic: str, payload: Payload) -> Message:
+    data = encode(checked(payload))
     return Message(topic, lambda _seq: data, retain=True)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+import msgspec
 from sqlalchemy.orm import Session
 
 from access.bus.snapshot_payload import SnapshotPayload, encode_snapshot, snapshot_payload
@@ -73,7 +74,8 @@ def node_snapshots(session: Session, site: Site, node_ids: Iterable[str],
             version=number, generated_at=now, clock=site.clock, rules_file=applied.filename,
             rules_source=applied.source, members=mine.members, cards=mine.cards,
             out_of_service=mine.out_of_service, credit_floor_cents=site.config.site.credit_floor)
-        content = payload.model_dump(mode="json", exclude={"version", "generated_at"})
+        content = {k: v for k, v in msgspec.to_builtins(payload).items()
+                   if k not in ("version", "generated_at")}
         digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
         result.append(NodeSnapshot(node_id, payload, encode_snapshot(payload), digest))
     return result

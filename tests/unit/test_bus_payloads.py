@@ -82,7 +82,7 @@ def test_a_raw_uid_or_a_naive_time_does_not_pass():
         decode(TapEvent, json.dumps({**body, "card": "04A1B2C3"}).encode())
     with pytest.raises(PayloadError, match="ts"):
         decode(TapEvent, json.dumps({**body, "ts": "2026-11-23T10:00:00"}).encode())
-    with pytest.raises(PayloadError, match="uid: Extra inputs"):
+    with pytest.raises(PayloadError, match="uid: unknown field"):
         decode(TapEvent, json.dumps({**body, "uid": "04A1B2C3"}).encode())
 
 
