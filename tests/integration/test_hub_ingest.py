@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from access.bus.schemas import SessionEvent, TrainingEvent, encode
+from access.bus.schemas import SessionEvent, TrainingEvent, decode, encode, with_changes
 from access.bus.topics import Topics
 from access.hub.intake import Incoming, Ingestor
 from access.services.ledger import balances
@@ -172,8 +172,8 @@ def test_training_and_service_events_reach_the_database(hub_site, topics):
 def test_malformed_events_are_set_aside_with_the_reason(hub_site, topics):
     printer = FakeNode(topics, "printer", "3d-printer")
     good = printer.session(1, MORNING, 3600)
-    stop = SessionEvent.model_validate_json(good[-1].payload)
-    other_body = stop.model_copy(update={"active_seconds": 10})
+    stop = decode(SessionEvent, good[-1].payload)
+    other_body = with_changes(stop, active_seconds=10)
     stranger = FakeNode(topics, "garage", "3d-printer")
     ingestor = Ingestor(hub_site)
     ingestor.ingest(good)
@@ -251,8 +251,8 @@ def test_a_node_login_cannot_write_other_peoples_history(hub_site, topics):
     sessions_at = [MORNING - timedelta(days=3 * 365), MORNING + timedelta(days=2)]  # backdated, future
 
     def session(member: int, start: datetime, seconds: int, **update) -> Incoming:
-        stop = SessionEvent.model_validate_json(printer.session(member, start, seconds)[-1].payload)
-        return Incoming(topics.node_session("printer"), encode(stop.model_copy(update=update)))
+        stop = decode(SessionEvent, printer.session(member, start, seconds)[-1].payload)
+        return Incoming(topics.node_session("printer"), encode(with_changes(stop, **update)))
 
     induction = TrainingEvent(event_id=_uuid(7), ts=MORNING, node="printer", seq=9, resource="3d-printer",
                               skill="3d-printing", member_id=2, trainer_id=2)
@@ -262,12 +262,12 @@ def test_a_node_login_cannot_write_other_peoples_history(hub_site, topics):
          'node "printer" reported on "front-door", which is node "entrance"\'s'),
         # Bob trained by himself, and on a skill the printer does not use
         (Incoming(topics.node_training("printer"), encode(induction)), "cannot train themselves"),
-        (Incoming(topics.node_training("printer"), encode(induction.model_copy(
-            update={"event_id": _uuid(8), "skill": "sewing", "trainer_id": 3}))),
+        (Incoming(topics.node_training("printer"), encode(with_changes(
+            induction, event_id=_uuid(8), skill="sewing", trainer_id=3))),
          'an induction on "sewing" at "3d-printer"'),
         # Bob trained by Ada, who may not train
-        (Incoming(topics.node_training("printer"), encode(induction.model_copy(
-            update={"event_id": _uuid(9), "trainer_id": 1}))), "may not train others"),
+        (Incoming(topics.node_training("printer"), encode(with_changes(
+            induction, event_id=_uuid(9), trainer_id=1))), "may not train others"),
         # Bob billed for sessions three years ago and the day after tomorrow, and for 10^9 s
         (session(2, sessions_at[0], 3600), "too long ago"),
         (session(2, sessions_at[1], 3600), "in the future"),
@@ -289,7 +289,7 @@ def test_a_node_login_cannot_write_other_peoples_history(hub_site, topics):
     assert listed.code == 0 and "cannot train themselves" in listed.out
     # What the printer's node really saw still counts: a real session of Ada's, an induction by Grace.
     good = printer.session(1, MORNING - timedelta(hours=1), 3600)
-    real = induction.model_copy(update={"event_id": _uuid(10), "trainer_id": 3})
+    real = with_changes(induction, event_id=_uuid(10), trainer_id=3)
     result = ingestor.ingest([*good, Incoming(topics.node_training("printer"), encode(real))])
     assert (result.applied, result.dead) == (len(good) + 1, 0)
 
