@@ -212,10 +212,12 @@ def encode(payload: Payload) -> bytes:
     return _ENCODER.encode(payload)
 
 
-def checked(payload: M) -> M:
-    """``payload`` itself once its fields fit their types and bounds, else ``PayloadError``."""
-    decode(type(payload), encode(payload))
-    return payload
+def encode_checked(payload: Payload) -> bytes:
+    """``encode(payload)`` once its fields fit their types and bounds, else ``PayloadError``
+    (msgspec checks a Struct when it decodes one, not when it is built)."""
+    raw = encode(payload)
+    decode(type(payload), raw)
+    return raw
 
 
 def with_changes(payload: M, **changes: object) -> M:

@@ -1,9 +1,9 @@
 """The messages a node sends, built eagerly with typed constructors.
 
-Each builder validates its payload at once (``checked``: msgspec checks a Struct when it is
-decoded, not when it is built), before the node moves a relay, so a bad field fails before
-anything happens. Only the per-node ``seq`` is filled in later,
-by the outbox, in the transaction that stores the message.
+Each builder validates its payload at once (``encode_checked``: msgspec checks a Struct
+when it is decoded, not when it is built), before the node moves a relay, so a bad field fails
+before anything happens. Only the per-node ``seq`` is filled in later, by the outbox, in the
+transaction that stores the message.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from access.bus.schemas import (
     SessionEvent,
     TapEvent,
     TrainingEvent,
-    checked,
     encode,
+    encode_checked,
     with_changes,
 )
 from access.bus.topics import Topics
@@ -35,7 +35,7 @@ from access.domain.machine_session import MachineSession
 
 
 def _event(topic: str, event: Event) -> Message:
-    checked(event)
+    encode_checked(event)
 
     def build(seq: int) -> bytes:
         return encode(with_changes(event, seq=seq))
@@ -44,7 +44,7 @@ def _event(topic: str, event: Event) -> Message:
 
 
 def _retained(topic: str, payload: Payload) -> Message:
-    data = encode(checked(payload))
+    data = encode_checked(payload)
     return Message(topic, lambda _seq: data, retain=True)
 
 
