@@ -8,6 +8,7 @@ Relative paths (and a relative SQLite file) are taken from the config file's fol
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Mapping
@@ -15,16 +16,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+import msgspec
+from msgspec import Meta
 
 from access.domain.books import Chart
 from access.domain.money import Money, MoneyError
@@ -34,11 +27,13 @@ from access.hardware import Pin
 from access.offsite.host_keys import HostKeyError, key_line
 from access.offsite.target import TargetError, parse_target
 from access.toml_lines import parse_toml
+from access.toml_schema import Check, Parse, SchemaInvalid, convert, where
 
 DEFAULT_CONFIG_PATH = Path("/etc/seuil/seuil.toml")
 CONFIG_ENV = "SEUIL_CONFIG"
 READER_ENV = "SEUIL_READER"
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
+Slug = Annotated[str, Meta(pattern=SLUG, description="lower-case letters, digits and dashes (at most 40)")]
 
 
 def _amount_to_cents(value: object) -> object:
@@ -53,7 +48,7 @@ def _amount_to_cents(value: object) -> object:
     return value
 
 
-Cents = Annotated[int, BeforeValidator(_amount_to_cents)]
+Cents = Annotated[int, Parse(_amount_to_cents)]
 
 
 def _time_of_day(value: str) -> str:
@@ -65,51 +60,80 @@ def _time_of_day(value: str) -> str:
     return value
 
 
-TimeOfDay = Annotated[str, AfterValidator(_time_of_day)]
+TimeOfDay = Annotated[str, Check(_time_of_day)]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _known_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f'unknown timezone "{value}" (write it like Europe/Paris)') from None
+    return value
 
 
-class SiteConfig(_Section):
+def _known_target(value: str) -> str:
+    if value:
+        try:
+            parse_target(value)
+        except TargetError as error:
+            raise ValueError(str(error)) from None
+    return value
+
+
+def _host_key(value: str) -> str:
+    if value:
+        try:
+            return key_line(value)
+        except HostKeyError as error:
+            raise ValueError(str(error)) from None
+    return value
+
+
+def _pin(value: object) -> object:
+    """``"17"`` is the BCM number 17; ``"GPIO17"`` or ``"BOARD11"`` stay names for gpiozero."""
+    return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+PinField = Annotated[Pin, Parse(_pin)]
+Timezone = Annotated[str, Check(_known_timezone)]
+Target = Annotated[str, Check(_known_target)]
+HostKey = Annotated[str, Check(_host_key)]
+Port = Annotated[int, Meta(ge=1, le=65535)]
+
+
+class _Section(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A table of seuil.toml: read by ``access.toml_schema.convert``, immutable once read."""
+
+
+class SiteConfig(_Section, frozen=True, kw_only=True):
     """Who and where the site is."""
 
     name: str = "Seuil"
     """Shown on the kiosk and in receipts."""
-    id: str = Field("seuil", pattern=SLUG)
+    id: Slug = "seuil"
     """Short name used in MQTT topics (``seuil/<id>/...``): lower-case letters, digits, dashes."""
-    timezone: str = "Europe/Paris"
+    timezone: Timezone = "Europe/Paris"
     day_cutoff: TimeOfDay = "04:00"
     """The coworking day ends at this local time: day passes expire, everyone is checked out."""
-    currency: str = Field("EUR", pattern=r"^[A-Z]{3}$")
+    currency: Annotated[str, Meta(pattern=r"^[A-Z]{3}$", description="3 capital letters, like EUR")] = "EUR"
     locale: Literal["fr", "en"] = "fr"
     """The kiosk's default language."""
-    capacity: int = Field(20, ge=1)
+    capacity: Annotated[int, Meta(ge=1)] = 20
     """Desks, for the occupancy dashboard."""
     credit_floor: Cents = 0
     """Below this balance (in currency units, may be negative) priced machines refuse to start."""
     volunteer_hour: Cents = 0
     """Machine credit per hour of volunteering (``seuil volunteer add --credit``). 0, the default,
     gives none: credit in return for volunteering can requalify it as work (docs/operations.md)."""
-    checkin_guard_minutes: int = Field(2, ge=0, le=60)
+    checkin_guard_minutes: Annotated[int, Meta(ge=0, le=60)] = 2
     """A second tap at the check-in door within this time does not check the member out."""
-    contact: str = Field("", max_length=120)
+    contact: Annotated[str, Meta(max_length=120)] = ""
     """How visitors and members reach the team (a phone number, an e-mail, "the desk upstairs"):
     the kiosk's "Contact the team" button on a refusal shows it. Empty: no such button."""
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f'unknown timezone "{value}" (write it like Europe/Paris)') from None
-        return value
 
 
-
-class PathsConfig(_Section):
+class PathsConfig(_Section, frozen=True, kw_only=True):
     rules: str = "rules.toml"
     """The rules file that ``seuil rules check|apply`` read when no FILE is given."""
     secret: str = "secret.key"
@@ -118,35 +142,35 @@ class PathsConfig(_Section):
     """Where nodes keep their outbox and snapshot, and where backups go."""
 
 
-class DatabaseConfig(_Section):
+class DatabaseConfig(_Section, frozen=True, kw_only=True):
     url: str = "sqlite:///seuil.db"
     """SQLAlchemy URL. ``sqlite:///file.db`` is relative to this file; PostgreSQL works too."""
 
 
-class BackupConfig(_Section):
+class BackupConfig(_Section, frozen=True, kw_only=True):
     dir: str = "backups"
     """Where the nightly backup (and ``seuil backup``) write; relative to this file."""
-    keep: int = Field(14, ge=1, le=1000)
+    keep: Annotated[int, Meta(ge=1, le=1000)] = 14
     """How many nightly backups to keep; older ones are deleted."""
     time: TimeOfDay = "04:30"
     """When the nightly backup runs (local time). Avoid 02:00-03:00: DST skips or repeats it."""
-    target: str = ""
+    target: Target = ""
     """A copy off the Pi, kept up to date (docs/operations.md): a folder on another disk
     (``/media/usb/seuil`` or ``file:///...``), another machine over SSH
     (``sftp://user@host:22/srv/seuil``) or an S3-compatible store (``s3://bucket/seuil``).
     Empty: no off-site copy (an SD card that dies takes the nightly backups with it)."""
-    max_delay_minutes: int = Field(5, ge=1, le=7 * 24 * 60)
+    max_delay_minutes: Annotated[int, Meta(ge=1, le=7 * 24 * 60)] = 5
     """``seuil backup status`` (and the kiosk) warn when the target's newest copy is older."""
-    sync_interval_s: int = Field(1, ge=1, le=300)
+    sync_interval_s: Annotated[int, Meta(ge=1, le=300)] = 1
     """SQLite: how often Litestream ships the new pages to the target."""
-    dump_minutes: int = Field(15, ge=1, le=24 * 60)
+    dump_minutes: Annotated[int, Meta(ge=1, le=24 * 60)] = 15
     """PostgreSQL: how often the hub writes a ``pg_dump`` into the target (a folder)."""
     recovery_key: str = "backup.key"
     """Encrypts the site secret and the passwords in the target's copy. Written by
     ``seuil backup recovery-key``: print it and keep it apart from the Pi; a restore asks for it."""
     ssh_key: str = ""
     """SFTP: the private key this Pi signs in with (keep a copy apart, with the recovery key)."""
-    ssh_host_key: str = ""
+    ssh_host_key: HostKey = ""
     """SFTP: the server's public host key (``ecdsa-sha2-nistp256 AAAA...``, the ECDSA one if it has
     one: Litestream asks for it first). Empty: the server's entry in ``ssh_known_hosts``; a server
     found in neither is refused."""
@@ -163,40 +187,21 @@ class BackupConfig(_Section):
     s3_secret_file: str = ""
     """A file holding the S3 secret access key, readable by the service only."""
 
-    @field_validator("target")
-    @classmethod
-    def _known_target(cls, value: str) -> str:
-        if value:
-            try:
-                parse_target(value)
-            except TargetError as error:
-                raise ValueError(str(error)) from None
-        return value
-
-    @field_validator("ssh_host_key")
-    @classmethod
-    def _host_key(cls, value: str) -> str:
-        if value:
-            try:
-                return key_line(value)
-            except HostKeyError as error:
-                raise ValueError(str(error)) from None
-        return value
 
 
-
-class RetentionConfig(_Section):
-    access_events_days: int = Field(365, ge=7)
+class RetentionConfig(_Section, frozen=True, kw_only=True):
+    access_events_days: Annotated[int, Meta(ge=7)] = 365
     """Taps older than this are anonymised: who tapped is forgotten, the count stays."""
-    dead_letters_days: int = Field(90, ge=1)
+    dead_letters_days: Annotated[int, Meta(ge=1)] = 90
     """Messages the hub set aside are deleted after this."""
 
 
-AccountCode = Annotated[str, Field(pattern=r"^[0-9A-Z]{1,20}$")]
+AccountCode = Annotated[str, Meta(pattern=r"^[0-9A-Z]{1,20}$",
+                                  description="an account number: up to 20 digits or capital letters")]
 DEFAULT_CHART = Chart()
 
 
-class AccountsConfig(_Section):
+class AccountsConfig(_Section, frozen=True, kw_only=True):
     """The account of each kind of entry in the association's books (``seuil export books``).
 
     Defaults: the French associations' chart of accounts (ANC 2018-06), as Paheko's
@@ -239,10 +244,10 @@ class AccountsConfig(_Section):
 
     def chart(self) -> Chart:
         """The account numbers, for the exports."""
-        return Chart(**self.model_dump(exclude={"volunteer_hour_value"}))
+        return Chart(**{account.name: getattr(self, account.name) for account in dataclasses.fields(Chart)})
 
 
-class HelloAssoConfig(_Section):
+class HelloAssoConfig(_Section, frozen=True, kw_only=True):
     """Online payments through HelloAsso Checkout (the association's own account)."""
 
     organization: str = ""
@@ -254,11 +259,11 @@ class HelloAssoConfig(_Section):
     """Use HelloAsso's test environment (no real money)."""
 
 
-class MailConfig(_Section):
+class MailConfig(_Section, frozen=True, kw_only=True):
     """Outgoing mail for receipts. Empty ``host``: the kiosk offers no e-mail receipt."""
 
     host: str = ""
-    port: int = Field(587, ge=1, le=65535)
+    port: Port = 587
     starttls: bool = True
     username: str = ""
     password_file: str = ""
@@ -266,28 +271,28 @@ class MailConfig(_Section):
     """The From address of receipts, e.g. ``"La Ruche <tresorerie@example.org>"``."""
 
 
-class KioskConfig(_Section):
+class KioskConfig(_Section, frozen=True, kw_only=True):
     """The touchscreen by the door."""
 
     entrance: str = ""
     """The node whose taps the kiosk shows (empty: the node of the first check-in door)."""
-    idle_seconds: int = Field(30, ge=5, le=600)
+    idle_seconds: Annotated[int, Meta(ge=5, le=600)] = 30
     """Every screen goes back home after this long without a touch."""
-    day_pass_plan: str = Field("day-pass", pattern=SLUG)
+    day_pass_plan: Slug = "day-pass"
     """The plan of rules.toml sold as a day pass (its suggested price, floor and presets)."""
-    payment: tuple[Literal["cash", "online"], ...] = Field(("cash",), min_length=1)
+    payment: Annotated[tuple[Literal["cash", "online"], ...], Meta(min_length=1)] = ("cash",)
     """How visitors may pay at the kiosk. ``online`` needs [kiosk.helloasso] (or the fake provider)."""
     online_provider: Literal["helloasso", "fake"] = "helloasso"
     """``fake`` accepts every payment after a few seconds: for the demo and tests only."""
     rotation: Literal[0, 90, 180, 270] = 0
     """Turn the screens by this many degrees: 180 for a panel mounted upside down, 90 or 270 for
     a panel whose glass is natively portrait. The layout itself is landscape only."""
-    text_scale: float = Field(1.0, ge=0.8, le=1.5)
+    text_scale: Annotated[float, Meta(ge=0.8, le=1.5)] = 1.0
     """Every text of the kiosk this many times larger (1.25: a quarter larger), for readers who
     need it; the layouts make room up to 1.5."""
     theme: Literal["default", "high-contrast"] = "default"
     """``high-contrast``: black on white, darker colours, for a bright room or weaker eyes."""
-    credential: tuple[Literal["card", "code"], ...] = Field(("card", "code"), min_length=1)
+    credential: Annotated[tuple[Literal["card", "code"], ...], Meta(min_length=1)] = ("card", "code")
     """What a visitor gets to open the door: a spare badge bound at the kiosk, a 6-digit code."""
     volunteer_groups: tuple[str, ...] = ("volunteers",)
     """Members of these groups unlock the full names of the fire roll-call with their badge."""
@@ -297,11 +302,12 @@ class KioskConfig(_Section):
 MQTT_ROLE = r"^(hub|admin|kiosk|node-[a-z0-9][a-z0-9-]{0,39})$"
 
 
-class MqttConfig(_Section):
+class MqttConfig(_Section, frozen=True, kw_only=True):
     """How Seuil's programs reach the broker, and who they say they are: each signs in as its role
     (``hub``, ``admin``, ``kiosk``, ``node-<id>``); the ACL lets a role write only its own topics."""
 
-    url: str = Field("mqtt://127.0.0.1:1883", pattern=r"^mqtts?://[^/:]+(:\d+)?/?$")
+    url: Annotated[str, Meta(pattern=r"^mqtts?://[^/:]+(:\d+)?/?$",
+                             description="mqtt://host:port or mqtts://host:port")] = "mqtt://127.0.0.1:1883"
     """``mqtts://host:8883`` when the broker has TLS (its certificate must be trusted by the system)."""
     password_dir: str = ""
     """One password file per role, named after it (``hub``, ``kiosk``, ``node-entrance``), written
@@ -318,30 +324,26 @@ class MqttConfig(_Section):
     that speaks nothing newer (the demo's embedded amqtt)."""
 
 
-PinField = Annotated[Pin, Field(union_mode="left_to_right")]
-"""A ``Pin`` as the file writes it; left to right, so "17" is the BCM number 17."""
-
-
-class OutputPin(_Section):
+class OutputPin(_Section, frozen=True, kw_only=True):
     """A relay, LED or buzzer. ``active_high = false`` for the common low-triggered relay boards."""
 
     pin: PinField
     active_high: bool = True
 
 
-class LatchingRelayPins(_Section):
+class LatchingRelayPins(_Section, frozen=True, kw_only=True):
     """A latching (bistable) relay: it stays on or off with no pin driven, even with the Pi off."""
 
     set_pin: PinField
     """A pulse here turns the relay on."""
     reset_pin: PinField
     """A pulse here turns it off."""
-    pulse_seconds: float = Field(0.05, ge=0.005, le=1.0)
+    pulse_seconds: Annotated[float, Meta(ge=0.005, le=1.0)] = 0.05
     """How long each pulse lasts (the relay's datasheet: its minimum set/reset pulse)."""
     active_high: bool = True
 
 
-class InputPin(_Section):
+class InputPin(_Section, frozen=True, kw_only=True):
     """A button, door contact or sense input, wired between the pin and ground by default."""
 
     pin: PinField
@@ -349,23 +351,23 @@ class InputPin(_Section):
     """True: the input is active when the switch pulls the pin to ground (internal pull-up)."""
 
 
-class Mfrc522Config(_Section):
-    spi_bus: int = Field(0, ge=0)
-    spi_device: int = Field(0, ge=0)
-    reset_pin: int = Field(25, ge=0)
+class Mfrc522Config(_Section, frozen=True, kw_only=True):
+    spi_bus: Annotated[int, Meta(ge=0)] = 0
+    spi_device: Annotated[int, Meta(ge=0)] = 0
+    reset_pin: Annotated[int, Meta(ge=0)] = 25
     """The RC522's RST line, as a BCM number (the mfrc522 package's own default is wrong)."""
-    poll_interval_s: float = Field(0.1, ge=0.02, le=2.0)
+    poll_interval_s: Annotated[float, Meta(ge=0.02, le=2.0)] = 0.1
     """How often to ask for a card; one request per poll keeps an idle node near 0 % CPU."""
 
 
-class HidConfig(_Section):
+class HidConfig(_Section, frozen=True, kw_only=True):
     device: str = ""
     """The reader's input device, e.g. /dev/input/by-id/usb-...-event-kbd (stable across reboots)."""
     format: Literal["hex", "decimal-msb", "decimal-lsb"] = "hex"
     """What the reader types: the UID in hex, or its 4 bytes as a decimal number (byte order)."""
 
 
-class NodeConfig(_Section):
+class NodeConfig(_Section, frozen=True, kw_only=True):
     """One reader and what it drives: a door strike or a machine's power."""
 
     description: str = ""
@@ -378,34 +380,35 @@ class NodeConfig(_Section):
     so a restart or crash of the node never cuts a running machine (docs/wiring.md)."""
     latching_relay: LatchingRelayPins | None = None
     """A machine's power on a latching relay (instead of ``relay``): holds through a power cut."""
-    unlock_seconds: float = Field(5.0, gt=0, le=60)
+    unlock_seconds: Annotated[float, Meta(gt=0, le=60)] = 5.0
     """How long the door strike stays open after an allowed tap or the exit button."""
     led: OutputPin | None = None
     buzzer: OutputPin | None = None
     button: InputPin | None = None
     """Door: the exit button. Machine: a long press marks it out of service."""
-    long_press_seconds: float = Field(3.0, ge=0.5, le=30)
+    long_press_seconds: Annotated[float, Meta(ge=0.5, le=30)] = 3.0
     door_contact: InputPin | None = None
     """Active when the door is closed; reported in the door's state."""
     running_sense: InputPin | None = None
     """Active while the machine really runs (a current sensor): counts a session's active seconds."""
-    debounce_seconds: float = Field(1.5, ge=0, le=10)
+    debounce_seconds: Annotated[float, Meta(ge=0, le=10)] = 1.5
     """A card held on the reader counts once; it must leave this long before it counts again."""
-    training_window_seconds: float = Field(30.0, gt=0, le=300)
+    training_window_seconds: Annotated[float, Meta(gt=0, le=300)] = 30.0
     """After a trainer's tap, the next untrained card within this time is trained on the machine."""
     mfrc522: Mfrc522Config = Mfrc522Config()
     hid: HidConfig = HidConfig()
 
-    @model_validator(mode="after")
-    def _one_relay(self) -> NodeConfig:
+    def __post_init__(self) -> None:
         if self.latching_relay is not None and self.relay is not None:
             raise ValueError("a node drives one relay: relay or latching_relay, not both")
         if self.relay_keeper and self.relay is None:
             raise ValueError("relay_keeper = true needs a relay (a latching relay holds itself)")
-        return self
 
 
-class Config(_Section):
+NOT_IN_FILE = frozenset({"base_dir", "source"})
+
+
+class Config(_Section, frozen=True, kw_only=True):
     site: SiteConfig = SiteConfig()
     paths: PathsConfig = PathsConfig()
     database: DatabaseConfig = DatabaseConfig()
@@ -415,18 +418,10 @@ class Config(_Section):
     kiosk: KioskConfig = KioskConfig()
     mail: MailConfig = MailConfig()
     accounts: AccountsConfig = AccountsConfig()
-    nodes: dict[str, NodeConfig] = Field(default_factory=dict)
+    nodes: dict[Slug, NodeConfig] = msgspec.field(default_factory=dict)
     base_dir: Path = Path(".")
     """The folder the config was read from (not a key of the file)."""
     source: str = "<defaults>"
-
-    @field_validator("nodes")
-    @classmethod
-    def _node_ids_are_slugs(cls, value: dict[str, NodeConfig]) -> dict[str, NodeConfig]:
-        for node_id in value:
-            if not re.match(SLUG, node_id):
-                raise ValueError(f'node id "{node_id}" must be lower-case letters, digits, dashes')
-        return value
 
     def path(self, relative: str) -> Path:
         return (self.base_dir / relative).resolve()
@@ -512,10 +507,6 @@ def find_config(explicit: str | os.PathLike[str] | None) -> Path:
     return DEFAULT_CONFIG_PATH
 
 
-def _locate(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in loc)
-
-
 def parse_config(
     text: str, filename: str, base_dir: Path, env: Mapping[str, str] | None = None
 ) -> Config:
@@ -535,16 +526,11 @@ def parse_config(
         overrides["nodes"] = {node_id: {**node, "reader": env[READER_ENV]} if isinstance(node, dict) else node
                               for node_id, node in overrides["nodes"].items()}
     try:
-        return Config.model_validate({**overrides, "base_dir": base_dir, "source": filename})
-    except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            loc = tuple(item["loc"])
-            message = item["msg"].removeprefix("Value error, ")
-            if item["type"] == "extra_forbidden":
-                message = "unknown key (see the commented sample from `seuil init`)"
-            problems.append(Problem(filename, f"{_locate(loc)}: {message}", lines.line_of(loc)))
-        raise FileInvalid(problems) from None
+        config = convert(Config, overrides, skip=NOT_IN_FILE)
+    except SchemaInvalid as error:
+        raise FileInvalid([Problem(filename, f"{where(loc)}: {message}", lines.line_of(loc))
+                           for loc, message in error.problems]) from None
+    return msgspec.structs.replace(config, base_dir=base_dir, source=filename)
 
 
 def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
+import msgspec
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtQuick import QQuickItem
@@ -221,8 +222,8 @@ def render_all(site: Site, out: Path, *, scenes: tuple[str, ...] = SCENES) -> li
     landscape (the kiosk has no portrait layout), the image is 480 wide."""
     written = []
     if not site.config.site.contact:  # show the "Contact the team" button as a site with one has it
-        site.config = site.config.model_copy(update={"site": site.config.site.model_copy(
-            update={"contact": SAMPLE_CONTACT})})
+        site.config = msgspec.structs.replace(site.config,
+            site=msgspec.structs.replace(site.config.site, contact=SAMPLE_CONTACT))
     sizes = [(w, h, 0) for w, h in SIZES] + [(SIZES[0][1], SIZES[0][0], 90)]
     for width, height, rotation in sizes:
         view = KioskWindow.over(site, bus=None, provider=None, size=(width, height), rotation=rotation)

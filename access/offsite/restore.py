@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import msgspec
 from sqlalchemy import inspect, text
 
 from access.backup import check_sqlite_backup, known_revisions, sqlite_path
@@ -26,6 +27,7 @@ from access.offsite import dumps, host_keys, litestream, site_files
 from access.offsite.target import Target, TargetError, parse_target
 from access.store.engine import make_engine
 from access.store.migrate import upgrade
+from access.toml_schema import SchemaInvalid, convert
 
 FILLED_TABLES = ("members", "ledger_entries", "access_events", "ingested_events")
 """A site with rows in any of these is not blank: restoring over it needs ``force``."""
@@ -83,8 +85,11 @@ def with_target(config: Config, target: str, *, ssh_key: str = "", ssh_host_key:
                        ("s3_access_key_id", s3_access_key_id), ("s3_secret_file", s3_secret_file)):
         if value:
             changes[key] = str(Path(value).resolve()) if key in FILE_SETTINGS else value
-    backup = BackupConfig.model_validate({**config.backup.model_dump(), **changes})
-    return config.model_copy(update={"backup": backup})
+    try:
+        backup = convert(BackupConfig, {**msgspec.structs.asdict(config.backup), **changes})
+    except SchemaInvalid as error:
+        raise InvalidInput(f"{error}; nothing changed") from None
+    return msgspec.structs.replace(config, backup=backup)
 
 
 def restore_from(config_path: Path, target_text: str, recovery_key: str, *, force: bool = False,

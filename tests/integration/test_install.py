@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import msgspec
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -163,8 +164,8 @@ def test_the_mosquitto_examples_are_what_setup_writes_for_the_sample_site():
     from access.config import load_config
     from access.mosquitto import acl_text, conf_text, default_listen
 
-    config = load_config(ROOT / "firmware_config" / "seuil.toml").model_copy(
-        update={"source": "/etc/seuil/seuil.toml"})
+    config = msgspec.structs.replace(load_config(ROOT / "firmware_config" / "seuil.toml"),
+        source="/etc/seuil/seuil.toml")
     examples = ROOT / "firmware_config" / "mosquitto"
     conf = conf_text(config, Path("/etc/mosquitto/seuil"), listen=default_listen(config), port=1883, tls=None)
     assert (examples / "seuil.conf").read_text() == conf

@@ -5,6 +5,7 @@ import threading
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+import msgspec
 import pytest
 
 pytest.importorskip("PySide6.QtQuick")
@@ -57,9 +58,9 @@ def site(site_dir, broker, monkeypatch):
         assert run(*argv, "--price", "0").code == 0  # no dues: these tests are about the kiosk
     open_all_hours(site_dir)
     opened = open_site()
-    kiosk_config = opened.config.kiosk.model_copy(update={"payment": ("cash", "online"),
-                                                          "online_provider": "fake"})
-    opened.config = opened.config.model_copy(update={"kiosk": kiosk_config})
+    kiosk_config = msgspec.structs.replace(opened.config.kiosk, payment=("cash", "online"),
+                                                          online_provider="fake")
+    opened.config = msgspec.structs.replace(opened.config, kiosk=kiosk_config)
     yield opened
     opened.store.close()
 
@@ -345,9 +346,9 @@ def _sell_cash_pass_with_code(qtbot, view, cents: int):
 def test_the_receipt_is_emailed_through_the_sites_smtp_server(qtbot, view, site, site_dir):
     (site_dir / "mail.secret").write_text("s3cret\n")
     with SmtpServer(password="s3cret") as smtp:
-        site.config = site.config.model_copy(update={"mail": MailConfig(
+        site.config = msgspec.structs.replace(site.config, mail=MailConfig(
             host=smtp.host, port=smtp.port, starttls=False, username="kiosk", password_file="mail.secret",
-            sender="La Ruche <tresorerie@example.org>")})
+            sender="La Ruche <tresorerie@example.org>"))
         flow = _sell_cash_pass_with_code(qtbot, view, 500)
         flow.details()
         flow.setName("Camille")  # after payment, if they like

@@ -1,6 +1,7 @@
 """Issue 17's journeys at the kiosk, offscreen, through a real mosquitto and a real SQLite file:
 a paying visitor is never lost, a door tap never resets a flow, a refusal gives a way out."""
 
+import msgspec
 import pytest
 
 pytest.importorskip("PySide6.QtQuick")
@@ -170,8 +171,8 @@ def test_the_sixth_digit_opens_the_door(qtbot, view, node, site):
 
 
 def test_a_refusal_offers_a_day_pass_the_team_and_ok_and_stays_20_seconds(qtbot, view, node, site):
-    site.config = site.config.model_copy(update={"site": site.config.site.model_copy(
-        update={"contact": "06 12 34 56 78"})})
+    site.config = msgspec.structs.replace(site.config,
+        site=msgspec.structs.replace(site.config.site, contact="06 12 34 56 78"))
     node.decide(2, allowed=False, reason=Reason.MEMBERSHIP_EXPIRED)
     qtbot.waitUntil(lambda: view.kiosk.screen == "welcome", timeout=5000)
     state = view.kiosk.model("welcome").state
@@ -218,8 +219,8 @@ def test_the_teams_contact_opened_by_one_refused_member_is_closed_for_the_next(q
     must not be open for the next."""
     from PySide6.QtCore import QMetaObject
 
-    site.config = site.config.model_copy(update={"site": site.config.site.model_copy(
-        update={"contact": "06 12 34 56 78"})})
+    site.config = msgspec.structs.replace(site.config,
+        site=msgspec.structs.replace(site.config.site, contact="06 12 34 56 78"))
     node.decide(2, allowed=False, reason=Reason.MEMBERSHIP_EXPIRED)
     qtbot.waitUntil(lambda: view.kiosk.screen == "welcome", timeout=5000)
     qtbot.waitUntil(lambda: _item(view, "way_contact").isVisible(), timeout=3000)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import msgspec
 import pytest
 
 pytest.importorskip("PySide6.QtQuick")
@@ -262,8 +263,8 @@ def test_no_text_is_cut_off_or_overlapped_on_any_screen(qtbot, site, size, langu
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_busy_screens_hold_a_quarter_larger_text_in_high_contrast(qtbot, site, language):
-    kiosk = site.config.kiosk.model_copy(update={"text_scale": 1.25, "theme": "high-contrast"})
-    site.config = site.config.model_copy(update={"kiosk": kiosk})
+    kiosk = msgspec.structs.replace(site.config.kiosk, text_scale=1.25, theme="high-contrast")
+    site.config = msgspec.structs.replace(site.config, kiosk=kiosk)
     view = KioskWindow.over(site, bus=None, provider=None, size=SIZES[0], language=language)
     view.window.show()
     view.kiosk.start()

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs
 
+import msgspec
 import pytest
 from sqlalchemy import select
 
@@ -249,7 +250,7 @@ class FakeMailer:
 
 def test_a_receipt_goes_through_the_mailer_the_kiosk_gives_it(site):
     sold = day_passes.sell(site, cents=700, method=PaymentMethod.CASH, name="Camille")
-    site.config = site.config.model_copy(update={"mail": MailConfig(host="smtp.example.org")})
+    site.config = msgspec.structs.replace(site.config, mail=MailConfig(host="smtp.example.org"))
     mailer = FakeMailer()
     sent_to = receipts.send(site, " camille@example.org ", "Pass", ["7,00 €"], sold, mailer)
     assert sent_to == "camille@example.org"
@@ -260,6 +261,6 @@ def test_a_receipt_goes_through_the_mailer_the_kiosk_gives_it(site):
         receipts.send(site, "camille at example", "Pass", [], sold, mailer)
     with pytest.raises(Unavailable, match=r"could not be sent \(no route\)"):
         receipts.send(site, "camille@example.org", "Pass", [], sold, FakeMailer(refuse="no route"))
-    site.config = site.config.model_copy(update={"mail": MailConfig()})
+    site.config = msgspec.structs.replace(site.config, mail=MailConfig())
     with pytest.raises(Unavailable, match="sends no e-mail"):
         receipts.send(site, "camille@example.org", "Pass", [], sold)  # no [mail] host: no SMTP mailer

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import msgspec
 import pytest
 
 pytest.importorskip("PySide6.QtQuick")
@@ -90,8 +91,8 @@ def test_a_cold_start_opens_the_site_after_the_first_frame_then_welcomes_a_tap(q
 def test_a_cold_start_that_cannot_open_the_database_says_why(qtbot, site, site_dir):
     """A database that is not there (a wrong path, a card not mounted): the failure comes back
     to the GUI thread (``seuil kiosk`` logs it and exits 1, and systemd says so)."""
-    missing = site.config.database.model_copy(update={"url": f"sqlite:///{site_dir / 'missing' / 'x.db'}"})
-    config = site.config.model_copy(update={"database": missing})
+    missing = msgspec.structs.replace(site.config.database, url=f"sqlite:///{site_dir / 'missing' / 'x.db'}")
+    config = msgspec.structs.replace(site.config, database=missing)
     view = KioskWindow(Kiosk(config))
     failures: list[Exception] = []
     start = ColdStart(view.kiosk, config, ready=lambda: None, failed=failures.append)

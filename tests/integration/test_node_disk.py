@@ -8,6 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from access.bus.schemas import TapEvent, decode
@@ -50,8 +51,8 @@ def _fill(mount: Path) -> Path:
 
 
 def _on(config, data_dir: Path):
-    return config.model_copy(update={"paths": config.paths.model_copy(
-        update={"data_dir": str(data_dir)})})
+    return msgspec.structs.replace(config,
+        paths=msgspec.structs.replace(config.paths, data_dir=str(data_dir)))
 
 
 def _statuses(watcher) -> list[dict]:

@@ -4,6 +4,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 import pytest
 from PySide6.QtCore import QCoreApplication
 
@@ -145,8 +146,8 @@ def test_an_amount_under_the_floor_is_refused_and_a_free_pass_needs_no_payment(m
 def _online(make_ctx, provider, **kiosk):
     ctx = make_ctx(provider=provider, bus=FakeBus())
     config = ctx.site.config
-    ctx.site.config = config.model_copy(update={"kiosk": config.kiosk.model_copy(
-        update={"payment": ("cash", "online"), **kiosk})})
+    ctx.site.config = msgspec.structs.replace(config,
+        kiosk=msgspec.structs.replace(config.kiosk, payment=("cash", "online"), **kiosk))
     return DayPassModel(ctx)
 
 
@@ -303,8 +304,8 @@ def test_every_refusal_has_a_way_out_sized_for_it(make_ctx, site):
     assert [(w["action"], w["label"]) for w in model.state["ways"]] == [("pass", "Get a day pass"),
                                                                          ("ok", "OK")]
     assert model.on_screen_ms() == 20_000
-    site.config = site.config.model_copy(update={"site": site.config.site.model_copy(
-        update={"contact": "bonjour@laruche.example"})})
+    site.config = msgspec.structs.replace(site.config,
+        site=msgspec.structs.replace(site.config.site, contact="bonjour@laruche.example"))
     model.tap(decision(ADA, allowed=False, reason=Reason.NOT_ENOUGH_CREDIT))
     ways = model.state["ways"]
     assert [w["action"] for w in ways] == ["topup", "contact", "ok"]
@@ -344,8 +345,8 @@ def test_a_top_up_paid_online_after_going_back_still_lands_and_is_never_entered_
 
     provider = FakeProvider(paid_after=None)
     ctx = make_ctx(provider=provider)
-    ctx.site.config = ctx.site.config.model_copy(update={"kiosk": ctx.site.config.kiosk.model_copy(
-        update={"payment": ("cash", "online")})})
+    ctx.site.config = msgspec.structs.replace(ctx.site.config,
+        kiosk=msgspec.structs.replace(ctx.site.config.kiosk, payment=("cash", "online")))
     model = TopUpModel(ctx)
     model.start(ADA, "Ada", 0)
     model.choose(1000)

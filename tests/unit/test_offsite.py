@@ -5,6 +5,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from access.config import load_config, parse_config
@@ -72,7 +73,8 @@ def test_litestream_gets_each_kind_of_target(tmp_path):
     assert kept["replica"]["path"] == "seuil/site-files"
     sftp = parse_target("sftp://backup@nas.local:2222/srv/seuil")
     config = load_config(config_path)
-    pinned = config.model_copy(update={"backup": config.backup.model_copy(update={"ssh_host_key": ED25519})})
+    pinned = msgspec.structs.replace(config,
+        backup=msgspec.structs.replace(config.backup, ssh_host_key=ED25519))
     section = litestream.replica(pinned, sftp, "database")
     assert (section["type"], section["host"], section["user"], section["path"], section["host-key"]) == (
         "sftp", "nas.local:2222", "backup", "/srv/seuil/database", ED25519)

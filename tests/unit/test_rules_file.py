@@ -117,7 +117,7 @@ def test_config_problems_point_at_their_lines(tmp_path: Path):
     found = sorted(str(p) for p in caught.value.problems)
     assert found == [
         'seuil.toml:3: site.timezone: unknown timezone "Europe/Pariss" (write it like Europe/Paris)',
-        "seuil.toml:4: site.capacty: unknown key (see the commented sample from `seuil init`)",
+        'seuil.toml:4: site.capacty: unknown key (did you mean "capacity"?)',
     ]
 
 

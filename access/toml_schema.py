@@ -1,0 +1,206 @@
+"""Check a parsed TOML table against msgspec Structs, reporting every problem at once.
+
+``msgspec.convert`` stops at the first error and words it for programmers ("Expected `int` >= 1
+- at `$.site.capacity`"). A volunteer editing ``seuil.toml`` wants every mistake of the file at
+once, each at its line and in words. So this walks the Structs field by field: a table or a
+table of tables is walked into, every other value is converted on its own by msgspec (types,
+``Meta`` bounds and patterns), then checked by the field's own ``Parse``/``Check`` functions, and
+a Struct's ``__post_init__`` checks what involves several fields once its fields are good.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
+
+import msgspec
+
+Loc = tuple[str | int, ...]
+S = TypeVar("S", bound=msgspec.Struct)
+
+UNKNOWN_KEY = "unknown key (see the commented sample from `seuil init`)"
+
+
+@dataclass(frozen=True)
+class Parse:
+    """``Annotated`` marker: turn the file's value into the field's type before it is converted
+    (``2.50`` EUR into 250 cents). Raises ValueError with a message for a bad value."""
+
+    function: Callable[[object], object]
+
+
+@dataclass(frozen=True)
+class Check:
+    """``Annotated`` marker: check (and normalise) the converted value; ValueError says why not."""
+
+    function: Callable[[Any], object]
+
+
+class SchemaInvalid(ValueError):
+    """The table does not fit: every ``(location, message)`` found."""
+
+    def __init__(self, problems: list[tuple[Loc, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{where(loc)}: {message}" for loc, message in problems))
+
+
+def where(loc: Loc) -> str:
+    """``nodes.door.relay.pin``, ``kiosk.payment[1]``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def convert(cls: type[S], data: Mapping[str, object], skip: frozenset[str] = frozenset()) -> S:
+    """``data`` as a ``cls``, or SchemaInvalid with every problem. ``skip``: fields of ``cls``
+    that are not keys of the file (they keep their default)."""
+    value, problems = _struct(cls, data, (), skip)
+    if problems or value is None:
+        raise SchemaInvalid(problems)
+    return value
+
+
+def _struct(cls: type[S], data: Mapping[str, object], loc: Loc,
+            skip: frozenset[str] = frozenset()) -> tuple[S | None, list[tuple[Loc, str]]]:
+    hints = _hints(cls)
+    names = [name for name in cls.__struct_fields__ if name not in skip]
+    problems: list[tuple[Loc, str]] = []
+    values: dict[str, object] = {}
+    for key, value in data.items():
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+            problems.append(((*loc, key), f'unknown key (did you mean "{close[0]}"?)' if close
+                             else UNKNOWN_KEY))
+            continue
+        converted, found = _value(hints[key], value, (*loc, key))
+        problems.extend(found)
+        values[key] = converted
+    for field in msgspec.structs.fields(cls):
+        if field.required and field.name not in data and field.name not in skip:
+            problems.append(((*loc, field.name), "missing: this table needs it"))
+    if problems:
+        return None, problems
+    try:
+        return cls(**values), []
+    except (ValueError, TypeError) as error:
+        return None, [(loc, str(error))]
+
+
+def _value(hint: Any, value: object, loc: Loc) -> tuple[object, list[tuple[Loc, str]]]:
+    base, _ = _unwrap(hint)
+    table = _struct_type(base)
+    if table is not None and isinstance(value, dict):
+        return _struct(table, value, loc)
+    if get_origin(base) is dict and isinstance(value, dict):
+        key_type, item_type = get_args(base)
+        items: dict[object, object] = {}
+        problems: list[tuple[Loc, str]] = []
+        for key, item in value.items():
+            checked_key, found = _leaf(key_type, key, (*loc, key), what="the name")
+            if not found:
+                items[checked_key], found = _value(item_type, item, (*loc, key))
+            problems.extend(found)
+        return items, problems
+    return _leaf(hint, value, loc)
+
+
+def _leaf(hint: Any, value: object, loc: Loc, what: str = "") -> tuple[object, list[tuple[Loc, str]]]:
+    markers = _unwrap(hint)[1]
+    try:
+        for marker in markers:
+            if isinstance(marker, Parse):
+                value = marker.function(value)
+        value = msgspec.convert(value, hint)
+        for marker in markers:
+            if isinstance(marker, Check):
+                value = marker.function(value)
+    except msgspec.ValidationError as error:
+        inner, message = _words(str(error), hint, value)
+        return value, [(loc + inner, f"{what} {message}".strip() if what else message)]
+    except ValueError as error:
+        return value, [(loc, str(error))]
+    return value, []
+
+
+_KINDS = {"int": "a whole number", "float": "a number", "str": "text in quotes",
+          "bool": "true or false", "array": "a list", "object": "a table", "null": "nothing"}
+_BOUNDS = {">=": "at least", ">": "greater than", "<=": "at most", "<": "less than"}
+_AT = re.compile(r" - at `\$(.*)`$")
+
+
+def _words(message: str, hint: Any, value: object) -> tuple[Loc, str]:
+    """msgspec's message for one value, in words, and where inside the value it points."""
+    inner: Loc = ()
+    if match := _AT.search(message):
+        message = message[:match.start()]
+        inner = tuple(int(index) for index in re.findall(r"\[(\d+)\]", match[1]))
+    metas = [marker for marker in _unwrap(hint)[1] if isinstance(marker, msgspec.Meta)]
+    if match := re.fullmatch(r"Expected `([^`]+)`, got `(\w+)`", message):
+        expected = " or ".join(_KINDS.get(kind, kind) for kind in match[1].split(" | ") if kind != "null")
+        return inner, f"must be {expected}, not {_KINDS.get(match[2], match[2])}"
+    if match := re.fullmatch(r"Expected `\w+` (>=|>|<=|<) (\S+)", message):
+        return inner, f"must be {_BOUNDS[match[1]]} {_number(match[2])} (it is {_toml(value)})"
+    if match := re.fullmatch(r"Expected `(\w+)` of length (>=|<=) (\d+)", message):
+        unit = "character" if match[1] == "str" else "value"
+        plural = "s" if match[3] != "1" else ""
+        return inner, f"must have {_BOUNDS[match[2]]} {match[3]} {unit}{plural}"
+    if message.startswith("Expected `str` matching regex"):
+        described = next((meta.description for meta in metas if meta.description), None)
+        return inner, f"must be {described}" if described else f"{_toml(value)} is not written as expected"
+    if match := re.fullmatch(r"Invalid enum value (.+)", message):
+        choices = ", ".join(_toml(choice) for choice in _literals(hint))
+        index = inner[0] if inner else None
+        bad = value[index] if isinstance(index, int) and isinstance(value, list | tuple) else value
+        return inner, f"{_toml(bad)} is not one of {choices}"
+    return inner, message
+
+
+def _number(text: str) -> str:
+    return text.removesuffix(".0")
+
+
+def _toml(value: object) -> str:
+    """A value as the file writes it: ``"octal"``, ``0``, ``true``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+def _literals(hint: Any) -> list[object]:
+    base, _ = _unwrap(hint)
+    if get_origin(base) is Literal:
+        return list(get_args(base))
+    return [choice for arg in get_args(base) for choice in _literals(arg)]
+
+
+def _unwrap(hint: Any) -> tuple[Any, tuple[object, ...]]:
+    """The type inside ``Annotated``, and its metadata."""
+    if get_origin(hint) is typing.Annotated:
+        base, *metadata = get_args(hint)
+        return base, tuple(metadata)
+    return hint, ()
+
+
+def _struct_type(base: Any) -> type[msgspec.Struct] | None:
+    """The Struct of a ``Struct`` or ``Struct | None`` field, else None."""
+    if isinstance(base, type) and issubclass(base, msgspec.Struct):
+        return base
+    if get_origin(base) in (Union, types.UnionType):
+        structs = [arg for arg in get_args(base) if isinstance(arg, type) and issubclass(arg, msgspec.Struct)]
+        if len(structs) == 1 and type(None) in get_args(base):
+            return structs[0]
+    return None
+
+
+@cache
+def _hints(cls: type[msgspec.Struct]) -> dict[str, Any]:
+    return typing.get_type_hints(cls, include_extras=True)

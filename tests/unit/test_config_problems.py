@@ -1,0 +1,106 @@
+"""A volunteer's mistakes in seuil.toml: every one reported at once, at its line, in words."""
+
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from access.config import BackupConfig, parse_config
+from access.errors import FileInvalid, InvalidInput
+from access.offsite.restore import with_target
+from access.toml_schema import SchemaInvalid, convert
+
+CARELESS = '''[site]
+capacity = 0
+currency = "eur"
+credit_floor = "abc"
+day_cutoff = "25:00"
+contact = "{long}"
+[kiosk]
+payment = ["cash", "bitcoin"]
+credential = []
+rotation = 45
+text_scale = "big"
+[mqtt]
+url = "http://hub"
+[nodes.Porte]
+reader = "fake"
+[nodes.door]
+unlock_seconds = 0
+hid = {{ device = "/dev/x", format = "octal" }}
+[nodes.printer]
+relay = {{ pin = "17" }}
+latching_relay = {{ set_pin = 5, reset_pin = 6 }}
+[nodes.sewing]
+relay = {{ pin = true }}
+button = 3
+[nodes.drill]
+relay_keeper = true
+'''.format(long="x" * 121)
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(FileInvalid) as caught:
+        parse_config(text, "seuil.toml", Path("/srv/seuil"), env={})
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_every_mistake_of_a_file_is_reported_at_once_at_its_line_in_words():
+    assert problems(CARELESS) == [
+        "seuil.toml:2: site.capacity: must be at least 1 (it is 0)",
+        "seuil.toml:3: site.currency: must be 3 capital letters, like EUR",
+        'seuil.toml:4: site.credit_floor: "abc" is not an amount (write it like 12.50 or 12,50)',
+        'seuil.toml:5: site.day_cutoff: "25:00" is not a time of day (00:00 to 23:59, or 24:00 as an end)',
+        "seuil.toml:6: site.contact: must have at most 120 characters",
+        'seuil.toml:8: kiosk.payment[1]: "bitcoin" is not one of "cash", "online"',
+        "seuil.toml:9: kiosk.credential: must have at least 1 value",
+        "seuil.toml:10: kiosk.rotation: 45 is not one of 0, 90, 180, 270",
+        "seuil.toml:11: kiosk.text_scale: must be a number, not text in quotes",
+        "seuil.toml:13: mqtt.url: must be mqtt://host:port or mqtts://host:port",
+        "seuil.toml:14: nodes.Porte: the name must be lower-case letters, digits and dashes (at most 40)",
+        "seuil.toml:17: nodes.door.unlock_seconds: must be greater than 0 (it is 0)",
+        'seuil.toml:18: nodes.door.hid.format: "octal" is not one of "hex", "decimal-msb", "decimal-lsb"',
+        "seuil.toml:19: nodes.printer: a node drives one relay: relay or latching_relay, not both",
+        "seuil.toml:23: nodes.sewing.relay.pin: must be a whole number or text in quotes, not true or false",
+        "seuil.toml:24: nodes.sewing.button: must be a table, not a whole number",
+        "seuil.toml:25: nodes.drill: relay_keeper = true needs a relay (a latching relay holds itself)",
+    ]
+
+
+def test_an_unknown_key_names_the_close_one_or_the_sample():
+    assert problems("[site]\ncapacty = 3\n") == [
+        'seuil.toml:2: site.capacty: unknown key (did you mean "capacity"?)']
+    assert problems("[kiosk]\nfoo = 1\n") == [
+        "seuil.toml:2: kiosk.foo: unknown key (see the commented sample from `seuil init`)"]
+    assert problems("base_dir = \"/\"\n") == [
+        "seuil.toml:1: base_dir: unknown key (see the commented sample from `seuil init`)"]
+
+
+def test_a_table_without_its_required_key_says_which(tmp_path: Path):
+    assert problems("[nodes.door]\nrelay = { active_high = false }\n") == [
+        "seuil.toml:2: nodes.door.relay.pin: missing: this table needs it"]
+
+
+def test_good_values_are_read_as_the_file_writes_them():
+    config = parse_config('[site]\ncredit_floor = -10.5\nvolunteer_hour = "2,50"\n'
+                          '[nodes.printer]\nrelay = { pin = "17", active_high = false }\n'
+                          'button = { pin = "GPIO23" }\nunlock_seconds = 3\n',
+                          "seuil.toml", Path("/srv/seuil"), env={})
+    assert (config.site.credit_floor, config.site.volunteer_hour) == (-1050, 250)
+    printer = config.node("printer")
+    assert (printer.relay, printer.button) == (printer.relay.__class__(pin=17, active_high=False),
+                                                printer.button.__class__(pin="GPIO23"))
+    assert printer.unlock_seconds == 3.0 and isinstance(printer.unlock_seconds, float)
+    assert (config.base_dir, config.source) == (Path("/srv/seuil"), "seuil.toml")
+    with pytest.raises(AttributeError):
+        config.site.capacity = 3  # type: ignore[misc]
+
+
+def test_a_changed_backup_section_is_checked_and_a_bad_one_changes_nothing(tmp_path: Path):
+    config = parse_config("", "seuil.toml", tmp_path, env={})
+    moved = with_target(config, str(tmp_path / "usb"))
+    assert moved.backup.target == str(tmp_path / "usb") and config.backup.target == ""
+    with pytest.raises(InvalidInput, match=r"ssh_host_key: .*nothing changed"):
+        with_target(config, "sftp://backup@nas.local/srv", ssh_host_key="not a key")
+    with pytest.raises(SchemaInvalid, match=r"keep: must be at most 1000"):
+        convert(BackupConfig, {**msgspec.structs.asdict(config.backup), "keep": 5000})
