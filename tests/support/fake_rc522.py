@@ -5,18 +5,27 @@ Installed through ``sys.modules``, they let the real ``mfrc522`` package and our
 a real one: REQA wakes an idle card, anticollision gives a cascade level's four bytes (a 7-byte
 UID starts with the cascade tag 0x88 at level 1), SELECT (with a CRC_A the card checks; a bad
 one gets no answer) moves it to the next level or makes it active, and any other frame puts it
-back to idle without an answer. The chip counts every SPI transfer.
+back to idle without an answer. REQA is answered only as a 7-bit short frame. The chip counts
+every SPI transfer, and keeps real time: an answer's interrupt bits and bytes appear when the
+card would have sent them (91 us of frame delay, then ~9.4 us a bit at 106 kbit/s), and a frame
+no card answers raises the timer's interrupt only once the timer set in its registers has run
+out, as the real chip does; Idle written to its command register drops a frame in flight.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 import types
 from contextlib import contextmanager
 
 COMMAND, COMM_IRQ, ERROR, FIFO_DATA = 0x01, 0x04, 0x06, 0x09
 FIFO_LEVEL, CONTROL, BIT_FRAMING = 0x0A, 0x0C, 0x0D
-TRANSCEIVE = 0x0C
+TRANSCEIVE, IDLE = 0x0C, 0x00
+T_MODE, T_PRESCALER, T_RELOAD_H, T_RELOAD_L = 0x2A, 0x2B, 0x2C, 0x2D
+CARRIER_HZ = 13.56e6
+BIT_S = 128 / CARRIER_HZ  # one bit at 106 kbit/s
+FRAME_DELAY_S = 1236 / CARRIER_HZ  # ISO 14443-3: a card's answer starts this long after the frame
 
 
 def crc_a(data: list[int] | bytes) -> list[int]:
@@ -46,6 +55,14 @@ class FakeChip:
         self.transfers = 0
         self.open_args: tuple[int, int] | None = None
         self.closed = False
+        self.last_bits = 0  # of the last frame sent: 7 for REQA's short frame
+        self._due: tuple[float, int, list[int]] | None = None  # when, interrupt bits, answer
+
+    def timeout_s(self) -> float:
+        """The timer a frame no card answers runs out after (datasheet, 8.5)."""
+        prescaler = (self.registers.get(T_MODE, 0) & 0x0F) << 8 | self.registers.get(T_PRESCALER, 0)
+        reload = self.registers.get(T_RELOAD_H, 0) << 8 | self.registers.get(T_RELOAD_L, 0)
+        return (2 * prescaler + 1) * (reload + 1) / CARRIER_HZ
 
     def place(self, uid: bytes | None) -> None:
         self.card = uid
@@ -53,6 +70,10 @@ class FakeChip:
 
     def xfer2(self, data: list[int]) -> list[int]:
         self.transfers += 1
+        if self._due is not None and time.monotonic() >= self._due[0]:
+            _, bits, self.fifo = self._due
+            self._due = None
+            self.registers[COMM_IRQ] = self.registers.get(COMM_IRQ, 0) | bits
         address, value = data
         register = (address >> 1) & 0x3F
         if address & 0x80:
@@ -80,6 +101,9 @@ class FakeChip:
         elif register == BIT_FRAMING and value & 0x80 and self.registers.get(COMMAND) == TRANSCEIVE:
             self.registers[register] = value
             self._transceive()
+        elif register == COMMAND and value == IDLE:
+            self.registers[register] = value
+            self._due = None  # the frame in flight, and its answer, are dropped
         else:
             self.registers[register] = value
 
@@ -100,7 +124,7 @@ class FakeChip:
         if self.active:  # an active card ignores REQA (and anything unexpected): idle again
             self.active = False
             return None
-        if sent == [0x26] and not self.card_ready:
+        if sent == [0x26] and self.last_bits == 7 and not self.card_ready:
             self.card_ready, self.level = True, 0
             return [0x04 if len(self.card) == 4 else 0x44, 0x00]  # ATQA
         if not self.card_ready or not sent or SEL.get(sent[0]) != self.level:
@@ -123,14 +147,15 @@ class FakeChip:
 
     def _transceive(self) -> None:
         sent, self.fifo = self.fifo, []
-        irq = self.registers.get(COMM_IRQ, 0)
+        self.last_bits = self.registers.get(BIT_FRAMING, 0) & 0x07
+        sent_s = (len(sent) * 9 - (8 - self.last_bits if self.last_bits else 0)) * BIT_S
         answer = self._answer(sent)
-        if answer is not None:
-            self.fifo = answer
-            self.registers[COMM_IRQ] = irq | 0x30
+        now = time.monotonic()
+        if answer is not None:  # RxIRq and IdleIRq once the card's last bit is in
+            self._due = (now + sent_s + FRAME_DELAY_S + len(answer) * 9 * BIT_S, 0x30, answer)
         else:  # nobody answers: the chip's timer fires, and the card is idle again
             self.card_ready = False
-            self.registers[COMM_IRQ] = irq | 0x01
+            self._due = (now + sent_s + self.timeout_s(), 0x01, [])
 
 
 class FakeGPIO(types.ModuleType):

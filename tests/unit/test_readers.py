@@ -37,11 +37,25 @@ def test_rc522_is_opened_with_the_reset_pin_in_bcm_numbering(rc522):
     assert gpio.outputs[25] == 1
 
 
-def test_rc522_empty_poll_costs_a_few_spi_transfers_not_thousands(rc522):
+def test_rc522_empty_poll_costs_eight_spi_transfers_and_the_chips_short_timer(rc522):
     reader, chip, _ = rc522
+    assert 0.001 < chip.timeout_s() < 0.002  # 1.5 ms: 16 times a card's 91 us answer delay
     before = chip.transfers
     assert reader.read_once() is None
-    assert chip.transfers - before < 40  # the package's own loop does ~2,000
+    # six writes, the interrupt bits read once the timer has fired, StartSend cleared: the
+    # package's own loop does ~2,000, ours did 40 while the driver's 15.5 ms timer ran
+    assert chip.transfers - before == 8
+
+
+def test_rc522_reads_a_card_on_the_real_chips_timing(rc522):
+    """The answer is in the FIFO only once the card has sent it: a reader that looked too early,
+    or sent REQA as a whole byte, would read nothing."""
+    reader, chip, _ = rc522
+    chip.place(bytes.fromhex("04A1B2C3"))
+    assert reader._transceive([0x26]) is None  # REQA as a whole byte: the card stays silent
+    assert reader.read_once() == "04A1B2C3"
+    chip.place(bytes.fromhex("04112233445566"))
+    assert reader.read_once() == "04112233445566"
 
 
 def test_rc522_reads_a_seven_byte_uid_through_cascade_level_2(rc522):
