@@ -27,7 +27,7 @@ from access.hardware import Pin
 from access.offsite.host_keys import HostKeyError, key_line
 from access.offsite.target import TargetError, parse_target
 from access.toml_lines import parse_toml
-from access.toml_schema import Check, Parse, SchemaInvalid, convert, where
+from access.toml_schema import Check, Invalid, Loc, Parse, SchemaInvalid, convert, where
 
 DEFAULT_CONFIG_PATH = Path("/etc/seuil/seuil.toml")
 CONFIG_ENV = "SEUIL_CONFIG"
@@ -38,17 +38,19 @@ Slug = Annotated[str, Meta(pattern=SLUG, description="lower-case letters, digits
 
 def _amount_to_cents(value: object) -> object:
     """Amounts in files are written in currency units (``2.50``); we keep integer cents."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float | str):
-        try:
-            return Money.parse(str(value)).cents
-        except MoneyError as error:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError("must be an amount, like 12.50")
+    try:
+        return Money.parse(str(value)).cents
+    except MoneyError as error:
+        if isinstance(value, str):
             raise ValueError(str(error)) from None
-    return value
+        raise ValueError(f"{value} is not an amount: at most 2 decimals and 9 digits before "
+                         "the point, like 12.50") from None
 
 
 Cents = Annotated[int, Parse(_amount_to_cents)]
+PositiveCents = Annotated[int, Parse(_amount_to_cents), Meta(ge=0)]
 
 
 def _time_of_day(value: str) -> str:
@@ -94,7 +96,48 @@ def _pin(value: object) -> object:
     return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
-PinField = Annotated[Pin, Parse(_pin)]
+_PIN_NAME = re.compile(r"(GPIO|BCM|BOARD|J8:)(\d+)")
+PIN_HINT = "write its BCM number (17), GPIO17, or its place on the header: BOARD11"
+
+
+def _pin_on_the_header(value: Pin) -> Pin:
+    """A pin the Pi's 40-pin header has: BCM 0-27 (``17``, ``GPIO17``), or place 1-40 (``BOARD11``)."""
+    name = _PIN_NAME.fullmatch(value.upper()) if isinstance(value, str) else None
+    if isinstance(value, int):
+        if 0 <= value <= 27:
+            return value
+        raise ValueError(f"{value} is not a GPIO of the Pi's header (BCM 0 to 27): {PIN_HINT}")
+    if name is None:
+        raise ValueError(f'"{value}" is not a pin: {PIN_HINT}')
+    number, on_board = int(name[2]), name[1] in ("BOARD", "J8:")
+    if not (1 <= number <= 40 if on_board else number <= 27):
+        raise ValueError(f'"{value}" is not on the Pi\'s header: {PIN_HINT}')
+    return value.upper()
+
+
+def pin_key(pin: Pin) -> str:
+    """One name per pin, to find a pin used twice: 17, "GPIO17" and "BCM17" are one."""
+    name = _PIN_NAME.fullmatch(pin.upper()) if isinstance(pin, str) else None
+    if isinstance(pin, int) or (name is not None and name[1] in ("GPIO", "BCM")):
+        return f"GPIO{pin if isinstance(pin, int) else int(name[2]) if name else pin}"
+    return pin.upper()
+
+
+def _database_url(value: str) -> str:
+    if not re.match(r"(sqlite:///.|postgresql(\+\w+)?://.)", value):
+        raise ValueError(f'"{value}" is not a database Seuil can use: write sqlite:///seuil.db '
+                         "(a file beside this one) or postgresql+psycopg://user@host/seuil")
+    return value
+
+
+def _mqtt_port(value: str) -> str:
+    port = re.search(r":(\d+)/?$", value.removeprefix("mqtt://").removeprefix("mqtts://"))
+    if port is not None and not 1 <= int(port[1]) <= 65535:
+        raise ValueError(f"port {port[1]} is not a port (1 to 65535)")
+    return value
+
+
+PinField = Annotated[Pin, Parse(_pin), Check(_pin_on_the_header)]
 Timezone = Annotated[str, Check(_known_timezone)]
 Target = Annotated[str, Check(_known_target)]
 HostKey = Annotated[str, Check(_host_key)]
@@ -108,7 +151,7 @@ class _Section(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 class SiteConfig(_Section, frozen=True, kw_only=True):
     """Who and where the site is."""
 
-    name: str = "Seuil"
+    name: Annotated[str, Meta(min_length=1, max_length=120)] = "Seuil"
     """Shown on the kiosk and in receipts."""
     id: Slug = "seuil"
     """Short name used in MQTT topics (``seuil/<id>/...``): lower-case letters, digits, dashes."""
@@ -118,11 +161,11 @@ class SiteConfig(_Section, frozen=True, kw_only=True):
     currency: Annotated[str, Meta(pattern=r"^[A-Z]{3}$", description="3 capital letters, like EUR")] = "EUR"
     locale: Literal["fr", "en"] = "fr"
     """The kiosk's default language."""
-    capacity: Annotated[int, Meta(ge=1)] = 20
+    capacity: Annotated[int, Meta(ge=1, le=10_000)] = 20
     """Desks, for the occupancy dashboard."""
     credit_floor: Cents = 0
     """Below this balance (in currency units, may be negative) priced machines refuse to start."""
-    volunteer_hour: Cents = 0
+    volunteer_hour: PositiveCents = 0
     """Machine credit per hour of volunteering (``seuil volunteer add --credit``). 0, the default,
     gives none: credit in return for volunteering can requalify it as work (docs/operations.md)."""
     checkin_guard_minutes: Annotated[int, Meta(ge=0, le=60)] = 2
@@ -143,7 +186,7 @@ class PathsConfig(_Section, frozen=True, kw_only=True):
 
 
 class DatabaseConfig(_Section, frozen=True, kw_only=True):
-    url: str = "sqlite:///seuil.db"
+    url: Annotated[str, Check(_database_url)] = "sqlite:///seuil.db"
     """SQLAlchemy URL. ``sqlite:///file.db`` is relative to this file; PostgreSQL works too."""
 
 
@@ -237,7 +280,7 @@ class AccountsConfig(_Section, frozen=True, kw_only=True):
     """Volunteer time, used ("Personnel bénévole", class 86)."""
     volunteering_source: AccountCode = DEFAULT_CHART.volunteering_source
     """Volunteer time, contributed ("Bénévolat", class 87)."""
-    volunteer_hour_value: Cents = 1188
+    volunteer_hour_value: PositiveCents = 1188
     """What an hour of volunteering is worth in the in-kind accounts 86/87 (a common basis is
     the gross minimum wage, SMIC: 11.88 from November 2024; check the current one). Only a
     valuation in the books: nobody is paid, no credit is given."""
@@ -306,7 +349,7 @@ class MqttConfig(_Section, frozen=True, kw_only=True):
     """How Seuil's programs reach the broker, and who they say they are: each signs in as its role
     (``hub``, ``admin``, ``kiosk``, ``node-<id>``); the ACL lets a role write only its own topics."""
 
-    url: Annotated[str, Meta(pattern=r"^mqtts?://[^/:]+(:\d+)?/?$",
+    url: Annotated[str, Check(_mqtt_port), Meta(pattern=r"^mqtts?://[^/:]+(:\d+)?/?$",
                              description="mqtt://host:port or mqtts://host:port")] = "mqtt://127.0.0.1:1883"
     """``mqtts://host:8883`` when the broker has TLS (its certificate must be trusted by the system)."""
     password_dir: str = ""
@@ -354,7 +397,7 @@ class InputPin(_Section, frozen=True, kw_only=True):
 class Mfrc522Config(_Section, frozen=True, kw_only=True):
     spi_bus: Annotated[int, Meta(ge=0)] = 0
     spi_device: Annotated[int, Meta(ge=0)] = 0
-    reset_pin: Annotated[int, Meta(ge=0)] = 25
+    reset_pin: Annotated[int, Parse(_pin), Meta(ge=0, le=27)] = 25
     """The RC522's RST line, as a BCM number (the mfrc522 package's own default is wrong)."""
     poll_interval_s: Annotated[float, Meta(ge=0.02, le=2.0)] = 0.02
     """How often to ask for a card. 50 times a second (0.02) puts the relay on within 25 ms of a
@@ -402,9 +445,28 @@ class NodeConfig(_Section, frozen=True, kw_only=True):
 
     def __post_init__(self) -> None:
         if self.latching_relay is not None and self.relay is not None:
-            raise ValueError("a node drives one relay: relay or latching_relay, not both")
+            raise Invalid("latching_relay", "a node drives one relay: relay or latching_relay, not both")
         if self.relay_keeper and self.relay is None:
-            raise ValueError("relay_keeper = true needs a relay (a latching relay holds itself)")
+            raise Invalid("relay_keeper", "relay_keeper = true needs a relay (a latching relay holds itself)")
+        seen: dict[str, str] = {}
+        for key, pin in self.pins():
+            first = seen.setdefault(pin_key(pin), key)
+            if first != key:
+                raise Invalid(key, f"{pin_key(pin)} is already {first}: one pin, one use")
+
+    def pins(self) -> list[tuple[str, Pin]]:
+        """Each GPIO the node uses, with the key that names it."""
+        used: list[tuple[str, Pin]] = []
+        if self.reader == "mfrc522":
+            used.append(("mfrc522.reset_pin", self.mfrc522.reset_pin))
+        if self.latching_relay is not None:
+            used += [("latching_relay.set_pin", self.latching_relay.set_pin),
+                     ("latching_relay.reset_pin", self.latching_relay.reset_pin)]
+        for name in ("relay", "led", "buzzer", "button", "door_contact", "running_sense"):
+            wired: OutputPin | InputPin | None = getattr(self, name)
+            if wired is not None:
+                used.append((f"{name}.pin", wired.pin))
+        return used
 
 
 NOT_IN_FILE = frozenset({"base_dir", "source"})
@@ -516,35 +578,51 @@ def parse_config(
     data, lines = parse_toml(text, filename)
     env = os.environ if env is None else env
     overrides: dict[str, Any] = dict(data)
+    from_env: dict[Loc, str] = {}  # where a variable, not the file, gave the value
     for variable, section in (("SEUIL_DATABASE_URL", "database"), ("SEUIL_MQTT_URL", "mqtt")):
         if env.get(variable):
             current = overrides.get(section)
             merged = dict(current) if isinstance(current, dict) else {}
             merged["url"] = env[variable]
             overrides[section] = merged
+            from_env[(section, "url")] = variable
     if env.get(READER_ENV) and isinstance(overrides.get("nodes"), dict):
         # every node reads `seuil tap` instead of its reader: the system tests of an installed
         # Pi set it in a drop-in of their own, so the installed file keeps its real readers
         overrides["nodes"] = {node_id: {**node, "reader": env[READER_ENV]} if isinstance(node, dict) else node
                               for node_id, node in overrides["nodes"].items()}
+        from_env.update({("nodes", node_id, "reader"): READER_ENV for node_id in overrides["nodes"]})
     try:
         config = convert(Config, overrides, skip=NOT_IN_FILE)
     except SchemaInvalid as error:
-        raise FileInvalid([Problem(filename, f"{where(loc)}: {message}", lines.line_of(loc))
-                           for loc, message in error.problems]) from None
+        problems: list[Problem] = []
+        for loc, message in error.problems:
+            problem = (Problem(from_env[loc], message) if loc in from_env
+                       else Problem(filename, f"{where(loc)}: {message}", lines.line_of(loc)))
+            if problem not in problems:  # SEUIL_READER's one mistake, not one per node
+                problems.append(problem)
+        raise FileInvalid(problems) from None
     return msgspec.structs.replace(config, base_dir=base_dir, source=filename)
 
 
 def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
     path = find_config(explicit)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Windows' Notepad starts it with a BOM
     except FileNotFoundError:
         raise NotInitialised(
             f"no config at {path}",
             hint="create one with `seuil init DIR`, then pass --config DIR/seuil.toml "
             f"or set {CONFIG_ENV}",
         ) from None
+    except IsADirectoryError:
+        raise NotInitialised(f"{path} is a folder, not a config file",
+                             hint=f"pass the file in it: --config {path / 'seuil.toml'}") from None
+    except UnicodeDecodeError as error:
+        raise FileInvalid([Problem(str(path), f"not a UTF-8 text file (byte {error.start}): save it "
+                                   "as UTF-8, the encoding of every text editor on a Pi")]) from None
+    except OSError as error:
+        raise NotInitialised(f"cannot read the config {path}: {error.strerror}") from None
     return parse_config(text, str(path), path.parent.resolve())
 
 

@@ -135,6 +135,26 @@ _TOMLLIB_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOMLLIB_AT_END = re.compile(r"\s*\(at end of document\)$")
 
 
+_TOMLLIB_WORDS = (
+    (re.compile(r"Cannot declare \((.*)\) twice"),
+     lambda m: "[" + ".".join(re.findall(r"'([^']*)'", m[1])) + "] is declared twice"),
+    (re.compile(r"Cannot overwrite a value"), lambda m: "a key written twice, or a table over a value"),
+    (re.compile(r"Invalid value"),
+     lambda m: 'not a value: text goes in quotes ("La Ruche"), numbers and true/false without'),
+    (re.compile(r"Illegal character '\\n'"), lambda m: "the line ends inside quotes: close the text"),
+    (re.compile(r"Invalid initial character for a key part"),
+     lambda m: "a key was expected here (an inline table { ... } stays on one line)"),
+)
+
+
+def _in_words(message: str) -> str:
+    """tomllib's message for a volunteer: "[site] is declared twice", not "('site',)"."""
+    for pattern, words in _TOMLLIB_WORDS:
+        if match := pattern.fullmatch(message):
+            return words(match)
+    return message[:1].lower() + message[1:]
+
+
 def parse_toml(text: str, filename: str) -> tuple[dict[str, object], TomlLines]:
     """Parse TOML; a syntax error becomes a ``FileInvalid`` pointing at ``file:line:col``."""
     import tomllib
@@ -160,6 +180,6 @@ def parse_toml(text: str, filename: str) -> tuple[dict[str, object], TomlLines]:
             written = [n for n, t in enumerate(text.splitlines(), start=1) if t.strip()]
             line = written[-1] if written else None
             message = message[: at_end.start()] + " at the end of the file"
-        message = message[:1].lower() + message[1:] + " (TOML syntax)"
+        message = _in_words(message) + " (TOML syntax)"
         raise FileInvalid([Problem(filename, message, line, column)]) from None
     return data, TomlLines(text)

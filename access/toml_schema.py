@@ -42,6 +42,14 @@ class Check:
     function: Callable[[Any], object]
 
 
+class Invalid(ValueError):
+    """Raised by a Struct's ``__post_init__``: a rule across fields, shown at ``key``'s line."""
+
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        super().__init__(message)
+
+
 class SchemaInvalid(ValueError):
     """The table does not fit: every ``(location, message)`` found."""
 
@@ -75,9 +83,7 @@ def _struct(cls: type[S], data: Mapping[str, object], loc: Loc,
     values: dict[str, object] = {}
     for key, value in data.items():
         if key not in names:
-            close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-            problems.append(((*loc, key), f'unknown key (did you mean "{close[0]}"?)' if close
-                             else UNKNOWN_KEY))
+            problems.append(((*loc, key), _unknown(key, names, section=not loc and isinstance(value, dict))))
             continue
         converted, found = _value(hints[key], value, (*loc, key))
         problems.extend(found)
@@ -89,8 +95,20 @@ def _struct(cls: type[S], data: Mapping[str, object], loc: Loc,
         return None, problems
     try:
         return cls(**values), []
+    except Invalid as error:
+        return None, [((*loc, *error.key.split(".")), str(error))]
     except (ValueError, TypeError) as error:
         return None, [(loc, str(error))]
+
+
+def _unknown(key: str, names: list[str], *, section: bool) -> str:
+    what = "unknown section" if section else "unknown key"
+    if key.lower() in names:
+        return f'{what} (did you mean "{key.lower()}"? keys are lower-case)'
+    close = difflib.get_close_matches(key.lower(), names, n=1, cutoff=0.6)
+    if close:
+        return f'{what} (did you mean "{close[0]}"?)'
+    return UNKNOWN_KEY.replace("unknown key", what)
 
 
 def _value(hint: Any, value: object, loc: Loc) -> tuple[object, list[tuple[Loc, str]]]:
@@ -103,16 +121,22 @@ def _value(hint: Any, value: object, loc: Loc) -> tuple[object, list[tuple[Loc, 
         items: dict[object, object] = {}
         problems: list[tuple[Loc, str]] = []
         for key, item in value.items():
-            checked_key, found = _leaf(key_type, key, (*loc, key), what="the name")
-            if not found:
-                items[checked_key], found = _value(item_type, item, (*loc, key))
-            problems.extend(found)
+            checked_key, bad_name = _leaf(key_type, key, (*loc, key), what="the name")
+            items[checked_key], found = _value(item_type, item, (*loc, key))
+            problems.extend(bad_name + found)
         return items, problems
     return _leaf(hint, value, loc)
 
 
 def _leaf(hint: Any, value: object, loc: Loc, what: str = "") -> tuple[object, list[tuple[Loc, str]]]:
-    markers = _unwrap(hint)[1]
+    base, markers = _unwrap(hint)
+    if isinstance(value, list) and get_origin(base) is tuple and get_args(base)[1:] == (...,):
+        item_type = get_args(base)[0]
+        problems = [found for index, item in enumerate(value)
+                    for found in _leaf(item_type, item, (*loc, index), what)[1]]
+        if problems:
+            return value, problems
+    written = value
     try:
         for marker in markers:
             if isinstance(marker, Parse):
@@ -122,7 +146,7 @@ def _leaf(hint: Any, value: object, loc: Loc, what: str = "") -> tuple[object, l
             if isinstance(marker, Check):
                 value = marker.function(value)
     except msgspec.ValidationError as error:
-        inner, message = _words(str(error), hint, value)
+        inner, message = _words(str(error), hint, written)
         return value, [(loc + inner, f"{what} {message}".strip() if what else message)]
     except ValueError as error:
         return value, [(loc, str(error))]
@@ -130,7 +154,9 @@ def _leaf(hint: Any, value: object, loc: Loc, what: str = "") -> tuple[object, l
 
 
 _KINDS = {"int": "a whole number", "float": "a number", "str": "text in quotes",
-          "bool": "true or false", "array": "a list", "object": "a table", "null": "nothing"}
+          "bool": "true or false", "array": "a list", "object": "a table", "null": "nothing",
+          "datetime": "a date and time", "date": "a date", "time": "a time of day"}
+_SCALARS = {"int", "float", "bool", "str"}
 _BOUNDS = {">=": "at least", ">": "greater than", "<=": "at most", "<": "less than"}
 _AT = re.compile(r" - at `\$(.*)`$")
 
@@ -143,8 +169,13 @@ def _words(message: str, hint: Any, value: object) -> tuple[Loc, str]:
         inner = tuple(int(index) for index in re.findall(r"\[(\d+)\]", match[1]))
     metas = [marker for marker in _unwrap(hint)[1] if isinstance(marker, msgspec.Meta)]
     if match := re.fullmatch(r"Expected `([^`]+)`, got `(\w+)`", message):
-        expected = " or ".join(_KINDS.get(kind, kind) for kind in match[1].split(" | ") if kind != "null")
-        return inner, f"must be {expected}, not {_KINDS.get(match[2], match[2])}"
+        kinds = [kind for kind in match[1].split(" | ") if kind != "null"]
+        expected, got = " or ".join(_KINDS.get(kind, kind) for kind in kinds), match[2]
+        if kinds == ["str"] and got in ("datetime", "date", "time"):
+            return inner, f'must be text in quotes ("{value}")'
+        if got in _SCALARS:
+            return inner, f"must be {expected} (it is {_toml(value)})"
+        return inner, f"must be {expected}, not {_KINDS.get(got, got)}"
     if match := re.fullmatch(r"Expected `\w+` (>=|>|<=|<) (\S+)", message):
         return inner, f"must be {_BOUNDS[match[1]]} {_number(match[2])} (it is {_toml(value)})"
     if match := re.fullmatch(r"Expected `(\w+)` of length (>=|<=) (\d+)", message):

@@ -31,7 +31,8 @@ def _minutes(text: str, *, allow_24: bool) -> int:
     hours_s, minutes_s = text.split(":")
     hours, minutes = int(hours_s), int(minutes_s)
     if minutes > 59 or hours > 24 or (hours == 24 and (minutes or not allow_24)):
-        raise ScheduleError(f'"{text}" is not a time of day (00:00 to 23:59, or 24:00 as an end)')
+        span = "00:00 to 23:59, or 24:00 as an end" if allow_24 else "00:00 to 23:59"
+        raise ScheduleError(f'"{text}" is not a time of day ({span})')
     return hours * 60 + minutes
 
 

@@ -27,5 +27,5 @@ def test_the_variable_turns_every_node_reader_fake_and_nothing_else():
 
 def test_without_it_the_file_says_which_reader_and_a_wrong_value_is_refused():
     assert parse_config(PI_FILE, "seuil.toml", Path("/"), env={}).node("entrance").reader == "mfrc522"
-    with pytest.raises(FileInvalid, match="reader"):
+    with pytest.raises(FileInvalid, match=r'SEUIL_READER: "nfc" is not one of'):
         parse_config(PI_FILE, "seuil.toml", Path("/"), env={"SEUIL_READER": "nfc"})
