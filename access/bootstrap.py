@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
 from access.config import Config, load_config
+from access.errors import NotInitialised, Unavailable
 from access.services.context import Site
 from access.store.engine import make_engine
 from access.store.migrate import ensure_current
@@ -12,9 +16,18 @@ from access.store.uow import Store
 
 
 def site_from_config(config: Config, *, check_schema: bool = True) -> Site:
-    engine = make_engine(config.database_url)
-    if check_schema:
-        ensure_current(engine)
+    try:
+        engine = make_engine(config.database_url)
+        if check_schema:
+            ensure_current(engine)
+    except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as error:
+        raise NotInitialised(f"database.url of {config.source} cannot be used: {error}",
+                             hint="sqlite:///seuil.db, or postgresql+psycopg://user@host/seuil "
+                             "with the postgres extra installed") from None
+    except OperationalError as error:
+        shown = make_url(config.database_url).render_as_string(hide_password=True)
+        raise Unavailable(f"cannot open the database {shown}: {error.orig}",
+                          hint="is the folder there and writable, or the PostgreSQL server up?") from None
     return Site(config=config, store=Store(engine), secret=config.read_secret())
 
 

@@ -125,7 +125,8 @@ def pin_key(pin: Pin) -> str:
 
 def _database_url(value: str) -> str:
     if not re.match(r"(sqlite:///.|postgresql(\+\w+)?://.)", value):
-        raise ValueError(f'"{value}" is not a database Seuil can use: write sqlite:///seuil.db '
+        shown = re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", value)  # never a password on screen
+        raise ValueError(f'"{shown}" is not a database Seuil can use: write sqlite:///seuil.db '
                          "(a file beside this one) or postgresql+psycopg://user@host/seuil")
     return value
 

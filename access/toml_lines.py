@@ -8,7 +8,7 @@ multi-line strings and arrays; where it cannot tell, it points at the enclosing 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY_PART = r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')"""
@@ -135,7 +135,7 @@ _TOMLLIB_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOMLLIB_AT_END = re.compile(r"\s*\(at end of document\)$")
 
 
-_TOMLLIB_WORDS = (
+_TOMLLIB_WORDS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"Cannot declare \((.*)\) twice"),
      lambda m: "[" + ".".join(re.findall(r"'([^']*)'", m[1])) + "] is declared twice"),
     (re.compile(r"Cannot overwrite a value"), lambda m: "a key written twice, or a table over a value"),

@@ -72,13 +72,14 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
         reports,
         resources,
         rules,
+        settings,
         snapshots,
         trainings,
         volunteering,
     )
 
-    for module in (admin, members, cards, trainings, ledger, payments, cash, reports, rules, resources, nodes,
-                   snapshots, access_log, mqtt, hub, kiosk, demo, completion, volunteering):
+    for module in (admin, settings, members, cards, trainings, ledger, payments, cash, reports, rules,
+                   resources, nodes, snapshots, access_log, mqtt, hub, kiosk, demo, completion, volunteering):
         module.register(commands)
     return parser
 

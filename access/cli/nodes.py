@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import warnings
 
 from access.cli.context import CommandContext
 from access.domain.cards import UidError, normalize_uid
@@ -16,13 +17,33 @@ from access.hardware.reader import ReaderError, send_fake_tap
 from access.node.devices import keeper_socket_path, tap_socket_path
 
 
+def _gpio_or_say_so() -> None:
+    """A laptop has no GPIO: one line saying what to run instead, not gpiozero's traceback."""
+    from gpiozero import Device
+    from gpiozero.exc import BadPinFactory
+
+    with warnings.catch_warnings(record=True) as fallbacks:  # one per library it tried
+        warnings.simplefilter("always")
+        try:
+            Device.ensure_pin_factory()
+        except BadPinFactory:
+            raise Unavailable("no GPIO on this machine: gpiozero found no pin library",
+                              hint="on a Pi, install.sh --role node sets it up; on a laptop, try "
+                              "`seuil demo`, or GPIOZERO_PIN_FACTORY=mock for a node on mock pins") from None
+    for fallback in fallbacks:
+        logging.getLogger(__name__).warning("%s", fallback.message)
+
+
 def node(ctx: CommandContext) -> int:
     if ctx.args.session:
         return session(ctx)
     from access.node.runner import NodeRunner
 
     logging.getLogger().setLevel(logging.DEBUG if ctx.args.verbose else logging.INFO)
-    NodeRunner(ctx.config(), ctx.args.node).run_forever()
+    config = ctx.config()
+    config.node(ctx.args.node)
+    _gpio_or_say_so()
+    NodeRunner(config, ctx.args.node).run_forever()
     return 0
 
 
@@ -51,6 +72,7 @@ def keeper(ctx: CommandContext) -> int:
         print(f"node {ctx.args.node} has no relay_keeper = true in seuil.toml: nothing to hold")
         notify("READY=1")  # started and done: systemd counts a clean exit as success
         return 0
+    _gpio_or_say_so()
     RelayKeeper(keeper_socket_path(config, ctx.args.node), settings.relay.pin,
                 active_high=settings.relay.active_high).run_forever()
     return 0

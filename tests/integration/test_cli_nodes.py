@@ -111,3 +111,46 @@ def test_snapshot_publish_without_a_broker_is_a_clear_error(site_dir, monkeypatc
     result = run("snapshot", "publish")
     assert result.code == 1
     assert "cannot reach the MQTT broker at 127.0.0.1:9" in result.err
+
+
+def test_a_node_started_on_a_laptop_says_there_is_no_gpio_in_one_line(site_dir):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "GPIOZERO_PIN_FACTORY"}
+    done = subprocess.run([sys.executable, "-m", "access.cli.main", "--config", str(site_dir / "seuil.toml"),
+                           "node", "--node", "printer"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "seuil: no GPIO on this machine: gpiozero found no pin library",
+        "  hint: on a Pi, install.sh --role node sets it up; on a laptop, try `seuil demo`, or "
+        "GPIOZERO_PIN_FACTORY=mock for a node on mock pins"]
+
+
+def test_a_database_that_cannot_be_opened_is_one_line_not_a_traceback(site_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("SEUIL_DATABASE_URL", f"sqlite:///{tmp_path / 'no such folder' / 'seuil.db'}")
+    result = run("member", "list")
+    assert result.code == 1
+    assert result.err.startswith(f"seuil: cannot open the database sqlite:///{tmp_path}/no such folder/"
+                                 "seuil.db: unable to open database file\n")
+    monkeypatch.setenv("SEUIL_DATABASE_URL", "mysql://seuil:secret@db/seuil")
+    result = run("member", "list")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.startswith('SEUIL_DATABASE_URL: "mysql://seuil:***@db/seuil" is not a database')
+    assert "secret" not in result.err
+
+
+def test_config_check_says_ok_in_one_line_or_lists_every_problem(site_dir):
+    result = run("config", "check")
+    assert (result.code, result.err) == (0, "")
+    assert result.out.startswith(f"{site_dir / 'seuil.toml'}: ok (site ")
+    assert "3 nodes: entrance, printer, sewing" in result.out
+    broken = site_dir / "broken.toml"
+    broken.write_text('[site]\ncapacty = 3\ncapacity = 0\n[nodes.door]\nrelay = { pin = 17 }\n'
+                      'led = { pin = "GPIO17" }\n')
+    result = run("config", "check", str(broken))
+    assert result.code == 1 and result.out == ""
+    assert result.err.splitlines() == [
+        f'{broken}:2: site.capacty: unknown key (did you mean "capacity"?)',
+        f"{broken}:3: site.capacity: must be at least 1 (it is 0)",
+        f"{broken}:6: nodes.door.led.pin: GPIO17 is already relay.pin: one pin, one use",
+        "seuil: 3 problems, nothing changed"]
