@@ -400,6 +400,8 @@ class Mfrc522Config(_Section, frozen=True, kw_only=True):
     spi_device: Annotated[int, Meta(ge=0)] = 0
     reset_pin: Annotated[int, Parse(_pin), Meta(ge=0, le=27)] = 25
     """The RC522's RST line, as a BCM number (the mfrc522 package's own default is wrong)."""
+    spi_speed_hz: Annotated[int, Meta(ge=100_000, le=10_000_000)] = 4_000_000
+    """The SPI clock. The RC522 takes up to 10 MHz; lower it (1000000) for long or shared wires."""
     poll_interval_s: Annotated[float, Meta(ge=0.02, le=2.0)] = 0.02
     """How often to ask for a card. 50 times a second (0.02) puts the relay on within 25 ms of a
     card laid on the reader; an empty poll is 8 SPI transfers and 1.7 ms of waiting on the

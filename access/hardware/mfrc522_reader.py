@@ -12,6 +12,8 @@ one request per poll, at a bounded rate:
   that ``SimpleMFRC522`` folds into its number.
 - The reset pin is always passed explicitly, in BCM numbering (the package's default is a
   BOARD number).
+- The SPI clock is 4 MHz (the chip takes up to 10; the package's default is 1): the Pi's driver
+  keeps the CPU busy during a short transfer, so a register access costs 4 us instead of 16.
 
 Cards with 7-byte UIDs (NTAG stickers, Ultralight, DESFire, most phones) answer the first
 anticollision level with the cascade tag ``0x88`` and three bytes; the reader then SELECTs that
@@ -111,9 +113,11 @@ class Mfrc522Reader:
     """
 
     def __init__(self, *, spi_bus: int = 0, spi_device: int = 0, reset_pin: int = 25,
-                 poll_interval_s: float = 0.02, debounce_s: float = 1.5) -> None:
+                 poll_interval_s: float = 0.02, debounce_s: float = 1.5,
+                 spi_speed_hz: int = 4_000_000) -> None:
         self.spi_bus = spi_bus
         self.spi_device = spi_device
+        self.spi_speed_hz = spi_speed_hz
         self.reset_pin = reset_pin
         self.poll_interval_s = poll_interval_s
         self._debouncer = Debouncer(debounce_s)
@@ -131,8 +135,8 @@ class Mfrc522Reader:
                 f"the RC522 driver cannot load ({error}); on a Pi, install the `pi` extra "
                 "and enable SPI (dtparam=spi=on)") from None
         try:
-            self._chip = MFRC522(bus=self.spi_bus, device=self.spi_device, pin_mode=GPIO_BCM,
-                                 pin_rst=self.reset_pin)
+            self._chip = MFRC522(bus=self.spi_bus, device=self.spi_device, spd=self.spi_speed_hz,
+                                 pin_mode=GPIO_BCM, pin_rst=self.reset_pin)
             self._write(T_MODE_REG, 0x80 | T_PRESCALER >> 8)
             self._write(T_PRESCALER_REG, T_PRESCALER & 0xFF)
             self._write(T_RELOAD_H_REG, T_RELOAD >> 8)

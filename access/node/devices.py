@@ -44,6 +44,7 @@ def open_reader(settings: NodeConfig, tap_socket: Path) -> Reader:
     if settings.reader == "mfrc522":
         rc522 = settings.mfrc522
         return Mfrc522Reader(spi_bus=rc522.spi_bus, spi_device=rc522.spi_device,
+                             spi_speed_hz=rc522.spi_speed_hz,
                              reset_pin=rc522.reset_pin, poll_interval_s=rc522.poll_interval_s,
                              debounce_s=settings.debounce_seconds)
     if settings.reader == "hid":

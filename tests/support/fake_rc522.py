@@ -6,7 +6,8 @@ a real one: REQA wakes an idle card, anticollision gives a cascade level's four 
 UID starts with the cascade tag 0x88 at level 1), SELECT (with a CRC_A the card checks; a bad
 one gets no answer) moves it to the next level or makes it active, and any other frame puts it
 back to idle without an answer. REQA is answered only as a 7-bit short frame. The chip counts
-every SPI transfer, and keeps real time: an answer's interrupt bits and bytes appear when the
+every SPI transfer, each of which keeps the CPU busy for its bits at the SPI clock (as the Pi's
+driver does for short transfers), and keeps real time: an answer's interrupt bits and bytes appear when the
 card would have sent them (91 us of frame delay, then ~9.4 us a bit at 106 kbit/s), and a frame
 no card answers raises the timer's interrupt only once the timer set in its registers has run
 out, as the real chip does; Idle written to its command register drops a frame in flight.
@@ -56,6 +57,7 @@ class FakeChip:
         self.open_args: tuple[int, int] | None = None
         self.closed = False
         self.last_bits = 0  # of the last frame sent: 7 for REQA's short frame
+        self.speed_hz = 0  # the SPI clock of the last transfer
         self._due: tuple[float, int, list[int]] | None = None  # when, interrupt bits, answer
 
     def timeout_s(self) -> float:
@@ -197,6 +199,12 @@ def fake_rc522_modules():
             chip.open_args = (bus, device)
 
         def xfer2(self, data: list[int]) -> list[int]:
+            # The Pi's SPI driver polls (keeps the CPU busy) for a transfer this short: 8 bits a
+            # byte at the bus's clock. At the driver's 1 MHz a register access costs 16 us.
+            busy_until = time.perf_counter() + len(data) * 8 / (self.max_speed_hz or 1_000_000)
+            while time.perf_counter() < busy_until:
+                pass
+            chip.speed_hz = self.max_speed_hz
             return chip.xfer2(data)
 
         def close(self) -> None:

@@ -29,12 +29,24 @@ def test_rc522_reads_the_real_uid_bytes_without_the_check_byte(rc522):
     assert reader.read_once() == "04A1B2C3"
 
 
-def test_rc522_is_opened_with_the_reset_pin_in_bcm_numbering(rc522):
-    _, chip, gpio = rc522
+def test_rc522_is_opened_with_the_reset_pin_in_bcm_numbering_at_4_mhz(rc522):
+    reader, chip, gpio = rc522
     assert chip.open_args == (0, 1)
     assert gpio.mode == gpio.BCM
     assert gpio.setup_pins == [25]
     assert gpio.outputs[25] == 1
+    reader.read_once()
+    assert chip.speed_hz == 4_000_000  # the package's 1 MHz keeps the Pi's CPU 4 times longer
+
+
+def test_rc522_takes_its_spi_clock_from_seuil_toml(tmp_path):
+    from access.config import parse_config
+    from access.node.devices import open_reader
+
+    config = parse_config('[nodes.door]\nreader = "mfrc522"\nmfrc522 = { spi_speed_hz = 1000000 }\n',
+                          "seuil.toml", tmp_path, env={})
+    reader = open_reader(config.node("door"), tmp_path / "tap.sock")
+    assert isinstance(reader, Mfrc522Reader) and reader.spi_speed_hz == 1_000_000
 
 
 def test_rc522_empty_poll_costs_eight_spi_transfers_and_the_chips_short_timer(rc522):
