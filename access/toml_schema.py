@@ -59,10 +59,18 @@ class SchemaInvalid(ValueError):
 
 
 def where(loc: Loc) -> str:
-    """``nodes.door.relay.pin``, ``kiosk.payment[1]``."""
+    """``nodes.door.relay.pin``, ``kiosk.payment[1]``, ``nodes."front door"`` (as TOML quotes it).
+
+    >>> where(("nodes", "front door", "relay", "pin")), where(("kiosk", "payment", 1))
+    ('nodes."front door".relay.pin', 'kiosk.payment[1]')
+    """
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        if isinstance(part, int):
+            text += f"[{part}]"
+            continue
+        key = part if re.fullmatch(r"[A-Za-z0-9_-]+", part) else '"' + part.replace('"', '\\"') + '"'
+        text += f".{key}" if text else key
     return text
 
 
