@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from access.cli.context import CommandContext
 from access.config import load_config
+from access.errors import did_you_mean
 from access.texts import plural
 
 
 def check(ctx: CommandContext) -> int:
     config = load_config(ctx.args.file or ctx.args.config)
     nodes = ", ".join(sorted(config.nodes)) or "none"
+    entrance = config.kiosk.entrance
+    if entrance and config.nodes and entrance not in config.nodes:  # a Pi's file may list only its own
+        print(f"note: kiosk.entrance is \"{entrance}\", which this file has no [nodes.{entrance}] for"
+              f"{did_you_mean(entrance, config.nodes)}: the kiosk would show no taps", file=sys.stderr)
     print(f"{config.source}: ok (site {config.site.id}, {plural(len(config.nodes), 'node')}: {nodes}; "
           f"database {config.database.url.split('://')[0]}, broker {config.mqtt.url})")
     return 0

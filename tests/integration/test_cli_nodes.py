@@ -144,6 +144,13 @@ def test_config_check_says_ok_in_one_line_or_lists_every_problem(site_dir):
     assert (result.code, result.err) == (0, "")
     assert result.out.startswith(f"{site_dir / 'seuil.toml'}: ok (site ")
     assert "3 nodes: entrance, printer, sewing" in result.out
+    typo = site_dir / "typo.toml"
+    written = (site_dir / "seuil.toml").read_text()
+    typo.write_text(written.replace('entrance = "entrance"', 'entrance = "entrnace"'))
+    result = run("config", "check", str(typo))
+    assert result.code == 0 and result.err == ('note: kiosk.entrance is "entrnace", which this file has no '
+                                               '[nodes.entrnace] for (did you mean "entrance"?): the kiosk '
+                                               "would show no taps\n")
     broken = site_dir / "broken.toml"
     broken.write_text('[site]\ncapacty = 3\ncapacity = 0\n[nodes.door]\nrelay = { pin = 17 }\n'
                       'led = { pin = "GPIO17" }\n')
