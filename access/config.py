@@ -4,6 +4,11 @@ Found through ``--config PATH``, then ``$SEUIL_CONFIG``, then ``/etc/seuil/seuil
 ``SEUIL_DATABASE_URL`` and ``SEUIL_MQTT_URL`` override the file, and ``SEUIL_READER`` every
 node's reader (``fake``: the system tests of an installed Pi, in a test-only systemd drop-in).
 Relative paths (and a relative SQLite file) are taken from the config file's folder.
+
+The sections are msgspec Structs, read by ``access.toml_schema.convert``: every mistake of a file
+at once, each at its line and in words (``seuil config check`` prints them). A field's
+``Parse``/``Check`` markers read and check what msgspec's types and ``Meta`` bounds cannot
+(amounts, times of day, pins); a section's ``__post_init__`` the rules across its keys.
 """
 
 from __future__ import annotations
