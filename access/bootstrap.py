@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
 
-from access.config import Config, load_config
+from access.config import Config, load_config, masked
 from access.errors import NotInitialised, Unavailable
 from access.services.context import Site
 from access.store.engine import make_engine
@@ -20,14 +19,14 @@ def site_from_config(config: Config, *, check_schema: bool = True) -> Site:
         engine = make_engine(config.database_url)
         if check_schema:
             ensure_current(engine)
-    except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as error:
-        raise NotInitialised(f"database.url of {config.source} cannot be used: {error}",
+    except (ArgumentError, NoSuchModuleError, ModuleNotFoundError, ValueError) as error:
+        raise NotInitialised(f"database.url of {config.source} cannot be used: {masked(str(error))}",
                              hint="sqlite:///seuil.db, or postgresql+psycopg://user@host/seuil "
                              "with the postgres extra installed") from None
-    except OperationalError as error:
-        shown = make_url(config.database_url).render_as_string(hide_password=True)
-        raise Unavailable(f"cannot open the database {shown}: {error.orig}",
-                          hint="is the folder there and writable, or the PostgreSQL server up?") from None
+    except DatabaseError as error:  # cannot connect, or the file is not a database
+        raise Unavailable(f"cannot open the database {masked(config.database_url)}: {error.orig}",
+                          hint="is the folder there and writable, the file Seuil's own, the PostgreSQL "
+                          "server up?") from None
     return Site(config=config, store=Store(engine), secret=config.read_secret())
 
 

@@ -98,40 +98,62 @@ def _host_key(value: str) -> str:
 
 def _pin(value: object) -> object:
     """``"17"`` is the BCM number 17; ``"GPIO17"`` or ``"BOARD11"`` stay names for gpiozero."""
-    return int(value) if isinstance(value, str) and value.isdigit() else value
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else value
 
 
-_PIN_NAME = re.compile(r"(GPIO|BCM|BOARD|J8:)(\d+)")
+_PIN_NAME = re.compile(r"(GPIO|BCM|BOARD|J8:)(\d+)", re.ASCII)
 PIN_HINT = "write its BCM number (17), GPIO17, or its place on the header: BOARD11"
+# The 40-pin header of every Pi since the B+: each place's BCM GPIO; the others are power (3.3 V:
+# 1, 17; 5 V: 2, 4) and ground.
+HEADER = {3: 2, 5: 3, 7: 4, 8: 14, 10: 15, 11: 17, 12: 18, 13: 27, 15: 22, 16: 23, 18: 24, 19: 10,
+          21: 9, 22: 25, 23: 11, 24: 8, 26: 7, 27: 0, 28: 1, 29: 5, 31: 6, 32: 12, 33: 13, 35: 19,
+          36: 16, 37: 26, 38: 20, 40: 21}
+# What an RC522 on each SPI bus uses: MISO, MOSI, SCLK, then the chip select of each device.
+SPI_PINS = {0: ((9, "MISO"), (10, "MOSI"), (11, "SCLK")), 1: ((19, "MISO"), (20, "MOSI"), (21, "SCLK"))}
+SPI_CHIP_SELECTS = {0: (8, 7), 1: (18, 17, 16)}
+
+
+def bcm_number(pin: Pin) -> int | None:
+    """The BCM GPIO of a pin as the file writes it (17, "GPIO17", "BCM17", "BOARD11", "J8:11"),
+    or None for a power or ground place or a name that is no pin."""
+    if isinstance(pin, int):
+        return pin if 0 <= pin <= 27 else None
+    name = _PIN_NAME.fullmatch(pin.upper())
+    if name is None:
+        return None
+    number = int(name[2])
+    if name[1] in ("BOARD", "J8:"):
+        return HEADER.get(number)
+    return number if number <= 27 else None
 
 
 def _pin_on_the_header(value: Pin) -> Pin:
-    """A pin the Pi's 40-pin header has: BCM 0-27 (``17``, ``GPIO17``), or place 1-40 (``BOARD11``)."""
-    name = _PIN_NAME.fullmatch(value.upper()) if isinstance(value, str) else None
+    """A GPIO the Pi's 40-pin header has: BCM 0-27 (``17``, ``GPIO17``), or its place (``BOARD11``)."""
+    if bcm_number(value) is not None:
+        return value.upper() if isinstance(value, str) else value
     if isinstance(value, int):
-        if 0 <= value <= 27:
-            return value
         raise ValueError(f"{value} is not a GPIO of the Pi's header (BCM 0 to 27): {PIN_HINT}")
-    if name is None:
-        raise ValueError(f'"{value}" is not a pin: {PIN_HINT}')
-    number, on_board = int(name[2]), name[1] in ("BOARD", "J8:")
-    if not (1 <= number <= 40 if on_board else number <= 27):
+    name = _PIN_NAME.fullmatch(value.upper())
+    if name is not None and name[1] in ("BOARD", "J8:") and 1 <= int(name[2]) <= 40:
+        kind = "a power pin" if int(name[2]) in (1, 2, 4, 17) else "a ground pin"
+        raise ValueError(f'"{value}" is {kind} of the header, not a GPIO: {PIN_HINT}')
+    if name is not None:
         raise ValueError(f'"{value}" is not on the Pi\'s header: {PIN_HINT}')
-    return value.upper()
+    raise ValueError(f'"{value}" is not a pin: {PIN_HINT}')
 
 
-def pin_key(pin: Pin) -> str:
-    """One name per pin, to find a pin used twice: 17, "GPIO17" and "BCM17" are one."""
-    name = _PIN_NAME.fullmatch(pin.upper()) if isinstance(pin, str) else None
-    if isinstance(pin, int) or (name is not None and name[1] in ("GPIO", "BCM")):
-        return f"GPIO{pin if isinstance(pin, int) else int(name[2]) if name else pin}"
-    return pin.upper()
+def masked(url: str) -> str:
+    """``url`` with any password in it replaced by ``***``, to be shown or logged."""
+    scheme, separator, rest = url.partition("://")
+    at = rest.rfind("@")
+    if separator and at >= 0 and ":" in rest[:at]:
+        rest = rest[:at].split(":", 1)[0] + ":***" + rest[at:]
+    return re.sub(r"(password=)[^&]*", r"\1***", scheme + separator + rest, flags=re.IGNORECASE)
 
 
 def _database_url(value: str) -> str:
-    if not re.match(r"(sqlite:///.|postgresql(\+\w+)?://.)", value):
-        shown = re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", value)  # never a password on screen
-        raise ValueError(f'"{shown}" is not a database Seuil can use: write sqlite:///seuil.db '
+    if not re.match(r"(sqlite(\+\w+)?:///.|postgresql(\+\w+)?://.)", value):
+        raise ValueError(f'"{masked(value)}" is not a database Seuil can use: write sqlite:///seuil.db '
                          "(a file beside this one) or postgresql+psycopg://user@host/seuil")
     return value
 
@@ -452,21 +474,31 @@ class NodeConfig(_Section, frozen=True, kw_only=True):
     hid: HidConfig = HidConfig()
 
     def __post_init__(self) -> None:
+        problems: list[tuple[str, str]] = []
         if self.latching_relay is not None and self.relay is not None:
-            raise Invalid("latching_relay", "a node drives one relay: relay or latching_relay, not both")
+            problems.append(("latching_relay", "a node drives one relay: relay or latching_relay, not both"))
         if self.relay_keeper and self.relay is None:
-            raise Invalid("relay_keeper", "relay_keeper = true needs a relay (a latching relay holds itself)")
-        seen: dict[str, str] = {}
+            problems.append(("relay_keeper",
+                             "relay_keeper = true needs a relay (a latching relay holds itself)"))
+        seen: dict[int | None, str] = {}
         for key, pin in self.pins():
-            first = seen.setdefault(pin_key(pin), key)
+            first = seen.setdefault(bcm_number(pin), key)
             if first != key:
-                raise Invalid(key, f"{pin_key(pin)} is already {first}: one pin, one use")
+                problems.append((key, f"GPIO{bcm_number(pin)} is already {first}: one pin, one use"))
+        if problems:
+            raise Invalid(*problems)
 
     def pins(self) -> list[tuple[str, Pin]]:
-        """Each GPIO the node uses, with the key that names it."""
+        """Each GPIO the node uses, with the key that names it (the RC522's SPI lines too)."""
         used: list[tuple[str, Pin]] = []
         if self.reader == "mfrc522":
-            used.append(("mfrc522.reset_pin", self.mfrc522.reset_pin))
+            rc522 = self.mfrc522
+            lines = [*SPI_PINS.get(rc522.spi_bus, ())]
+            selects = SPI_CHIP_SELECTS.get(rc522.spi_bus, ())
+            if rc522.spi_device < len(selects):
+                lines.append((selects[rc522.spi_device], f"CE{rc522.spi_device}"))
+            used += [(f"the RC522's SPI{rc522.spi_bus} {line}", gpio) for gpio, line in lines]
+            used.append(("mfrc522.reset_pin", rc522.reset_pin))  # after: a key of the file
         if self.latching_relay is not None:
             used += [("latching_relay.set_pin", self.latching_relay.set_pin),
                      ("latching_relay.reset_pin", self.latching_relay.reset_pin)]

@@ -43,11 +43,12 @@ class Check:
 
 
 class Invalid(ValueError):
-    """Raised by a Struct's ``__post_init__``: a rule across fields, shown at ``key``'s line."""
+    """Raised by a Struct's ``__post_init__``: rules across fields, each ``(key, message)``
+    shown at that key's line."""
 
-    def __init__(self, key: str, message: str) -> None:
-        self.key = key
-        super().__init__(message)
+    def __init__(self, *problems: tuple[str, str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(message for _, message in problems))
 
 
 class SchemaInvalid(ValueError):
@@ -104,7 +105,7 @@ def _struct(cls: type[S], data: Mapping[str, object], loc: Loc,
     try:
         return cls(**values), []
     except Invalid as error:
-        return None, [((*loc, *error.key.split(".")), str(error))]
+        return None, [((*loc, *key.split(".")), message) for key, message in error.problems]
     except (ValueError, TypeError) as error:
         return None, [(loc, str(error))]
 
@@ -149,7 +150,7 @@ def _leaf(hint: Any, value: object, loc: Loc, what: str = "") -> tuple[object, l
         for marker in markers:
             if isinstance(marker, Parse):
                 value = marker.function(value)
-        value = msgspec.convert(value, hint)
+        value = msgspec.convert(value, hint, strict=False)  # "20" and 20.0 are 20, as they were
         for marker in markers:
             if isinstance(marker, Check):
                 value = marker.function(value)

@@ -20,14 +20,16 @@ from access.node.devices import keeper_socket_path, tap_socket_path
 def _gpio_or_say_so() -> None:
     """A laptop has no GPIO: one line saying what to run instead, not gpiozero's traceback."""
     from gpiozero import Device
-    from gpiozero.exc import BadPinFactory
+    from gpiozero.exc import BadPinFactory, GPIOZeroError
 
     with warnings.catch_warnings(record=True) as fallbacks:  # one per library it tried
         warnings.simplefilter("always")
         try:
             Device.ensure_pin_factory()
-        except BadPinFactory:
-            raise Unavailable("no GPIO on this machine: gpiozero found no pin library",
+        except (BadPinFactory, GPIOZeroError, ImportError) as error:
+            why = ("gpiozero found no pin library" if isinstance(error, BadPinFactory)
+                   else f"gpiozero: {error}")
+            raise Unavailable(f"no GPIO on this machine: {why}",
                               hint="on a Pi, install.sh --role node sets it up; on a laptop, try "
                               "`seuil demo`, or GPIOZERO_PIN_FACTORY=mock for a node on mock pins") from None
     for fallback in fallbacks:
@@ -41,8 +43,8 @@ def node(ctx: CommandContext) -> int:
 
     logging.getLogger().setLevel(logging.DEBUG if ctx.args.verbose else logging.INFO)
     config = ctx.config()
-    config.node(ctx.args.node)
-    _gpio_or_say_so()
+    if config.node(ctx.args.node).pins():  # a USB or fake reader alone needs no GPIO
+        _gpio_or_say_so()
     NodeRunner(config, ctx.args.node).run_forever()
     return 0
 

@@ -161,3 +161,31 @@ def test_config_check_says_ok_in_one_line_or_lists_every_problem(site_dir):
         f"{broken}:3: site.capacity: must be at least 1 (it is 0)",
         f"{broken}:6: nodes.door.led.pin: GPIO17 is already relay.pin: one pin, one use",
         "seuil: 3 problems, nothing changed"]
+
+
+def test_a_node_with_a_usb_or_fake_reader_alone_needs_no_gpio(site_dir):
+    import os
+    import time
+
+    config = site_dir / "seuil.toml"
+    config.write_text(config.read_text() + '\n[nodes.desk]\nreader = "fake"\n')
+    env = {k: v for k, v in os.environ.items() if k != "GPIOZERO_PIN_FACTORY"}
+    node = subprocess.Popen([sys.executable, "-m", "access.cli.main", "--config", str(config), "node",
+                             "--node", "desk"], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)
+        assert node.poll() is None  # running: before, it stopped at "no GPIO on this machine"
+    finally:
+        node.terminate()
+        _, err = node.communicate(timeout=20)
+    assert "no GPIO" not in err and "Traceback" not in err
+
+
+def test_a_file_that_is_not_a_database_is_one_line(site_dir, monkeypatch, tmp_path):
+    not_a_db = tmp_path / "notes.db"
+    not_a_db.write_text("shopping list: milk, bread\n" * 100)
+    monkeypatch.setenv("SEUIL_DATABASE_URL", f"sqlite:///{not_a_db}")
+    result = run("member", "list")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.startswith(f"seuil: cannot open the database sqlite:///{not_a_db}: "
+                                 "file is not a database\n")

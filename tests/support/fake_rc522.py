@@ -5,12 +5,16 @@ Installed through ``sys.modules``, they let the real ``mfrc522`` package and our
 a real one: REQA wakes an idle card, anticollision gives a cascade level's four bytes (a 7-byte
 UID starts with the cascade tag 0x88 at level 1), SELECT (with a CRC_A the card checks; a bad
 one gets no answer) moves it to the next level or makes it active, and any other frame puts it
-back to idle without an answer. REQA is answered only as a 7-bit short frame. The chip counts
-every SPI transfer, each of which keeps the CPU busy for its bits at the SPI clock (as the Pi's
-driver does for short transfers), and keeps real time: an answer's interrupt bits and bytes appear when the
-card would have sent them (91 us of frame delay, then ~9.4 us a bit at 106 kbit/s), and a frame
-no card answers raises the timer's interrupt only once the timer set in its registers has run
-out, as the real chip does; Idle written to its command register drops a frame in flight.
+back to idle without an answer: a 4-byte card held on the reader, READY after anticollision,
+ignores the next REQA and answers the one after. REQA is answered only as a 7-bit short frame.
+
+The chip counts every SPI transfer, each of which keeps the CPU busy for its bits at the SPI
+clock (as the Pi's driver does for short transfers), and keeps real time: an answer's bytes
+appear, with RxIRq only (Transceive never ends by itself, so never IdleIRq), when the card
+would have sent them (91 us of frame delay, then ~9.4 us a bit at 106 kbit/s); a frame no card
+answers raises the timer's interrupt once the timer set in its registers has run out, and only
+if TModeReg's TAuto starts it with the frame; Idle written to its command register drops a
+frame in flight.
 """
 
 from __future__ import annotations
@@ -131,11 +135,8 @@ class FakeChip:
             return [0x04 if len(self.card) == 4 else 0x44, 0x00]  # ATQA
         if not self.card_ready or not sent or SEL.get(sent[0]) != self.level:
             return None
-        if sent[1:] == [0x20]:  # anticollision
-            answer = self._level_bytes(self.level)
-            if len(self.card) == 4:
-                self.card_ready = False  # the 4-byte reader stops here; the card times out
-            return answer
+        if sent[1:] == [0x20]:  # anticollision: the card stays READY, waiting for its SELECT
+            return self._level_bytes(self.level)
         if len(sent) == 9 and sent[1] == 0x70 and sent[2:7] == self._level_bytes(self.level) \
                 and sent[7:] == crc_a(sent[:7]):
             more = len(self.card) == 7 and self.level == 0
@@ -153,11 +154,12 @@ class FakeChip:
         sent_s = (len(sent) * 9 - (8 - self.last_bits if self.last_bits else 0)) * BIT_S
         answer = self._answer(sent)
         now = time.monotonic()
-        if answer is not None:  # RxIRq and IdleIRq once the card's last bit is in
-            self._due = (now + sent_s + FRAME_DELAY_S + len(answer) * 9 * BIT_S, 0x30, answer)
-        else:  # nobody answers: the chip's timer fires, and the card is idle again
+        if answer is not None:  # RxIRq once the card's last bit is in (Transceive never ends: no IdleIRq)
+            self._due = (now + sent_s + FRAME_DELAY_S + len(answer) * 9 * BIT_S, 0x20, answer)
+        else:  # nobody answers, and a READY card that got a frame it did not expect is IDLE again
             self.card_ready = False
-            self._due = (now + sent_s + self.timeout_s(), 0x01, [])
+            timer_on = self.registers.get(T_MODE, 0) & 0x80  # TAuto: the timer starts with the frame
+            self._due = (now + sent_s + self.timeout_s(), 0x01, []) if timer_on else None
 
 
 class FakeGPIO(types.ModuleType):

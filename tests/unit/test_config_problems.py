@@ -121,6 +121,7 @@ def test_more_mistakes_each_item_of_a_list_inside_a_bad_name_and_pins_used_twice
         'seuil.toml:20: nodes.a.button.pin: "BOARD41" is not on the Pi\'s header: write its BCM number'
         " (17), GPIO17, or its place on the header: BOARD11",
         "seuil.toml:23: nodes.c.relay.pin: GPIO25 is already mfrc522.reset_pin: one pin, one use",
+        "seuil.toml:25: nodes.c.buzzer.pin: GPIO6 is already led.pin: one pin, one use",
         'seuil.toml:27: nodes.e.description: must be text in quotes ("2024-01-01")',
     ]
     assert problems("[nodes.c]\nled = { pin = \"GPIO6\" }\nbuzzer = { pin = 6 }\n") == [
@@ -190,3 +191,41 @@ def test_a_changed_backup_section_is_checked_and_a_bad_one_changes_nothing(tmp_p
         with_target(config, "sftp://backup@nas.local/srv", ssh_host_key="not a key")
     with pytest.raises(SchemaInvalid, match=r"keep: must be at most 1000"):
         convert(BackupConfig, {**msgspec.structs.asdict(config.backup), "keep": 5000})
+
+
+def test_what_loaded_before_still_loads_a_number_in_quotes_or_a_whole_float():
+    config = parse_config('[site]\ncapacity = "20"\n[kiosk]\nidle_seconds = 30.0\n[database]\n'
+                          'url = "sqlite+pysqlite:///x.db"\n[nodes.door]\n'
+                          'relay = { pin = 17.0, active_high = 0 }\nunlock_seconds = "5"\n',
+                          "seuil.toml", Path("/srv/seuil"), env={})
+    door = config.node("door")
+    assert (config.site.capacity, config.kiosk.idle_seconds) == (20, 30)
+    assert (door.relay.pin, door.relay.active_high, door.unlock_seconds) == (17, False, 5.0)
+    assert problems("[kiosk]\nidle_seconds = 30.5\n") == [
+        "seuil.toml:2: kiosk.idle_seconds: must be a whole number (it is 30.5)"]
+
+
+def test_a_pin_is_one_pin_however_it_is_written_and_the_rc522_owns_its_spi_lines():
+    assert problems('[nodes.door]\nrelay = { pin = "BOARD11" }\nled = { pin = 17 }\n'
+                    'button = { pin = "BOARD6" }\nbuzzer = { pin = "J8:11" }\n') == [
+        "seuil.toml:4: nodes.door.button.pin: \"BOARD6\" is a ground pin of the header, not a GPIO: write its"
+        " BCM number (17), GPIO17, or its place on the header: BOARD11"]
+    assert problems('[nodes.door]\nrelay = { pin = "BOARD11" }\nled = { pin = 17 }\n'
+                    'buzzer = { pin = "J8:11" }\n') == [
+        "seuil.toml:3: nodes.door.led.pin: GPIO17 is already relay.pin: one pin, one use",
+        "seuil.toml:4: nodes.door.buzzer.pin: GPIO17 is already relay.pin: one pin, one use"]
+    assert problems('[nodes.door]\nreader = "mfrc522"\nrelay = { pin = 8 }\nrelay_keeper = true\n'
+                    'latching_relay = { set_pin = 5, reset_pin = 6 }\n') == [
+        "seuil.toml:5: nodes.door.latching_relay: a node drives one relay: relay or latching_relay, not both",
+        "seuil.toml:3: nodes.door.relay.pin: GPIO8 is already the RC522's SPI0 CE0: one pin, one use"]
+
+
+def test_a_password_in_a_database_url_is_never_shown():
+    from access.config import masked
+
+    assert masked("postgresql+psycopg://seuil:pw/x@db/seuil") == "postgresql+psycopg://seuil:***@db/seuil"
+    assert masked("postgresql://u:p@ss@h/db?password=zz&sslmode=require") == \
+        "postgresql://u:***@h/db?password=***&sslmode=require"
+    assert masked("sqlite:///seuil.db") == "sqlite:///seuil.db"
+    (problem,) = problems('[database]\nurl = "mysql://seuil:s3cret/x@db/seuil"\n')
+    assert "s3cret" not in problem and "mysql://seuil:***@db/seuil" in problem

@@ -59,6 +59,14 @@ def test_rc522_empty_poll_costs_eight_spi_transfers_and_the_chips_short_timer(rc
     assert chip.transfers - before == 8
 
 
+def test_rc522_sees_a_four_byte_card_held_on_the_reader_every_other_poll(rc522):
+    """ISO 14443-3: after anticollision the card is READY, waiting for a SELECT; the next REQA is
+    a frame it did not expect, so it goes IDLE without a word, and answers the REQA after."""
+    reader, chip, _ = rc522
+    chip.place(bytes.fromhex("04A1B2C3"))
+    assert [reader.read_once() for _ in range(4)] == ["04A1B2C3", None, "04A1B2C3", None]
+
+
 def test_rc522_reads_a_card_on_the_real_chips_timing(rc522):
     """The answer is in the FIFO only once the card has sent it: a reader that looked too early,
     or sent REQA as a whole byte, would read nothing."""
