@@ -21,10 +21,10 @@ from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 import msgspec
 
+from access.msgspec_errors import split_location
+
 Loc = tuple[str | int, ...]
 S = TypeVar("S", bound=msgspec.Struct)
-
-UNKNOWN_KEY = "unknown key (see the commented sample from `seuil init`)"
 
 
 @dataclass(frozen=True)
@@ -86,20 +86,20 @@ def convert(cls: type[S], data: Mapping[str, object], skip: frozenset[str] = fro
 
 def _struct(cls: type[S], data: Mapping[str, object], loc: Loc,
             skip: frozenset[str] = frozenset()) -> tuple[S | None, list[tuple[Loc, str]]]:
-    hints = _hints(cls)
-    names = [name for name in cls.__struct_fields__ if name not in skip]
+    fields = {name: field for name, field in _fields(cls).items() if name not in skip}
+    names = list(fields)
     problems: list[tuple[Loc, str]] = []
     values: dict[str, object] = {}
     for key, value in data.items():
         if key not in names:
             problems.append(((*loc, key), _unknown(key, names, section=not loc and isinstance(value, dict))))
             continue
-        converted, found = _value(hints[key], value, (*loc, key))
+        converted, found = _value(fields[key].type, value, (*loc, key))
         problems.extend(found)
         values[key] = converted
-    for field in msgspec.structs.fields(cls):
-        if field.required and field.name not in data and field.name not in skip:
-            problems.append(((*loc, field.name), "missing: this table needs it"))
+    for name, field in fields.items():
+        if field.required and name not in data:
+            problems.append(((*loc, name), "missing: this table needs it"))
     if problems:
         return None, problems
     try:
@@ -117,7 +117,7 @@ def _unknown(key: str, names: list[str], *, section: bool) -> str:
     close = difflib.get_close_matches(key.lower(), names, n=1, cutoff=0.6)
     if close:
         return f'{what} (did you mean "{close[0]}"?)'
-    return UNKNOWN_KEY.replace("unknown key", what)
+    return f"{what} (see the commented sample from `seuil init`)"
 
 
 def _value(hint: Any, value: object, loc: Loc) -> tuple[object, list[tuple[Loc, str]]]:
@@ -167,15 +167,12 @@ _KINDS = {"int": "a whole number", "float": "a number", "str": "text in quotes",
           "datetime": "a date and time", "date": "a date", "time": "a time of day"}
 _SCALARS = {"int", "float", "bool", "str"}
 _BOUNDS = {">=": "at least", ">": "greater than", "<=": "at most", "<": "less than"}
-_AT = re.compile(r" - at `\$(.*)`$")
 
 
 def _words(message: str, hint: Any, value: object) -> tuple[Loc, str]:
     """msgspec's message for one value, in words, and where inside the value it points."""
-    inner: Loc = ()
-    if match := _AT.search(message):
-        message = message[:match.start()]
-        inner = tuple(int(index) for index in re.findall(r"\[(\d+)\]", match[1]))
+    message, path = split_location(message)
+    inner: Loc = tuple(int(index) for index in re.findall(r"\[(\d+)\]", path))
     metas = [marker for marker in _unwrap(hint)[1] if isinstance(marker, msgspec.Meta)]
     if match := re.fullmatch(r"Expected `([^`]+)`, got `(\w+)`", message):
         kinds = [kind for kind in match[1].split(" | ") if kind != "null"]
@@ -242,5 +239,6 @@ def _struct_type(base: Any) -> type[msgspec.Struct] | None:
 
 
 @cache
-def _hints(cls: type[msgspec.Struct]) -> dict[str, Any]:
-    return typing.get_type_hints(cls, include_extras=True)
+def _fields(cls: type[msgspec.Struct]) -> dict[str, msgspec.structs.FieldInfo]:
+    """A Struct's fields by name, each with its type as written (``Annotated`` metadata kept)."""
+    return {field.name: field for field in msgspec.structs.fields(cls)}

@@ -23,6 +23,7 @@ from access.domain.decide import Reason
 from access.domain.machine import EndReason as EndReason
 from access.domain.machine import ServiceSource as ServiceSource
 from access.domain.machine import SessionAction as SessionAction
+from access.msgspec_errors import split_location
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 MAX_EVENT_BYTES = 16 * 1024
@@ -205,7 +206,6 @@ class BackupStatus(Payload, frozen=True, kw_only=True):
 
 _ENCODER = msgspec.json.Encoder()
 _UNKNOWN = re.compile(r"Object contains unknown field `(?P<name>[^`]*)`")
-_WHERE = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 
 
 def encode(payload: Payload) -> bytes:
@@ -227,11 +227,8 @@ def with_changes(payload: M, **changes: object) -> M:
 
 def _problem(error: msgspec.ValidationError) -> tuple[str, str]:
     """(where, what) of msgspec's "Expected ... - at `$.a.b[0]`", as ("a.b.0", "Expected ...")."""
-    what, where = str(error), ""
-    found = _WHERE.search(what)
-    if found is not None:
-        where = re.sub(r"\[(\d+)\]", r".\1", found["path"]).strip(".")
-        what = what[: found.start()]
+    what, path = split_location(str(error))
+    where = re.sub(r"\[(\d+)\]", r".\1", path).strip(".")
     unknown = _UNKNOWN.fullmatch(what)
     if unknown:
         where, what = ".".join(filter(None, (where, unknown["name"]))), "unknown field"
