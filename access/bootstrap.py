@@ -17,16 +17,17 @@ from access.store.uow import Store
 def site_from_config(config: Config, *, check_schema: bool = True) -> Site:
     try:
         engine = make_engine(config.database_url)
-        if check_schema:
-            ensure_current(engine)
-    except (ArgumentError, NoSuchModuleError, ModuleNotFoundError, ValueError) as error:
+    except (ArgumentError, NoSuchModuleError, ModuleNotFoundError, ValueError) as error:  # a bad port too
         raise NotInitialised(f"database.url of {config.source} cannot be used: {masked(str(error))}",
                              hint="sqlite:///seuil.db, or postgresql+psycopg://user@host/seuil "
                              "with the postgres extra installed") from None
-    except DatabaseError as error:  # cannot connect, or the file is not a database
-        raise Unavailable(f"cannot open the database {masked(config.database_url)}: {error.orig}",
-                          hint="is the folder there and writable, the file Seuil's own, the PostgreSQL "
-                          "server up?") from None
+    if check_schema:
+        try:
+            ensure_current(engine)  # the first connection
+        except DatabaseError as error:  # cannot connect, or the file is not a database
+            raise Unavailable(f"cannot open the database {masked(config.database_url)}: {error.orig}",
+                              hint="is the folder there and writable, the file Seuil's own, the "
+                              "PostgreSQL server up?") from None
     return Site(config=config, store=Store(engine), secret=config.read_secret())
 
 
