@@ -42,11 +42,15 @@ class KioskBus(QObject):
         self.client = make_client(url, client_id or f"seuil-{site_id}-kiosk", username=username,
                                   password=password, persistent=False, ca_file=ca_file)
         self.client.on_connect = self._on_connect
-        self.client.on_disconnect = lambda *_: self.connected.emit(False)
+        self.client.on_subscribe = self._on_subscribe
+        self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
         self._decisions = self.topics.node_decision(entrance)
         self._states = self.topics.all_states
+        self._subscription: int | None = None
         self.is_connected = False
+        """True once the broker has acknowledged the kiosk's subscriptions: from then on, a
+        decision the entrance publishes reaches the kiosk (before, it could be lost unseen)."""
 
     def start(self) -> None:
         self.client.loop_start()
@@ -59,10 +63,22 @@ class KioskBus(QObject):
         if reason.is_failure:
             log.warning("the broker refused the kiosk: %s", reason)
             return
-        client.subscribe([(self._decisions, 1), (self.topics.all_statuses, 1), (self._states, 1),
-                          (self.topics.hub_backup, 1)])
+        _, self._subscription = client.subscribe([(self._decisions, 1), (self.topics.all_statuses, 1),
+                                                  (self._states, 1), (self.topics.hub_backup, 1)])
+
+    def _on_subscribe(self, client: Any, userdata: Any, mid: int, reasons: Any, properties: Any) -> None:
+        if mid != self._subscription:
+            return
+        refused = [str(reason) for reason in reasons if reason.is_failure]
+        if refused:
+            log.warning("the broker refused some of the kiosk's subscriptions: %s", ", ".join(refused))
         self.is_connected = True
         self.connected.emit(True)
+
+    def _on_disconnect(self, *_: Any) -> None:
+        self.is_connected = False
+        self._subscription = None
+        self.connected.emit(False)
 
     def _on_message(self, client: Any, userdata: Any, message: Any) -> None:
         topic, raw = message.topic, bytes(message.payload)

@@ -13,10 +13,12 @@ pytest.importorskip("PySide6.QtQuick")
 from PySide6.QtCore import Qt
 
 from kiosk.app import ColdStart, KioskWindow
+from kiosk.bus import KioskBus
 from kiosk.controller import Kiosk
 from kiosk.screens import Screens
 from tests.integration import test_kiosk
 from tests.integration.test_kiosk import Node, _item, shown
+from tests.support.slow_link import SlowLink
 
 site = test_kiosk.site  # the fixture: a site with Ada, open all hours
 
@@ -86,6 +88,29 @@ def test_a_cold_start_opens_the_site_after_the_first_frame_then_welcomes_a_tap(q
     finally:
         node.stop()
         view.close()
+
+
+def test_on_a_slow_link_the_kiosk_is_connected_once_the_broker_has_its_subscriptions(qtbot, broker):
+    """A kiosk on a weak Wi-Fi: its subscriptions reach mosquitto 0.4 s after it is let in. It
+    says "connected" only once they are in place, so the tap the entrance decides at that moment
+    shows on screen (it used to say so at once, and that member got no welcome)."""
+    link = SlowLink(broker.port, delay_s=0.4)
+    bus = KioskBus(link.url, "la-ruche", "entrance", client_id="kiosk-on-wifi")
+    decisions: list[object] = []
+    bus.decision.connect(decisions.append)
+    node = Node(broker, "la-ruche")
+    try:
+        bus.start()
+        qtbot.waitUntil(lambda: bus.is_connected, timeout=10_000)
+        node.decide(1)
+        qtbot.waitUntil(lambda: len(decisions) == 1, timeout=5000)
+        assert decisions[0].member_id == 1
+        link.close()  # the Wi-Fi goes: the kiosk no longer says it is connected
+        qtbot.waitUntil(lambda: not bus.is_connected, timeout=10_000)
+    finally:
+        node.stop()
+        bus.stop()
+        link.close()
 
 
 def test_a_cold_start_that_cannot_open_the_database_says_why(qtbot, site, site_dir):
