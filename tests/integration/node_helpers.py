@@ -119,14 +119,13 @@ class Watcher:
         ready = threading.Event()
         self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"watcher-{id(self)}",
                                   clean_session=False)
-        self.client.on_connect = lambda c, u, f, r, p: (c.subscribe(self.pattern, qos=1),
-                                                        ready.set())
+        self.client.on_connect = lambda c, u, f, r, p: c.subscribe(self.pattern, qos=1)
+        self.client.on_subscribe = lambda c, u, mid, reasons, p: ready.set()  # in place from now on
         self.client.on_message = self._on_message
         self.client.reconnect_delay_set(0.1, 0.5)
         self.client.connect_async(self.url_host, self.port)
         self.client.loop_start()
         assert ready.wait(10)
-        time.sleep(0.1)  # the SUBACK
 
     def _on_message(self, client, userdata, message) -> None:
         if message.dup:  # the broker, restarted, delivering again what we had not acknowledged:

@@ -32,8 +32,8 @@ class Collector:
         self.ready = threading.Event()
         self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="collector",
                                   clean_session=False)
-        self.client.on_connect = lambda c, u, f, r, p: (c.subscribe(TOPICS.all_taps, qos=1),
-                                                        self.ready.set())
+        self.client.on_connect = lambda c, u, f, r, p: c.subscribe(TOPICS.all_taps, qos=1)
+        self.client.on_subscribe = lambda c, u, mid, reasons, p: self.ready.set()  # in place now
         self.client.on_message = self._on_message
         self.client.reconnect_delay_set(0.1, 0.5)
         self.client.connect_async(broker.host, broker.port)
