@@ -8,7 +8,7 @@ subscriptions: whatever is published meanwhile is not for it.
 from __future__ import annotations
 
 import contextlib
-import heapq
+import queue
 import socket
 import threading
 import time
@@ -51,21 +51,14 @@ class SlowLink:
 
     @staticmethod
     def _pump(source: socket.socket, sink: socket.socket, delay_s: float) -> None:
-        """Bytes from ``source`` to ``sink``, each chunk ``delay_s`` after it was read, in order."""
-        due: list[tuple[float, int, bytes]] = []
-        ready = threading.Condition()
+        """Bytes from ``source`` to ``sink``, each chunk ``delay_s`` after it was read, in order
+        (one delay for all: the chunks fall due in the order they came)."""
+        due: queue.SimpleQueue[tuple[float, bytes]] = queue.SimpleQueue()
 
         def send() -> None:
             while True:
-                with ready:
-                    while not due:
-                        ready.wait()
-                    at, _, chunk = due[0]
-                    wait = at - time.monotonic()
-                    if wait > 0:
-                        ready.wait(wait)
-                        continue
-                    heapq.heappop(due)
+                at, chunk = due.get()
+                time.sleep(max(0.0, at - time.monotonic()))
                 if not chunk:
                     sink.close()
                     return
@@ -75,15 +68,11 @@ class SlowLink:
                     return
 
         threading.Thread(target=send, daemon=True).start()
-        count = 0
         while True:
             try:
                 chunk = source.recv(65536)
             except OSError:
                 chunk = b""
-            with ready:
-                count += 1
-                heapq.heappush(due, (time.monotonic() + delay_s, count, chunk))
-                ready.notify()
+            due.put((time.monotonic() + delay_s, chunk))
             if not chunk:
                 return
